@@ -1,0 +1,2 @@
+"""The device register: laptops, dongles, SIMs, licences, support periods, ownership,
+allocation to families, stock and demand. Built in the device-register issue."""

@@ -1,0 +1,3 @@
+from dfc.cli import main
+
+main()

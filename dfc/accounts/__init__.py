@@ -1,0 +1,1 @@
+"""Organisations (the scheme, councils, trusts, schools), staff, sign-in and scoping."""

@@ -1,0 +1,78 @@
+"""API keys for machine integrations: made for one organisation, shown once, revocable."""
+
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import ApiKey, Organisation, Role
+from dfc.accounts.organisations import get_organisation
+from dfc.accounts.schemas import ApiKeyCreate
+from dfc.accounts.scoping import scoped
+from dfc.accounts.secrets import API_KEY_PREFIX, new_secret, secret_hash
+from dfc.db_types import utcnow
+from dfc.errors import Forbidden, InvalidInput, NotFound
+
+DISPLAY_PREFIX_LENGTH = len(API_KEY_PREFIX) + 6
+
+
+def _require_key_manager(caller: Caller) -> None:
+    if not caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER):
+        raise Forbidden("Only scheme admins and council officers can manage API keys")
+
+
+def visible_keys(caller: Caller) -> SelectOfScalar[ApiKey]:
+    return scoped(select(ApiKey), caller, ApiKey.organisation_id)
+
+
+def get_key(session: Session, *, caller: Caller, key_id: int) -> ApiKey:
+    key = session.exec(visible_keys(caller).where(ApiKey.id == key_id)).one_or_none()
+    if key is None:
+        raise NotFound(f"No API key with id {key_id}")
+    return key
+
+
+def create_key(session: Session, *, caller: Caller, key_in: ApiKeyCreate) -> tuple[ApiKey, str]:
+    """A new key and its secret, which is returned this once and never stored."""
+    _require_key_manager(caller)
+    try:
+        get_organisation(session, caller=caller, organisation_id=key_in.organisation_id)
+    except NotFound:
+        raise InvalidInput(
+            f"No organisation with id {key_in.organisation_id}", field="organisation_id"
+        ) from None
+    secret = new_secret(API_KEY_PREFIX)
+    key = ApiKey(
+        organisation_id=key_in.organisation_id,
+        name=key_in.name,
+        prefix=secret[:DISPLAY_PREFIX_LENGTH],
+        secret_hash=secret_hash(secret),
+        created_by_id=caller.user_id,
+    )
+    session.add(key)
+    session.flush()
+    return key, secret
+
+
+def revoke_key(session: Session, *, caller: Caller, key_id: int) -> ApiKey:
+    key = get_key(session, caller=caller, key_id=key_id)
+    _require_key_manager(caller)
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.add(key)
+        session.flush()
+    return key
+
+
+def caller_for_key(session: Session, *, secret: str) -> Caller | None:
+    """The integration a key stands for, if the key is live; notes when it was last used."""
+    row = session.exec(
+        select(ApiKey, Organisation)
+        .join(Organisation, Organisation.id == ApiKey.organisation_id)
+        .where(ApiKey.secret_hash == secret_hash(secret), ApiKey.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    key, organisation = row
+    key.last_used_at = utcnow()
+    session.add(key)
+    return Caller.for_api_key(key, organisation)

@@ -1,0 +1,138 @@
+"""Tables for organisations, staff users and their credentials."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+from dfc.db_types import UTCDateTime, string_enum, utcnow
+
+
+class OrganisationKind(StrEnum):
+    SCHEME = "scheme"
+    COUNCIL = "council"
+    TRUST = "trust"
+    SCHOOL = "school"
+
+
+class SchoolPhase(StrEnum):
+    NURSERY = "nursery"
+    PRIMARY = "primary"
+    MIDDLE = "middle"
+    SECONDARY = "secondary"
+    ALL_THROUGH = "all-through"
+    SPECIAL = "special"
+    ALTERNATIVE_PROVISION = "alternative-provision"
+    SIXTEEN_PLUS = "16-plus"
+
+
+class Role(StrEnum):
+    SCHEME_ADMIN = "scheme-admin"
+    COUNCIL_OFFICER = "council-officer"
+    SCHOOL_STAFF = "school-staff"
+    SUPPORT_AGENT = "support-agent"
+
+
+class CredentialKind(StrEnum):
+    WEB_SESSION = "web-session"
+    API_TOKEN = "api-token"
+
+
+def _organisation_fk(*, ondelete: str) -> Column:
+    return Column(Integer, ForeignKey("organisation.id", ondelete=ondelete), index=True)
+
+
+class Organisation(SQLModel, table=True):
+    """One table for every kind of organisation, so that one column can say who holds what
+    and scoping is a single filter. Kind-specific columns are checked by constraints."""
+
+    __tablename__ = "organisation"
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind <> 'council' OR (gss_code IS NOT NULL AND la_code IS NOT NULL)",
+            name="council_has_codes",
+        ),
+        CheckConstraint(
+            "kind <> 'school' OR (urn IS NOT NULL AND council_id IS NOT NULL)",
+            name="school_has_urn_and_council",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: OrganisationKind = Field(sa_type=string_enum(OrganisationKind), index=True)
+    name: str = Field(max_length=200, index=True)
+    gss_code: str | None = Field(default=None, max_length=9, unique=True)
+    la_code: str | None = Field(default=None, max_length=3, unique=True)
+    inner_london: bool | None = None
+    urn: str | None = Field(default=None, max_length=7, unique=True)
+    phase: SchoolPhase | None = Field(default=None, sa_type=string_enum(SchoolPhase))
+    council_id: int | None = Field(default=None, sa_column=_organisation_fk(ondelete="RESTRICT"))
+    trust_id: int | None = Field(default=None, sa_column=_organisation_fk(ondelete="SET NULL"))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class User(SQLModel, table=True):
+    """A member of staff; what they reach follows from their organisation, what they may
+    do from their role."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    full_name: str = Field(max_length=200)
+    role: Role = Field(sa_type=string_enum(Role))
+    organisation_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("organisation.id", ondelete="RESTRICT"), index=True, nullable=False
+        )
+    )
+    password_hash: str = Field(max_length=200)
+    is_active: bool = True
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Credential(SQLModel, table=True):
+    """A signed-in web session or an API bearer token. Only a hash of the secret is kept,
+    so a copy of the database cannot be used to sign in."""
+
+    __tablename__ = "credential"
+
+    __table_args__ = (Index("ix_credential_user_kind", "user_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: CredentialKind = Field(sa_type=string_enum(CredentialKind))
+    secret_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ApiKey(SQLModel, table=True):
+    """A machine integration's key (a supplier's manifests, a network's usage feed).
+    Shown once when made; stored as a hash; revocable."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("organisation.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16, index=True)
+    secret_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,48 @@
+"""The app factory: one FastAPI app for the API, the web pages and the static assets."""
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from dfc import health
+from dfc.accounts import api as accounts_api
+from dfc.accounts import pages as accounts_pages
+from dfc.request_log import RequestLogMiddleware, configure_logging
+from dfc.settings import get_settings
+from dfc.web import error_handlers
+
+log = logging.getLogger(__name__)
+APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+def _mount_govuk_frontend(app: FastAPI, folder: Path) -> None:
+    """GOV.UK Frontend's CSS, JavaScript, fonts and images, served by us (installed by make)."""
+    if not (folder / "govuk-frontend.min.css").exists():
+        log.warning(
+            "GOV.UK Frontend not found in %s: run `make install`; pages will be unstyled", folder
+        )
+        return
+    app.mount("/assets", StaticFiles(directory=folder / "assets"), name="govuk-assets")
+    app.mount("/static/govuk", StaticFiles(directory=folder), name="govuk")
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.LOG_LEVEL)
+    app = FastAPI(
+        title="Devices for Children",
+        summary="Laptops, 4G dongles, licences, support and alerts for a devices-for-children "
+        "scheme",
+        version="0.1.0",
+        docs_url="/docs",
+    )
+    app.add_middleware(RequestLogMiddleware)
+    error_handlers.install(app)
+    app.include_router(health.router)
+    app.include_router(accounts_api.router)
+    app.include_router(accounts_pages.router)
+    _mount_govuk_frontend(app, settings.GOVUK_FRONTEND_DIR)
+    app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
+    return app

@@ -1,0 +1,289 @@
+"""The operator's command line: `dfc --help` lists every command."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dfc.settings import Settings, SettingsError, get_settings
+
+app = typer.Typer(
+    help="Devices for Children: run, migrate and administer the service.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a message naming the bad setting and exit code 2."""
+    try:
+        return get_settings()
+    except SettingsError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on [default: HOST]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: PORT]")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes [default: WEB_WORKERS]")] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Serve the API, the web pages and /docs with uvicorn."""
+    import uvicorn
+
+    settings = settings_or_exit()
+    uvicorn.run(
+        "dfc.app:create_app",
+        factory=True,
+        host=host or settings.HOST,
+        port=port or settings.PORT,
+        workers=workers or settings.WEB_WORKERS,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def worker(
+    beat: Annotated[
+        bool,
+        typer.Option(
+            "--beat", help="Also run the beat scheduler in this process (for one machine only)"
+        ),
+    ] = False,
+    concurrency: Annotated[int, typer.Option(help="Task processes")] = 2,
+    loglevel: Annotated[str, typer.Option(help="Celery log level")] = "INFO",
+) -> None:
+    """Run a Celery worker for background tasks."""
+    settings_or_exit()
+    from dfc.worker import celery_app
+
+    arguments = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}"]
+    if beat:
+        arguments.append("--beat")
+    celery_app.worker_main(arguments)
+
+
+@app.command()
+def beat(loglevel: Annotated[str, typer.Option(help="Celery log level")] = "INFO") -> None:
+    """Run the beat scheduler that queues the scheduled alerts (run exactly one)."""
+    settings_or_exit()
+    from dfc.worker import celery_app
+
+    celery_app.start(["beat", f"--loglevel={loglevel}"])
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date (safe to run again)."""
+    settings = settings_or_exit()
+    from dfc import migrate as migrations
+
+    migrations.upgrade(settings.database_url, revision)
+    typer.echo(f"Database at {revision}.")
+
+
+@app.command("load-councils")
+def load_councils_command(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV with gss_code, dfe_la_code, name, "
+            "inner_london [default: the 33 London "
+            "councils shipped with the service]"
+        ),
+    ] = None,
+) -> None:
+    """Load councils (reference data); safe to run again."""
+    settings_or_exit()
+    from dfc.accounts.reference_data import load_councils
+    from dfc.csv_import import ImportRejected
+    from dfc.db import session_scope
+
+    try:
+        with session_scope() as session:
+            added, updated = load_councils(session, file.read_bytes() if file else None)
+    except ImportRejected as rejected:
+        _report_rejection(rejected)
+    typer.echo(f"Councils: {added} added, {updated} updated.")
+
+
+def _report_rejection(rejected) -> None:
+    typer.secho(rejected.message, fg="red", err=True)
+    for problem in rejected.problems:
+        typer.echo(f"  {problem}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("import-schools")
+def import_schools_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="CSV with urn, name, phase, la_code"
+        ),
+    ],
+) -> None:
+    """Add and update schools from a CSV; any bad row rejects the whole file."""
+    settings_or_exit()
+    from dfc.accounts.school_import import import_schools
+    from dfc.csv_import import ImportRejected
+    from dfc.db import session_scope
+
+    try:
+        with session_scope() as session:
+            summary = import_schools(session, data=file.read_bytes(), caller=None)
+    except ImportRejected as rejected:
+        _report_rejection(rejected)
+    typer.echo(
+        f"Schools: {summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged."
+    )
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Their email address (they sign in with it)")],
+    name: Annotated[str, typer.Option(help="Their full name")],
+    role: Annotated[
+        str, typer.Option(help="scheme-admin, council-officer, school-staff or support-agent")
+    ],
+    organisation: Annotated[
+        str, typer.Option(help="'scheme', a council's GSS or LA code, or a school's URN")
+    ] = "scheme",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="DFC_NEW_PASSWORD",
+            help="Asked for if not given (or DFC_NEW_PASSWORD)",
+        ),
+    ] = "",
+) -> None:
+    """Add a member of staff (no permission check: this is the operator's tool)."""
+    settings_or_exit()
+    from pydantic import ValidationError
+    from sqlmodel import or_, select
+
+    from dfc.accounts.models import Organisation, OrganisationKind
+    from dfc.accounts.organisations import ensure_scheme
+    from dfc.accounts.schemas import UserCreate
+    from dfc.accounts.users import add_user
+    from dfc.db import session_scope
+    from dfc.errors import DomainError
+
+    try:
+        with session_scope() as session:
+            if organisation == "scheme":
+                home = ensure_scheme(session)
+            else:
+                home = session.exec(
+                    select(Organisation).where(
+                        or_(
+                            Organisation.gss_code == organisation,
+                            Organisation.la_code == organisation,
+                            Organisation.urn == organisation,
+                        )
+                    )
+                ).first()
+            if home is None:
+                typer.secho(
+                    f"--organisation: no council or school with code {organisation!r}",
+                    fg="red",
+                    err=True,
+                )
+                raise typer.Exit(2)
+            user = add_user(
+                session,
+                organisation=home,
+                user_in=UserCreate(
+                    email=email,
+                    full_name=name,
+                    role=role,
+                    organisation_id=home.id,
+                    password=password,
+                ),
+            )
+            kind = "the scheme" if home.kind is OrganisationKind.SCHEME else home.name
+            typer.echo(f"Added {user.email} ({user.role.value}) at {kind}.")
+    except ValidationError as error:
+        for problem in error.errors():
+            typer.secho(
+                f"--{'-'.join(map(str, problem['loc'])).replace('_', '-')}: {problem['msg']}",
+                fg="red",
+                err=True,
+            )
+        raise typer.Exit(2) from None
+    except DomainError as error:
+        option = f"--{error.field.replace('_', '-')}: " if error.field else ""
+        typer.secho(f"{option}{error.message}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("seed-demo")
+def seed_demo_command() -> None:
+    """Add demo data once (a borough, schools, a user per role) and print the logins."""
+    settings = settings_or_exit()
+    from dfc.db import session_scope
+    from dfc.demo import read_logins, seed_demo
+
+    with session_scope() as session:
+        logins = seed_demo(session, var_dir=settings.VAR_DIR)
+    typer.echo(
+        f"Demo logins (also in {settings.VAR_DIR / 'demo-logins.txt'}):"
+        if logins
+        else "Demo data is already there. Demo logins:"
+    )
+    typer.echo(read_logins(settings.VAR_DIR) or "  (the logins file is missing)")
+
+
+@app.command()
+def run() -> None:
+    """Start everything on one machine: migrate, load councils, seed the demo once, then the
+    web server and a worker with beat. Ctrl-C stops them all."""
+    settings = settings_or_exit()
+    migrate()
+    load_councils_command(None)
+    seed_demo_command()
+    command = [sys.executable, "-m", "dfc"]
+    children = [
+        subprocess.Popen([*command, "serve"]),  # noqa: S603 (our own CLI)
+        subprocess.Popen([*command, "worker", "--beat", "--concurrency", "1"]),  # noqa: S603
+    ]
+    typer.secho(
+        f"\nDevices for Children is running at http://{settings.HOST}:{settings.PORT}/ "
+        f"(API docs at /docs). Press Ctrl-C to stop.\n",
+        fg="green",
+        bold=True,
+    )
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    failed = [child.returncode for child in children if child.returncode not in (0, -15, None)]
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

@@ -1,0 +1,27 @@
+"""Workers record when they last ran a task, so /readyz can say whether work is flowing."""
+
+from datetime import datetime
+
+from sqlmodel import Field, Session, SQLModel, select
+
+from dfc.db_types import UTCDateTime, utcnow
+
+
+class WorkerHeartbeat(SQLModel, table=True):
+    __tablename__ = "worker_heartbeat"
+
+    worker: str = Field(primary_key=True, max_length=200)
+    seen_at: datetime = Field(sa_type=UTCDateTime)
+
+
+def record(session: Session, *, worker: str) -> WorkerHeartbeat:
+    beat = session.get(WorkerHeartbeat, worker) or WorkerHeartbeat(worker=worker, seen_at=utcnow())
+    beat.seen_at = utcnow()
+    session.add(beat)
+    return beat
+
+
+def latest(session: Session) -> datetime | None:
+    return session.exec(
+        select(WorkerHeartbeat.seen_at).order_by(WorkerHeartbeat.seen_at.desc()).limit(1)
+    ).first()

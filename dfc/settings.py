@@ -1,0 +1,162 @@
+"""Settings from the environment or a `.env` file, checked once at start-up.
+
+Every setting has a default that runs on a laptop with no servers; production overrides
+them through the environment (see README, "Configuration").
+"""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class SettingsError(RuntimeError):
+    """A setting has a bad value; the message names the setting and what to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    VAR_DIR: Path = Path("var")
+    DATABASE_URL: str = ""
+    CELERY_BROKER_URL: str = "filesystem://"
+    SECRET_KEY: str = ""
+    DEFAULT_LOCALE: str = "en-GB"
+    TIME_ZONE: str = "Europe/London"
+    BASE_URL: str = "http://127.0.0.1:8000"
+    HOST: str = "127.0.0.1"
+    PORT: int = Field(default=8000, ge=1, le=65535)
+    WEB_WORKERS: int = Field(default=1, ge=1, le=64)
+    SESSION_HOURS: int = Field(default=8, ge=1, le=24 * 30)
+    API_TOKEN_HOURS: int = Field(default=12, ge=1, le=24 * 90)
+    SECURE_COOKIES: bool = False
+    GOVUK_FRONTEND_DIR: Path = Path("node_modules/govuk-frontend/dist/govuk")
+    LOG_LEVEL: str = "INFO"
+
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_MESSAGING_SERVICE_SID: str = ""
+    TWILIO_FROM_NUMBER: str = ""
+    TWILIO_WHATSAPP_FROM: str = ""
+
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = Field(default=587, ge=1, le=65535)
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_FROM: str = "devices-for-children@localhost"
+    SMTP_STARTTLS: bool = True
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        if value:
+            try:
+                url = make_url(value)
+            except ArgumentError as exc:
+                raise ValueError(f"not a database URL ({exc})") from None
+            if url.get_backend_name() not in {"sqlite", "postgresql"}:
+                raise ValueError("use a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("CELERY_BROKER_URL")
+    @classmethod
+    def _broker_url_known(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0]
+        if "://" not in value or scheme not in {"filesystem", "redis", "rediss", "amqp", "pyamqp"}:
+            raise ValueError("use filesystem:// (embedded), redis://host:port/db or amqp://...")
+        return value
+
+    @field_validator("DEFAULT_LOCALE")
+    @classmethod
+    def _locale_known(cls, value: str) -> str:
+        try:
+            Locale.parse(value, sep="-")
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale {value!r}; use a tag such as en-GB") from None
+        return value
+
+    @field_validator("TIME_ZONE")
+    @classmethod
+    def _time_zone_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name such as Europe/London"
+            ) from None
+        return value
+
+    @field_validator("LOG_LEVEL")
+    @classmethod
+    def _log_level_known(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _twilio_complete(self) -> "Settings":
+        if bool(self.TWILIO_ACCOUNT_SID) != bool(self.TWILIO_AUTH_TOKEN):
+            missing = "TWILIO_AUTH_TOKEN" if self.TWILIO_ACCOUNT_SID else "TWILIO_ACCOUNT_SID"
+            raise ValueError(
+                f"{missing} is missing: set both TWILIO_ACCOUNT_SID and "
+                "TWILIO_AUTH_TOKEN, or neither"
+            )
+        if self.TWILIO_ACCOUNT_SID and not (
+            self.TWILIO_MESSAGING_SERVICE_SID or self.TWILIO_FROM_NUMBER
+        ):
+            raise ValueError(
+                "TWILIO_MESSAGING_SERVICE_SID is missing: set it or TWILIO_FROM_NUMBER to send SMS"
+            )
+        return self
+
+    @property
+    def database_url(self) -> str:
+        return self.DATABASE_URL or f"sqlite:///{self.VAR_DIR / 'devices.sqlite3'}"
+
+    @property
+    def broker_folder(self) -> Path:
+        """Where the embedded filesystem broker keeps its messages."""
+        return self.VAR_DIR / "broker"
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return bool(self.TWILIO_ACCOUNT_SID)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.TIME_ZONE)
+
+    def secret_key(self) -> str:
+        """The signing key: SECRET_KEY, or one generated once into VAR_DIR and kept there."""
+        if self.SECRET_KEY:
+            return self.SECRET_KEY
+        path = self.VAR_DIR / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors():
+        message = problem["msg"].removeprefix("Value error, ")
+        name = ".".join(str(part) for part in problem["loc"])
+        lines.append(f"Setting {name} is invalid: {message}" if name else f"Setting {message}")
+    return "\n".join(lines)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings, loaded once; a bad value raises SettingsError naming the setting."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None

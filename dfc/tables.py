@@ -1,0 +1,8 @@
+"""Imports every domain's tables so SQLModel.metadata is complete (for Alembic and tests)."""
+
+from sqlmodel import SQLModel
+
+import dfc.accounts.models
+import dfc.heartbeat  # noqa: F401
+
+metadata = SQLModel.metadata

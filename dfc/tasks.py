@@ -1,0 +1,13 @@
+"""Celery tasks of the wiring package. Thin: open a session, call a function."""
+
+import socket
+
+from dfc import heartbeat
+from dfc.db import session_scope
+from dfc.worker import celery_app
+
+
+@celery_app.task(name="dfc.tasks.record_heartbeat")
+def record_heartbeat() -> None:
+    with session_scope() as session:
+        heartbeat.record(session, worker=socket.gethostname())

@@ -1,0 +1,104 @@
+"""One place that turns errors into answers: JSON for the API, a plain page for people,
+and never a stack trace."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from dfc.csv_import import ImportRejected
+from dfc.errors import DomainError, NotSignedIn
+from dfc.i18n import N_, translations
+from dfc.web.templating import page_language, render
+
+log = logging.getLogger(__name__)
+PAGE_TITLES = {
+    400: N_("There is a problem"),
+    401: N_("You need to sign in"),
+    403: N_("You cannot do that"),
+    404: N_("Page not found"),
+    405: N_("You cannot do that"),
+    409: N_("That cannot be done now"),
+    422: N_("There is a problem"),
+    429: N_("Too many attempts"),
+    500: N_("Sorry, there is a problem with the service"),
+}
+PAGE_MESSAGES = {
+    404: N_("If you typed the web address, check it is correct."),
+    500: N_("Try again later. Nothing you entered has been saved."),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def _page(request: Request, status_code: int, message: str | None) -> Response:
+    _ = translations(page_language(request).code).gettext
+    title = _(PAGE_TITLES.get(status_code, PAGE_TITLES[400]))
+    body = message or _(PAGE_MESSAGES.get(status_code, ""))
+    return render(request, "error.html", {"title": title, "message": body}, status_code=status_code)
+
+
+async def domain_error(request: Request, error: DomainError) -> Response:
+    if _wants_json(request):
+        body: dict = {"detail": error.message, "code": error.code}
+        if error.field:
+            body["field"] = error.field
+        if isinstance(error, ImportRejected):
+            body["problems"] = [
+                {"row": p.row, "column": p.column, "message": p.message} for p in error.problems
+            ]
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotSignedIn) else None
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
+    return _page(request, error.status_code, error.message)
+
+
+async def http_error(request: Request, error: HTTPException) -> Response:
+    if _wants_json(request):
+        return JSONResponse(
+            {"detail": error.detail},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+    return _page(request, error.status_code, None)
+
+
+async def validation_error(request: Request, error: RequestValidationError) -> Response:
+    problems = [
+        {
+            "field": ".".join(str(part) for part in problem["loc"] if part != "body"),
+            "message": problem["msg"],
+        }
+        for problem in error.errors()
+    ]
+    if _wants_json(request):
+        return JSONResponse(
+            {"detail": "The request has problems", "code": "invalid", "problems": problems},
+            status_code=422,
+        )
+    return _page(request, 400, "; ".join(f"{p['field']}: {p['message']}" for p in problems))
+
+
+async def unexpected_error(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if _wants_json(request):
+        return JSONResponse(
+            {
+                "detail": "Something went wrong on our side; nothing was saved",
+                "code": "server-error",
+            },
+            status_code=500,
+        )
+    return _page(request, 500, None)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, unexpected_error)

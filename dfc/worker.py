@@ -1,0 +1,71 @@
+"""The Celery app: background work and the beat schedule.
+
+The broker is CELERY_BROKER_URL: the embedded `filesystem://` broker keeps messages in
+files under VAR_DIR (no server needed); production uses Redis.
+"""
+
+from datetime import timedelta
+
+from celery import Celery
+from kombu import Connection
+
+from dfc.settings import Settings, get_settings
+
+TASK_MODULES = ["dfc.tasks"]
+HEARTBEAT_EVERY = timedelta(seconds=60)
+
+
+def broker_options(settings: Settings) -> dict:
+    """Transport options: the embedded broker's folders, made on first use."""
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        return {}
+    folder = settings.broker_folder
+    (folder / "queue").mkdir(parents=True, exist_ok=True)
+    (folder / "control").mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }
+
+
+def create_celery(settings: Settings) -> Celery:
+    app = Celery("devices_for_children", include=TASK_MODULES)
+    app.conf.update(
+        broker_url=settings.CELERY_BROKER_URL,
+        broker_transport_options=broker_options(settings),
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        timezone=settings.TIME_ZONE,
+        enable_utc=True,
+        beat_schedule_filename=str(settings.VAR_DIR / "celerybeat-schedule"),
+        beat_schedule={
+            "worker-heartbeat": {
+                "task": "dfc.tasks.record_heartbeat",
+                "schedule": HEARTBEAT_EVERY.total_seconds(),
+            },
+        },
+    )
+    return app
+
+
+def broker_reachable(settings: Settings, *, timeout: float = 2.0) -> bool:
+    """Whether a connection to the broker can be made now (for /readyz)."""
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=broker_options(settings),
+            connect_timeout=timeout,
+        ) as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        return False
+
+
+celery_app = create_celery(get_settings())
