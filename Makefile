@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 translations: $(MO_FILES)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -d locales -D messages -l $* 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d locales -D messages -l $* 2>&1 | grep -v '^compiling' || true
 	@test -f $@
 
 extract-messages: $(VENV)/.installed ## collect translatable strings into locales/messages.pot

@@ -15,6 +15,9 @@ from dfc.web import error_handlers
 
 log = logging.getLogger(__name__)
 APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
+# Every router of web pages; each of their forms is CSRF-checked (tests/test_pages.py).
+PAGE_ROUTERS = [accounts_pages.router]
+API_ROUTERS = [health.router, accounts_api.router]
 
 
 def _mount_govuk_frontend(app: FastAPI, folder: Path) -> None:
@@ -40,9 +43,8 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(RequestLogMiddleware)
     error_handlers.install(app)
-    app.include_router(health.router)
-    app.include_router(accounts_api.router)
-    app.include_router(accounts_pages.router)
+    for router in API_ROUTERS + PAGE_ROUTERS:
+        app.include_router(router)
     _mount_govuk_frontend(app, settings.GOVUK_FRONTEND_DIR)
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
     return app

@@ -1,0 +1,70 @@
+"""The GOV.UK layout every page extends: languages, right to left, assets, errors, CSRF."""
+
+import pytest
+from fastapi.routing import APIRoute
+
+from dfc.app import PAGE_ROUTERS
+from dfc.i18n import LANGUAGES, translations
+from dfc.web.templating import LANGUAGE_COOKIE
+
+
+def test_the_sign_in_page_uses_gov_uk_frontend_served_by_the_app(client):
+    page = client.get("/sign-in").text
+    assert 'class="govuk-template"' in page and "govuk-input" in page
+    assert 'href="/static/govuk/govuk-frontend.min.css"' in page
+    assert "https://" not in page.split("<body")[0], "nothing may load from another site"
+    for asset in ("/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js",
+                  "/assets/images/favicon.svg", "/static/app/app.css"):
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_the_language_switcher_offers_every_language_in_its_own_name(client):
+    page = client.get("/sign-in").text
+    for language in LANGUAGES[1:]:
+        assert f'hreflang="{language.code}"' in page and language.native_name in page
+
+
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("ur", "rtl"), ("cy", "ltr")])
+def test_a_chosen_language_sets_lang_and_direction_and_is_remembered(client, code, direction):
+    response = client.get(f"/sign-in?lang={code}")
+    assert f'<html lang="{code}" dir="{direction}"' in response.text
+    assert response.cookies[LANGUAGE_COOKIE] == code
+    assert f'<html lang="{code}"' in client.get("/sign-in").text
+
+
+def test_the_browser_language_is_used_when_none_is_chosen(client):
+    page = client.get("/sign-in", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}).text
+    assert '<html lang="pl" dir="ltr"' in page
+
+
+def test_the_home_page_sends_a_visitor_who_is_not_signed_in_to_sign_in(client):
+    response = client.get("/", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/sign-in")
+
+
+def test_a_missing_page_is_a_plain_page_not_a_stack_trace(client):
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "Page not found" in response.text and "Traceback" not in response.text
+    assert client.get("/api/no-such-thing").json() == {"detail": "Not Found"}
+
+
+def form_routes() -> list[str]:
+    return [route.path for router in PAGE_ROUTERS for route in router.routes
+            if isinstance(route, APIRoute) and "POST" in route.methods]
+
+
+@pytest.mark.parametrize("path", form_routes())
+def test_every_form_refuses_a_post_without_a_csrf_token(client, path):
+    client.get("/sign-in")
+    response = client.post(path, data={"email": "a@b.c", "password": "x"},
+                           follow_redirects=False)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:], ids=lambda language: language.code)
+def test_the_sign_in_page_is_translated_into_every_served_language(client, language):
+    translated = translations(language.code).gettext("Sign in")
+    assert translated != "Sign in", f"no compiled catalogue for {language.code} (run make)"
+    page = client.get(f"/sign-in?lang={language.code}").text
+    assert f'<h1 class="govuk-heading-l">{translated}</h1>' in page
