@@ -13,9 +13,10 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="dfc-tests-"))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_RUN_DIR / 'test.sqlite3'}")
 os.environ["VAR_DIR"] = str(_RUN_DIR / "var")
 os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
-os.environ.setdefault("GOVUK_FRONTEND_DIR",
-                      str(Path(__file__).resolve().parent.parent
-                          / "node_modules/govuk-frontend/dist/govuk"))
+os.environ.setdefault(
+    "GOVUK_FRONTEND_DIR",
+    str(Path(__file__).resolve().parent.parent / "node_modules/govuk-frontend/dist/govuk"),
+)
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402

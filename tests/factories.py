@@ -44,8 +44,12 @@ def make_trust(session: Session, *, name: str | None = None) -> Organisation:
 
 
 def make_school(
-    session: Session, *, council: Organisation, trust: Organisation | None = None,
-    name: str | None = None, urn: str | None = None,
+    session: Session,
+    *,
+    council: Organisation,
+    trust: Organisation | None = None,
+    name: str | None = None,
+    urn: str | None = None,
 ) -> Organisation:
     n = next(_sequence)
     school = Organisation(
@@ -61,8 +65,9 @@ def make_school(
     return school
 
 
-def make_user(session: Session, *, organisation: Organisation, role: Role,
-              email: str | None = None) -> User:
+def make_user(
+    session: Session, *, organisation: Organisation, role: Role, email: str | None = None
+) -> User:
     user = User(
         email=email or f"user{next(_sequence)}@example.org",
         full_name="Test User",

@@ -13,8 +13,12 @@ def test_the_sign_in_page_uses_gov_uk_frontend_served_by_the_app(client):
     assert 'class="govuk-template"' in page and "govuk-input" in page
     assert 'href="/static/govuk/govuk-frontend.min.css"' in page
     assert "https://" not in page.split("<body")[0], "nothing may load from another site"
-    for asset in ("/static/govuk/govuk-frontend.min.css", "/static/govuk/govuk-frontend.min.js",
-                  "/assets/images/favicon.svg", "/static/app/app.css"):
+    for asset in (
+        "/static/govuk/govuk-frontend.min.css",
+        "/static/govuk/govuk-frontend.min.js",
+        "/assets/images/favicon.svg",
+        "/static/app/app.css",
+    ):
         assert client.get(asset).status_code == 200, asset
 
 
@@ -50,15 +54,18 @@ def test_a_missing_page_is_a_plain_page_not_a_stack_trace(client):
 
 
 def form_routes() -> list[str]:
-    return [route.path for router in PAGE_ROUTERS for route in router.routes
-            if isinstance(route, APIRoute) and "POST" in route.methods]
+    return [
+        route.path
+        for router in PAGE_ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and "POST" in route.methods
+    ]
 
 
 @pytest.mark.parametrize("path", form_routes())
 def test_every_form_refuses_a_post_without_a_csrf_token(client, path):
     client.get("/sign-in")
-    response = client.post(path, data={"email": "a@b.c", "password": "x"},
-                           follow_redirects=False)
+    response = client.post(path, data={"email": "a@b.c", "password": "x"}, follow_redirects=False)
     assert response.status_code == 403
 
 

@@ -30,16 +30,19 @@ def test_defaults_need_no_servers(monkeypatch, tmp_path):
     assert not settings.twilio_enabled
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("DATABASE_URL", "mysql://root@localhost/db"),
-    ("DATABASE_URL", "not a url"),
-    ("CELERY_BROKER_URL", "carrier-pigeon"),
-    ("TIME_ZONE", "Europe/Atlantis"),
-    ("DEFAULT_LOCALE", "xx-YY"),
-    ("PORT", "eighty"),
-    ("SESSION_HOURS", "0"),
-    ("SECURE_COOKIES", "perhaps"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/db"),
+        ("DATABASE_URL", "not a url"),
+        ("CELERY_BROKER_URL", "carrier-pigeon"),
+        ("TIME_ZONE", "Europe/Atlantis"),
+        ("DEFAULT_LOCALE", "xx-YY"),
+        ("PORT", "eighty"),
+        ("SESSION_HOURS", "0"),
+        ("SECURE_COOKIES", "perhaps"),
+    ],
+)
 def test_a_bad_value_names_the_setting(monkeypatch, name, value):
     with pytest.raises(SettingsError, match=f"Setting {name} is invalid"):
         load(monkeypatch, **{name: value})
@@ -61,7 +64,13 @@ def test_the_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path
 
 def test_the_command_line_stops_with_the_settings_name(tmp_path):
     environment = os.environ | {"DATABASE_URL": "mysql://nope", "VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "dfc", "migrate"], env=environment,
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "dfc", "migrate"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "Setting DATABASE_URL is invalid" in result.stderr

@@ -25,11 +25,13 @@ def broker_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def worker(broker_url: str, engine) -> Iterator[subprocess.Popen]:  # noqa: ANN001
+def worker(broker_url: str, engine) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen(
         [sys.executable, "-m", "dfc", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
         env=os.environ | {"CELERY_BROKER_URL": broker_url},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()

@@ -6,7 +6,7 @@ from dfc.accounts.models import ApiKey, Role
 from tests.factories import bearer, make_council, make_school, make_user
 
 
-def officer_headers(session: Session):  # noqa: ANN201
+def officer_headers(session: Session):
     council = make_council(session)
     make_school(session, council=council)
     officer = make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
@@ -15,8 +15,9 @@ def officer_headers(session: Session):  # noqa: ANN201
 
 def test_a_new_key_is_shown_once_and_only_its_hash_is_kept(client, session):
     council, headers = officer_headers(session)
-    created = client.post("/api/api-keys", json={"name": "Supplier", "organisation_id": council.id},
-                          headers=headers)
+    created = client.post(
+        "/api/api-keys", json={"name": "Supplier", "organisation_id": council.id}, headers=headers
+    )
     assert created.status_code == 201, created.text
     secret = created.json()["key"]
     assert secret.startswith("dfck_")
@@ -30,8 +31,9 @@ def test_a_new_key_is_shown_once_and_only_its_hash_is_kept(client, session):
 
 def test_a_key_works_until_it_is_revoked(client, session):
     council, headers = officer_headers(session)
-    created = client.post("/api/api-keys", json={"name": "Network", "organisation_id": council.id},
-                          headers=headers).json()
+    created = client.post(
+        "/api/api-keys", json={"name": "Network", "organisation_id": council.id}, headers=headers
+    ).json()
     as_key = {"Authorization": f"Bearer {created['key']}"}
     assert client.get("/api/schools", headers=as_key).json()["total"] == 1
     revoked = client.delete(f"/api/api-keys/{created['id']}", headers=headers)
@@ -41,10 +43,14 @@ def test_a_key_works_until_it_is_revoked(client, session):
 
 def test_a_key_cannot_manage_users_or_keys(client, session):
     council, headers = officer_headers(session)
-    secret = client.post("/api/api-keys", json={"name": "S", "organisation_id": council.id},
-                         headers=headers).json()["key"]
-    response = client.post("/api/api-keys", json={"name": "More", "organisation_id": council.id},
-                           headers={"X-API-Key": secret})
+    secret = client.post(
+        "/api/api-keys", json={"name": "S", "organisation_id": council.id}, headers=headers
+    ).json()["key"]
+    response = client.post(
+        "/api/api-keys",
+        json={"name": "More", "organisation_id": council.id},
+        headers={"X-API-Key": secret},
+    )
     assert response.status_code == 403
 
 
@@ -52,6 +58,9 @@ def test_school_staff_cannot_make_keys(client, session):
     council = make_council(session)
     school = make_school(session, council=council)
     staff = make_user(session, organisation=school, role=Role.SCHOOL_STAFF)
-    response = client.post("/api/api-keys", json={"name": "S", "organisation_id": school.id},
-                           headers=bearer(session, staff))
+    response = client.post(
+        "/api/api-keys",
+        json={"name": "S", "organisation_id": school.id},
+        headers=bearer(session, staff),
+    )
     assert response.status_code == 403

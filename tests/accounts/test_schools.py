@@ -21,19 +21,32 @@ def officer(session: Session, council: Organisation) -> dict[str, str]:
 
 
 def school_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Organisation)
-                        .where(Organisation.kind == OrganisationKind.SCHOOL)).one()
+    return session.exec(
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.kind == OrganisationKind.SCHOOL)
+    ).one()
 
 
-def upload(client, headers, text: str):  # noqa: ANN001, ANN201
-    return client.post("/api/schools/import", headers=headers,
-                       files={"file": ("schools.csv", text.encode(), "text/csv")})
+def upload(client, headers, text: str):
+    return client.post(
+        "/api/schools/import",
+        headers=headers,
+        files={"file": ("schools.csv", text.encode(), "text/csv")},
+    )
 
 
 def test_an_officer_adds_a_school_to_their_council(client, officer, council):
-    response = client.post("/api/schools", headers=officer, json={
-        "urn": "123456", "name": "Primrose Hill Primary", "phase": "primary",
-        "council_id": council.id})
+    response = client.post(
+        "/api/schools",
+        headers=officer,
+        json={
+            "urn": "123456",
+            "name": "Primrose Hill Primary",
+            "phase": "primary",
+            "council_id": council.id,
+        },
+    )
     assert response.status_code == 201, response.text
     assert response.json()["council_id"] == council.id
 
@@ -49,21 +62,35 @@ def test_a_duplicate_urn_is_a_conflict_and_saves_nothing_more(client, session, o
 
 def test_an_officer_cannot_add_a_school_to_another_council(client, session, officer):
     other = make_council(session)
-    response = client.post("/api/schools", headers=officer, json={
-        "urn": "123456", "name": "A", "phase": "primary", "council_id": other.id})
+    response = client.post(
+        "/api/schools",
+        headers=officer,
+        json={"urn": "123456", "name": "A", "phase": "primary", "council_id": other.id},
+    )
     assert response.status_code == 422
     assert response.json()["field"] == "council_id"
 
 
 def test_bad_fields_are_named(client, officer, council):
-    response = client.post("/api/schools", headers=officer, json={
-        "urn": "12", "name": "", "phase": "college", "council_id": council.id, "colour": "red"})
+    response = client.post(
+        "/api/schools",
+        headers=officer,
+        json={
+            "urn": "12",
+            "name": "",
+            "phase": "college",
+            "council_id": council.id,
+            "colour": "red",
+        },
+    )
     assert response.status_code == 422
     fields = {problem["field"] for problem in response.json()["problems"]}
     assert fields == {"urn", "name", "phase", "colour"}
 
 
-GOOD_CSV = "URN,Name,Phase,LA_code\n100001,Alpha Primary,Primary,{la}\n100002,Beta High,Secondary,{la}\n"
+GOOD_CSV = (
+    "URN,Name,Phase,LA_code\n100001,Alpha Primary,Primary,{la}\n100002,Beta High,Secondary,{la}\n"
+)
 
 
 def test_a_good_csv_imports_and_importing_it_again_adds_no_duplicates(
@@ -81,9 +108,11 @@ def test_a_csv_with_bad_rows_names_each_row_and_column_and_saves_nothing(
     client, session, officer, council
 ):
     la = council.la_code
-    text = (f"urn,name,phase,la_code\n100001,Alpha,primary,{la}\n"
-            f"12,Beta,primary,{la}\n100003,,nursery,{la}\n100004,Delta,college,999\n"
-            f"100001,Alpha again,primary,{la}\n")
+    text = (
+        f"urn,name,phase,la_code\n100001,Alpha,primary,{la}\n"
+        f"12,Beta,primary,{la}\n100003,,nursery,{la}\n100004,Delta,college,999\n"
+        f"100001,Alpha again,primary,{la}\n"
+    )
     response = upload(client, officer, text)
     assert response.status_code == 422
     problems = {(p["row"], p["column"]) for p in response.json()["problems"]}
@@ -102,11 +131,18 @@ def test_an_officer_cannot_import_into_another_council_or_take_its_schools(
 ):
     other = make_council(session)
     theirs = make_school(session, council=other, urn="200001")
-    into_theirs = upload(client, officer, f"urn,name,phase,la_code\n100001,A,primary,{other.la_code}\n")
+    into_theirs = upload(
+        client, officer, f"urn,name,phase,la_code\n100001,A,primary,{other.la_code}\n"
+    )
     assert into_theirs.json()["problems"][0]["column"] == "la_code"
-    mine = session.exec(select(Organisation).where(Organisation.kind == OrganisationKind.COUNCIL,
-                                                   Organisation.name == "Camden")).one()
-    take = upload(client, officer, f"urn,name,phase,la_code\n{theirs.urn},Mine,primary,{mine.la_code}\n")
+    mine = session.exec(
+        select(Organisation).where(
+            Organisation.kind == OrganisationKind.COUNCIL, Organisation.name == "Camden"
+        )
+    ).one()
+    take = upload(
+        client, officer, f"urn,name,phase,la_code\n{theirs.urn},Mine,primary,{mine.la_code}\n"
+    )
     assert take.status_code == 422
     session.refresh(theirs)
     assert theirs.council_id == other.id
@@ -128,12 +164,11 @@ def test_lists_sort_paginate_and_refuse_unknown_sort_keys(client, session, counc
 def test_the_csv_export_neutralises_spreadsheet_formulas(client, session, council):
     make_school(session, council=council, name='=HYPERLINK("http://evil","click")')
     make_school(session, council=council, name="Plain Primary")
-    response = client.get("/api/schools?format=csv",
-                          headers=bearer(session, make_admin(session)))
+    response = client.get("/api/schools?format=csv", headers=bearer(session, make_admin(session)))
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     names = sorted(row["name"] for row in rows)
-    assert names == ["'=HYPERLINK(\"http://evil\",\"click\")", "Plain Primary"]
+    assert names == ['\'=HYPERLINK("http://evil","click")', "Plain Primary"]
 
 
 def test_a_school_with_staff_cannot_be_deleted(client, session, council, officer):

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from dfc.accounts.models import ApiKey, Organisation, Role, User
@@ -31,12 +30,20 @@ def world(session: Session) -> World:
     school_a1 = make_school(session, council=council_a)
     school_a2 = make_school(session, council=council_a)
     school_b1 = make_school(session, council=council_b)
-    key_b = ApiKey(organisation_id=council_b.id, name="B's supplier", prefix="dfck_b",
-                   secret_hash=secret_hash("dfck_b-secret"))
+    key_b = ApiKey(
+        organisation_id=council_b.id,
+        name="B's supplier",
+        prefix="dfck_b",
+        secret_hash=secret_hash("dfck_b-secret"),
+    )
     session.add(key_b)
     session.commit()
     return World(
-        council_a, council_b, school_a1, school_a2, school_b1,
+        council_a,
+        council_b,
+        school_a1,
+        school_a2,
+        school_b1,
         officer_a=make_user(session, organisation=council_a, role=Role.COUNCIL_OFFICER),
         staff_a1=make_user(session, organisation=school_a1, role=Role.SCHOOL_STAFF),
         officer_b=make_user(session, organisation=council_b, role=Role.COUNCIL_OFFICER),
@@ -45,7 +52,7 @@ def world(session: Session) -> World:
     )
 
 
-def ids(response) -> set[int]:  # noqa: ANN001
+def ids(response) -> set[int]:
     assert response.status_code == 200, response.text
     return {item["id"] for item in response.json()["items"]}
 
@@ -68,8 +75,7 @@ def test_a_scheme_admin_sees_every_school(client, session, world):
 
 def test_lists_of_users_councils_and_keys_are_scoped(client, session, world):
     headers = bearer(session, world.officer_a)
-    assert ids(client.get("/api/users", headers=headers)) == {
-        world.officer_a.id, world.staff_a1.id}
+    assert ids(client.get("/api/users", headers=headers)) == {world.officer_a.id, world.staff_a1.id}
     assert ids(client.get("/api/councils", headers=headers)) == {world.council_a.id}
     assert ids(client.get("/api/api-keys", headers=headers)) == set()
 
@@ -96,14 +102,23 @@ def test_a_council_officer_guessing_another_councils_ids_gets_404(
     assert "No " in response.json()["detail"]
 
 
-@pytest.mark.parametrize(("method", "body"), [
-    ("get", None), ("patch", {"name": "Renamed"}), ("delete", None),
-])
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [
+        ("get", None),
+        ("patch", {"name": "Renamed"}),
+        ("delete", None),
+    ],
+)
 def test_school_staff_guessing_a_neighbouring_schools_id_gets_404(
     client, session, world, method, body
 ):
-    response = client.request(method, f"/api/schools/{world.school_a2.id}", json=body,
-                              headers=bearer(session, world.staff_a1))
+    response = client.request(
+        method,
+        f"/api/schools/{world.school_a2.id}",
+        json=body,
+        headers=bearer(session, world.staff_a1),
+    )
     assert response.status_code == 404, response.text
 
 
@@ -123,7 +138,8 @@ def test_the_owning_officer_can_read_update_and_delete(client, session, world):
     school = f"/api/schools/{world.school_b1.id}"
     assert client.get(school, headers=headers).status_code == 200
     assert client.patch(school, json={"name": "New name"}, headers=headers).json()["name"] == (
-        "New name")
+        "New name"
+    )
     assert client.delete(f"/api/users/{world.staff_b1.id}", headers=headers).status_code == 204
     assert client.delete(school, headers=headers).status_code == 204
     assert client.get(school, headers=headers).status_code == 404

@@ -14,11 +14,15 @@ from tests.factories import PASSWORD, make_council, make_user
 
 @pytest.fixture
 def officer(session: Session):
-    return make_user(session, organisation=make_council(session), role=Role.COUNCIL_OFFICER,
-                     email="officer@example.org")
+    return make_user(
+        session,
+        organisation=make_council(session),
+        role=Role.COUNCIL_OFFICER,
+        email="officer@example.org",
+    )
 
 
-def token(client, email: str, password: str):  # noqa: ANN001, ANN201
+def token(client, email: str, password: str):
     return client.post("/api/auth/token", data={"username": email, "password": password})
 
 
@@ -84,14 +88,17 @@ def test_a_deactivated_user_cannot_sign_in(client, session, officer):
     assert token(client, officer.email, PASSWORD).status_code == 401
 
 
-def csrf(client) -> str:  # noqa: ANN001
+def csrf(client) -> str:
     client.get("/sign-in")
     return client.cookies[CSRF_COOKIE]
 
 
 def test_signing_in_on_the_web_page_opens_a_session_and_shows_who_you_are(client, officer):
-    response = client.post("/sign-in", data={"email": officer.email, "password": PASSWORD,
-                                             "csrf_token": csrf(client)}, follow_redirects=False)
+    response = client.post(
+        "/sign-in",
+        data={"email": officer.email, "password": PASSWORD, "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     home = client.get("/")
     assert home.status_code == 200
@@ -100,18 +107,27 @@ def test_signing_in_on_the_web_page_opens_a_session_and_shows_who_you_are(client
 
 def test_the_sign_in_form_refuses_a_post_without_its_csrf_token(client, officer):
     csrf(client)
-    response = client.post("/sign-in", data={"email": officer.email, "password": PASSWORD},
-                           headers={"Accept": "text/html"}, follow_redirects=False)
+    response = client.post(
+        "/sign-in",
+        data={"email": officer.email, "password": PASSWORD},
+        headers={"Accept": "text/html"},
+        follow_redirects=False,
+    )
     assert response.status_code == 403
     assert "expired or came from another site" in response.text
-    forged = client.post("/sign-in", data={"email": officer.email, "password": PASSWORD,
-                                           "csrf_token": "guessed"}, follow_redirects=False)
+    forged = client.post(
+        "/sign-in",
+        data={"email": officer.email, "password": PASSWORD, "csrf_token": "guessed"},
+        follow_redirects=False,
+    )
     assert forged.status_code == 403
 
 
 def test_a_wrong_password_on_the_page_shows_the_error_beside_the_field(client, officer):
-    response = client.post("/sign-in", data={"email": officer.email, "password": "wrong one!!",
-                                             "csrf_token": csrf(client)})
+    response = client.post(
+        "/sign-in",
+        data={"email": officer.email, "password": "wrong one!!", "csrf_token": csrf(client)},
+    )
     assert response.status_code == 400
     assert "govuk-error-summary" in response.text
     assert 'href="#email"' in response.text
@@ -125,8 +141,9 @@ def test_an_empty_form_names_both_fields(client):
 
 
 def test_signing_out_ends_the_session(client, officer):
-    client.post("/sign-in", data={"email": officer.email, "password": PASSWORD,
-                                  "csrf_token": csrf(client)})
+    client.post(
+        "/sign-in", data={"email": officer.email, "password": PASSWORD, "csrf_token": csrf(client)}
+    )
     session_cookie = client.cookies["dfc_session"]
     client.post("/sign-out", data={"csrf_token": client.cookies[CSRF_COOKIE]})
     client.cookies.set("dfc_session", session_cookie)
@@ -134,8 +151,9 @@ def test_signing_out_ends_the_session(client, officer):
 
 
 def test_a_web_session_does_not_open_the_api_and_a_token_does_not_open_pages(client, officer):
-    client.post("/sign-in", data={"email": officer.email, "password": PASSWORD,
-                                  "csrf_token": csrf(client)})
+    client.post(
+        "/sign-in", data={"email": officer.email, "password": PASSWORD, "csrf_token": csrf(client)}
+    )
     assert client.get("/api/me").status_code == 401
     secret = token(client, officer.email, PASSWORD).json()["access_token"]
     client.cookies.clear()
