@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
+from babel.dates import format_time
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func
@@ -18,7 +19,7 @@ from dfc.accounts.sign_in import (
     revoke_credential,
     sign_in,
 )
-from dfc.i18n import N_, translations
+from dfc.i18n import N_, babel_locale, translations
 from dfc.settings import get_settings
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import page_language, render
@@ -52,7 +53,8 @@ def sign_in_submit(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    _ = translations(page_language(request).code).gettext
+    language = page_language(request)
+    _ = translations(language.code).gettext
     field_errors = {}
     if not email.strip():
         field_errors["email"] = _("Enter your email address")
@@ -64,14 +66,14 @@ def sign_in_submit(
         except SignInFailed:
             field_errors["email"] = _("Email address or password is not right")
         except AccountLocked as locked:
-            minutes = max(
-                1,
-                int((locked.until - locked.until.now(locked.until.tzinfo)).total_seconds() // 60)
-                + 1,
+            until = format_time(
+                locked.until.astimezone(get_settings().zone),
+                format="short",
+                locale=babel_locale(language, get_settings().DEFAULT_LOCALE),
             )
-            field_errors["email"] = _(
-                "You have tried too many times. Wait %(minutes)s minutes, then try again"
-            ) % {"minutes": minutes}
+            field_errors["email"] = _("You have tried too many times. Try again after %(time)s") % {
+                "time": until
+            }
         finally:
             session.commit()
     if field_errors:

@@ -159,3 +159,18 @@ def test_a_web_session_does_not_open_the_api_and_a_token_does_not_open_pages(cli
     client.cookies.clear()
     client.cookies.set("dfc_session", secret)
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_page_says_when_a_locked_account_can_try_again(client, officer):
+    token_value = csrf(client)
+    for _ in range(5):
+        client.post(
+            "/sign-in",
+            data={"email": officer.email, "password": "wrong password", "csrf_token": token_value},
+        )
+    response = client.post(
+        "/sign-in", data={"email": officer.email, "password": PASSWORD, "csrf_token": token_value}
+    )
+    assert response.status_code == 400
+    assert "You have tried too many times. Try again after" in response.text
+    assert "dfc_session" not in response.cookies
