@@ -21,7 +21,8 @@ def load(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
 
 
 def test_defaults_need_no_servers(monkeypatch, tmp_path):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     settings = load(monkeypatch, VAR_DIR="var")
     assert settings.database_url == "sqlite:///var/devices.sqlite3"

@@ -16,12 +16,14 @@ from tests.conftest import REDIS_URL, require_server
 
 
 @pytest.fixture(params=["configured", "redis"])
-def broker_url(request: pytest.FixtureRequest) -> str:
+def broker_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The broker from settings (embedded by default, Redis in CI), and Redis itself."""
-    if request.param == "redis":
-        require_server("Redis", REDIS_URL)
-        return REDIS_URL
-    return get_settings().CELERY_BROKER_URL
+    if request.param == "configured":
+        return get_settings().CELERY_BROKER_URL
+    require_server("Redis", REDIS_URL)
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
+    return REDIS_URL
 
 
 @pytest.fixture

@@ -7,7 +7,14 @@ from sqlmodel import Session
 
 from dfc.accounts.models import ApiKey, Organisation, Role, User
 from dfc.accounts.secrets import secret_hash
-from tests.factories import bearer, make_admin, make_council, make_school, make_user
+from tests.factories import (
+    bearer,
+    make_admin,
+    make_council,
+    make_school,
+    make_trust,
+    make_user,
+)
 
 
 @dataclass
@@ -157,4 +164,13 @@ def test_school_staff_can_read_their_school_but_not_change_it(client, session, w
 def test_an_api_key_reaches_only_its_own_organisation(client, session, world):
     headers = {"X-API-Key": "dfck_b-secret"}
     assert ids(client.get("/api/schools", headers=headers)) == {world.school_b1.id}
+    assert client.get(f"/api/schools/{world.school_a1.id}", headers=headers).status_code == 404
+
+
+def test_a_trust_reaches_its_academies_in_any_council_and_nothing_else(client, session, world):
+    trust = make_trust(session)
+    academy_a = make_school(session, council=world.council_a, trust=trust)
+    academy_b = make_school(session, council=world.council_b, trust=trust)
+    headers = bearer(session, make_user(session, organisation=trust, role=Role.SCHOOL_STAFF))
+    assert ids(client.get("/api/schools", headers=headers)) == {academy_a.id, academy_b.id}
     assert client.get(f"/api/schools/{world.school_a1.id}", headers=headers).status_code == 404
