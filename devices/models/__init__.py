@@ -1,0 +1,32 @@
+"""The register's tables, one module per part; imported together so metadata is complete."""
+
+from devices.models.allocations import Allocation, Family
+from devices.models.connectivity import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
+from devices.models.demand import DeviceRequest, RequestStatus
+from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
+from devices.models.licences import Licence, LicenceProduct, LicenceSeat
+from devices.models.ownership import OwnerKind, OwnershipTransfer
+from devices.models.support import SupportPeriod, SupportProvider
+
+__all__ = [
+    "Allocation",
+    "DataAllowance",
+    "DataUsage",
+    "Device",
+    "DeviceEvent",
+    "DeviceKind",
+    "DeviceRequest",
+    "DeviceStatus",
+    "Dongle",
+    "DongleStatus",
+    "Family",
+    "Licence",
+    "LicenceProduct",
+    "LicenceSeat",
+    "OwnerKind",
+    "OwnershipTransfer",
+    "RequestStatus",
+    "Sim",
+    "SupportPeriod",
+    "SupportProvider",
+]

@@ -1,0 +1,64 @@
+"""Children's families (only what the service needs) and allocations of devices to them."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from devices.models.columns import fk
+from dfc.db_types import UTCDateTime, utcnow
+
+OPEN = text("returned_on IS NULL")
+
+
+class Family(SQLModel, table=True):
+    """A pupil's family. No names: the school's own pupil reference links it to their records."""
+
+    __tablename__ = "family"
+    __table_args__ = (UniqueConstraint("school_id", "pupil_reference"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(sa_column=fk("organisation.id", index=False))
+    pupil_reference: str = Field(max_length=50)
+    year_group: int | None = Field(default=None, ge=0, le=14, description="0 is Reception")
+    phone_number: str | None = Field(default=None, max_length=16, description="E.164")
+    email: str | None = Field(default=None, max_length=254)
+    preferred_language: str = Field(default="en", max_length=8)
+    sms_consent: bool = False
+    home_broadband: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Allocation(SQLModel, table=True):
+    """A device (and perhaps a dongle) with a family. The database refuses a second open
+    allocation of the same device or dongle."""
+
+    __tablename__ = "allocation"
+    __table_args__ = (
+        Index(
+            "uq_allocation_open_device",
+            "device_id",
+            unique=True,
+            sqlite_where=OPEN,
+            postgresql_where=OPEN,
+        ),
+        Index(
+            "uq_allocation_open_dongle",
+            "dongle_id",
+            unique=True,
+            sqlite_where=text("returned_on IS NULL AND dongle_id IS NOT NULL"),
+            postgresql_where=text("returned_on IS NULL AND dongle_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(sa_column=fk("device.id", index=False))
+    dongle_id: int | None = Field(
+        default=None, sa_column=fk("dongle.id", nullable=True, index=False)
+    )
+    family_id: int = Field(sa_column=fk("family.id"))
+    school_id: int = Field(sa_column=fk("organisation.id"))
+    allocated_on: date
+    collected_on: date | None = None
+    returned_on: date | None = None
+    return_reason: str | None = Field(default=None, max_length=50)

@@ -1,0 +1,86 @@
+"""4G dongles and routers, their SIMs, data allowances (an uplift is a new row) and usage."""
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from devices.models.columns import fk
+from dfc.db_types import string_enum
+
+DEFAULT_ALLOWANCE_GB = Decimal(3)
+DEFAULT_CONTRACT_MONTHS = 6
+
+
+class DongleKind(StrEnum):
+    DONGLE = "dongle"
+    ROUTER = "router"
+
+
+class DongleStatus(StrEnum):
+    IN_STOCK = "in-stock"
+    ALLOCATED = "allocated"
+    WITH_FAMILY = "with-family"
+    FAULTY = "faulty"
+    LOST = "lost"
+    RETURNED = "returned"
+    RETIRED = "retired"
+
+
+class Dongle(SQLModel, table=True):
+    __tablename__ = "dongle"
+    __table_args__ = (Index("ix_dongle_holder_status", "holder_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: DongleKind = Field(default=DongleKind.DONGLE, sa_type=string_enum(DongleKind))
+    imei: str = Field(max_length=15, unique=True)
+    make_model: str | None = Field(default=None, max_length=200)
+    status: DongleStatus = Field(default=DongleStatus.IN_STOCK, sa_type=string_enum(DongleStatus))
+    holder_id: int = Field(sa_column=fk("organisation.id", index=False))
+    paired_device_id: int | None = Field(
+        default=None, sa_column=fk("device.id", nullable=True, ondelete="SET NULL")
+    )
+    batch_reference: str | None = Field(default=None, max_length=100)
+    received_on: date
+
+
+class Sim(SQLModel, table=True):
+    __tablename__ = "sim"
+
+    id: int | None = Field(default=None, primary_key=True)
+    iccid: str = Field(max_length=22, unique=True)
+    phone_number: str | None = Field(default=None, max_length=16, description="E.164")
+    network_operator: str = Field(max_length=100)
+    dongle_id: int | None = Field(default=None, sa_column=fk("dongle.id", nullable=True))
+    holder_id: int = Field(sa_column=fk("organisation.id"))
+    contract_starts_on: date
+    contract_ends_on: date = Field(index=True)
+
+
+class DataAllowance(SQLModel, table=True):
+    """GB a month from a date; the latest row on or before a day is the allowance that day."""
+
+    __tablename__ = "data_allowance"
+    __table_args__ = (UniqueConstraint("sim_id", "effective_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sim_id: int = Field(sa_column=fk("sim.id", index=False))
+    gb_per_month: Decimal = Field(sa_column=Column(Numeric(7, 2), nullable=False))
+    effective_from: date
+
+
+class DataUsage(SQLModel, table=True):
+    """A reading: data used so far in the reading's month, in MB."""
+
+    __tablename__ = "data_usage"
+    __table_args__ = (
+        UniqueConstraint("sim_id", "read_on"),
+        Index("ix_data_usage_read_on", "read_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sim_id: int = Field(sa_column=fk("sim.id", index=False))
+    read_on: date
+    used_mb: int = Field(ge=0)

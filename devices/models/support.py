@@ -1,0 +1,30 @@
+"""Support periods: who manages and supports a device, from when until when."""
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from devices.models.columns import fk
+from dfc.db_types import string_enum
+
+
+class SupportProvider(StrEnum):
+    NATIONAL_SCHEME = "national-scheme"
+    COUNCIL = "council"
+    SCHOOL = "school"
+    SUPPLIER = "supplier"
+    NOBODY = "nobody"
+
+
+class SupportPeriod(SQLModel, table=True):
+    __tablename__ = "support_period"
+    __table_args__ = (Index("ix_support_period_device_ends", "device_id", "ends_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(sa_column=fk("device.id", index=False))
+    provider: SupportProvider = Field(sa_type=string_enum(SupportProvider))
+    provider_name: str | None = Field(default=None, max_length=200)
+    starts_on: date
+    ends_on: date | None = Field(default=None, index=True, description="empty: open-ended")

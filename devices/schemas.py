@@ -1,0 +1,325 @@
+"""Request and response shapes for the register's API."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from devices.models import (
+    DeviceKind,
+    DeviceStatus,
+    DongleStatus,
+    LicenceProduct,
+    OwnerKind,
+    RequestStatus,
+    SupportProvider,
+)
+from devices.models.connectivity import DongleKind
+from devices.phone import to_e164
+from dfc.accounts.schemas import StrictModel
+from dfc.i18n import BY_CODE
+
+
+def _language_served(code: str) -> str:
+    if code not in BY_CODE:
+        raise ValueError(f"use one of: {', '.join(BY_CODE)}")
+    return code
+
+
+def _serial(text: str) -> str:
+    """Serial numbers compare without case or spaces, so a re-typed one is still found."""
+    cleaned = "".join(text.split()).upper()
+    if not cleaned:
+        raise ValueError("is empty")
+    return cleaned
+
+
+PhoneNumber = Annotated[str, AfterValidator(to_e164)]
+LanguageCode = Annotated[str, AfterValidator(_language_served)]
+SerialNumber = Annotated[str, Field(max_length=100), AfterValidator(_serial)]
+Imei = Annotated[str, Field(pattern=r"^\d{15}$")]
+Iccid = Annotated[str, Field(pattern=r"^\d{18,22}$")]
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class DeviceCreate(StrictModel):
+    kind: DeviceKind
+    make: str = Field(min_length=1, max_length=100)
+    model: str = Field(min_length=1, max_length=100)
+    serial_number: SerialNumber
+    asset_tag: str | None = Field(default=None, max_length=100)
+    operating_system: str | None = Field(default=None, max_length=100)
+    holder_id: int = Field(description="the council or school holding it")
+    received_on: date
+    warranty_ends_on: date | None = None
+    central_support_months: int = Field(
+        default=6, ge=0, le=60, description="months of national-scheme support from receipt"
+    )
+
+
+class DeviceUpdate(StrictModel):
+    asset_tag: str | None = Field(default=None, max_length=100)
+    operating_system: str | None = Field(default=None, max_length=100)
+    warranty_ends_on: date | None = None
+
+
+class DevicePublic(Public):
+    id: int
+    kind: DeviceKind
+    make: str
+    model: str
+    serial_number: str
+    asset_tag: str | None
+    operating_system: str | None
+    status: DeviceStatus
+    holder_id: int
+    owner_kind: OwnerKind
+    owner_organisation_id: int | None
+    owner_family_id: int | None
+    received_on: date
+    warranty_ends_on: date | None
+
+
+class DeviceEventPublic(Public):
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class FamilyCreate(StrictModel):
+    school_id: int
+    pupil_reference: str = Field(
+        min_length=1, max_length=50, description="the school's own reference; no names"
+    )
+    year_group: int | None = Field(default=None, ge=0, le=14, description="0 is Reception")
+    phone_number: PhoneNumber | None = None
+    email: EmailStr | None = None
+    preferred_language: LanguageCode = "en"
+    sms_consent: bool = False
+    home_broadband: bool = True
+
+
+class FamilyUpdate(StrictModel):
+    year_group: int | None = Field(default=None, ge=0, le=14)
+    phone_number: PhoneNumber | None = None
+    email: EmailStr | None = None
+    preferred_language: LanguageCode | None = None
+    sms_consent: bool | None = None
+    home_broadband: bool | None = None
+
+
+class FamilyPublic(Public):
+    id: int
+    school_id: int
+    pupil_reference: str
+    year_group: int | None
+    phone_number: str | None
+    email: str | None
+    preferred_language: str
+    sms_consent: bool
+    home_broadband: bool
+
+
+class AllocationCreate(StrictModel):
+    device_id: int
+    family_id: int
+    dongle_id: int | None = None
+    allocated_on: date
+    collected: bool = Field(default=True, description="the family has the device now")
+
+
+class AllocationPublic(Public):
+    id: int
+    device_id: int
+    dongle_id: int | None
+    family_id: int
+    school_id: int
+    allocated_on: date
+    collected_on: date | None
+    returned_on: date | None
+    return_reason: str | None
+
+
+class OnDate(StrictModel):
+    on: date
+
+
+class ReturnDevice(OnDate):
+    reason: str = Field(default="returned", max_length=50)
+
+
+class SwapDevice(OnDate):
+    replacement_device_id: int
+
+
+class TransferToFamily(OnDate):
+    acceptance: str = Field(
+        min_length=1, max_length=200, description="how the family accepted, e.g. 'signed form'"
+    )
+
+
+class SupportPeriodCreate(StrictModel):
+    provider: SupportProvider
+    provider_name: str | None = Field(default=None, max_length=200)
+    starts_on: date
+    ends_on: date | None = None
+
+    @field_validator("ends_on")
+    @classmethod
+    def _after_start(cls, value: date | None, info: Any) -> date | None:
+        starts = info.data.get("starts_on")
+        if value and starts and value < starts:
+            raise ValueError("must be on or after starts_on")
+        return value
+
+
+class SupportPeriodPublic(Public):
+    id: int
+    device_id: int
+    provider: SupportProvider
+    provider_name: str | None
+    starts_on: date
+    ends_on: date | None
+
+
+class LicenceCreate(StrictModel):
+    organisation_id: int
+    product: LicenceProduct
+    name: str = Field(min_length=1, max_length=200)
+    supplier: str = Field(min_length=1, max_length=200)
+    seats: int = Field(ge=1, le=10_000_000)
+    starts_on: date
+    ends_on: date
+    cost_per_seat_per_year: Decimal = Field(
+        default=Decimal(0), ge=0, max_digits=10, decimal_places=2
+    )
+
+    @field_validator("ends_on")
+    @classmethod
+    def _after_start(cls, value: date, info: Any) -> date:
+        starts = info.data.get("starts_on")
+        if starts and value <= starts:
+            raise ValueError("must be after starts_on")
+        return value
+
+
+class LicenceRenew(StrictModel):
+    ends_on: date
+    seats: int | None = Field(default=None, ge=1)
+    cost_per_seat_per_year: Decimal | None = Field(
+        default=None, ge=0, max_digits=10, decimal_places=2
+    )
+
+
+class LicencePublic(Public):
+    id: int
+    organisation_id: int
+    product: LicenceProduct
+    name: str
+    supplier: str
+    seats: int
+    starts_on: date
+    ends_on: date
+    cost_per_seat_per_year: Decimal
+    renewed_from_id: int | None
+    seats_used: int = 0
+
+
+class SeatAssign(StrictModel):
+    device_id: int
+    assigned_on: date
+
+
+class DongleCreate(StrictModel):
+    kind: DongleKind = DongleKind.DONGLE
+    imei: Imei
+    make_model: str | None = Field(default=None, max_length=200)
+    holder_id: int
+    batch_reference: str | None = Field(default=None, max_length=100)
+    received_on: date
+    paired_device_id: int | None = None
+
+
+class DonglePublic(Public):
+    id: int
+    kind: DongleKind
+    imei: str
+    make_model: str | None
+    status: DongleStatus
+    holder_id: int
+    paired_device_id: int | None
+    batch_reference: str | None
+    received_on: date
+
+
+class SimCreate(StrictModel):
+    iccid: Iccid
+    phone_number: PhoneNumber | None = None
+    network_operator: str = Field(min_length=1, max_length=100)
+    dongle_id: int | None = None
+    holder_id: int
+    contract_starts_on: date
+    contract_months: int = Field(default=6, ge=1, le=60)
+    gb_per_month: Decimal = Field(default=Decimal(3), gt=0, max_digits=7, decimal_places=2)
+
+
+class SimPublic(Public):
+    id: int
+    iccid: str
+    phone_number: str | None
+    network_operator: str
+    dongle_id: int | None
+    holder_id: int
+    contract_starts_on: date
+    contract_ends_on: date
+
+
+class AllowanceUplift(StrictModel):
+    gb_per_month: Decimal = Field(gt=0, max_digits=7, decimal_places=2)
+    effective_from: date
+    contract_ends_on: date | None = Field(default=None, description="extend the contract too")
+
+
+class AllowancePublic(Public):
+    id: int
+    sim_id: int
+    gb_per_month: Decimal
+    effective_from: date
+
+
+class UsageReadingCreate(StrictModel):
+    read_on: date
+    used_mb: int = Field(ge=0, description="data used so far this month, in MB")
+
+
+class DeviceRequestCreate(StrictModel):
+    school_id: int
+    kind: DeviceKind = DeviceKind.LAPTOP
+    quantity: int = Field(ge=1, le=100_000)
+    reason: str = Field(min_length=1, max_length=1000)
+    requested_on: date
+
+
+class DeviceRequestDecision(StrictModel):
+    status: RequestStatus
+    quantity_fulfilled: int | None = Field(default=None, ge=0)
+    on: date
+
+
+class DeviceRequestPublic(Public):
+    id: int
+    school_id: int
+    kind: DeviceKind
+    quantity: int
+    quantity_fulfilled: int
+    reason: str
+    requested_on: date
+    status: RequestStatus
+    decided_on: date | None

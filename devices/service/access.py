@@ -1,0 +1,53 @@
+"""Who may change the register, scoped reads by id, and how a caller is named in history."""
+
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import Organisation, Role
+from dfc.accounts.organisations import get_organisation
+from dfc.accounts.scoping import scoped
+from dfc.errors import Forbidden, InvalidInput, NotFound
+
+Row = TypeVar("Row", bound=SQLModel)
+WRITERS = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SCHOOL_STAFF)
+
+
+def require_writer(caller: Caller) -> None:
+    """Staff who run stock (and integrations such as a supplier's feed) may change it;
+    support agents read only."""
+    if not (caller.is_integration or caller.has_role(*WRITERS)):
+        raise Forbidden("Support agents can look at the register but not change it")
+
+
+def actor(caller: Caller) -> str:
+    if caller.is_integration:
+        return f"{caller.name} (API key {caller.api_key_id})"
+    return f"{caller.name} (user {caller.user_id})"
+
+
+def get_scoped(
+    session: Session,
+    caller: Caller,
+    model: type[Row],
+    row_id: int,
+    organisation_column: Any,
+    noun: str,
+) -> Row:
+    """The row if the caller's organisation reaches it; otherwise NotFound, like a bad id."""
+    statement = scoped(select(model), caller, organisation_column).where(model.id == row_id)
+    row = session.exec(statement).one_or_none()
+    if row is None:
+        raise NotFound(f"No {noun} with id {row_id}")
+    return row
+
+
+def reachable_organisation(
+    session: Session, caller: Caller, organisation_id: int, field: str
+) -> Organisation:
+    """An organisation named in the input, which the caller must reach (422 if not)."""
+    try:
+        return get_organisation(session, caller=caller, organisation_id=organisation_id)
+    except NotFound:
+        raise InvalidInput(f"No organisation with id {organisation_id}", field=field) from None

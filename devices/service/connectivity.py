@@ -1,0 +1,176 @@
+"""Dongles, SIMs, data allowances (an uplift is a new row, never an overwrite) and usage."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from devices.errors import DuplicateRecord
+from devices.models import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
+from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
+from devices.service.access import get_scoped, reachable_organisation, require_writer
+from devices.service.registry import get_device
+from dfc.accounts.caller import Caller
+from dfc.accounts.scoping import scoped
+from dfc.errors import InvalidInput
+
+DONGLE_SORTABLE = {
+    "id": Dongle.id,
+    "imei": Dongle.imei,
+    "status": Dongle.status,
+    "received_on": Dongle.received_on,
+}
+SIM_SORTABLE = {
+    "id": Sim.id,
+    "iccid": Sim.iccid,
+    "contract_ends_on": Sim.contract_ends_on,
+    "network_operator": Sim.network_operator,
+}
+
+
+def _flush_or_duplicate(session: Session, message: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise DuplicateRecord(message) from None
+
+
+def visible_dongles(
+    caller: Caller,
+    *,
+    status: DongleStatus | None = None,
+    holder_id: int | None = None,
+    unpaired: bool = False,
+) -> SelectOfScalar[Dongle]:
+    statement = scoped(select(Dongle), caller, Dongle.holder_id)
+    if status:
+        statement = statement.where(Dongle.status == status)
+    if holder_id:
+        statement = statement.where(Dongle.holder_id == holder_id)
+    if unpaired:
+        statement = statement.where(Dongle.paired_device_id.is_(None))
+    return statement
+
+
+def get_dongle(session: Session, *, caller: Caller, dongle_id: int) -> Dongle:
+    return get_scoped(session, caller, Dongle, dongle_id, Dongle.holder_id, "dongle")
+
+
+def create_dongle(session: Session, *, caller: Caller, dongle_in: DongleCreate) -> Dongle:
+    require_writer(caller)
+    reachable_organisation(session, caller, dongle_in.holder_id, "holder_id")
+    if dongle_in.paired_device_id is not None:
+        get_device(session, caller=caller, device_id=dongle_in.paired_device_id)
+    dongle = Dongle(**dongle_in.model_dump())
+    session.add(dongle)
+    _flush_or_duplicate(session, f"A dongle with IMEI {dongle_in.imei} is already registered")
+    return dongle
+
+
+def visible_sims(
+    caller: Caller, *, holder_id: int | None = None, contract_ends_before: date | None = None
+) -> SelectOfScalar[Sim]:
+    statement = scoped(select(Sim), caller, Sim.holder_id)
+    if holder_id:
+        statement = statement.where(Sim.holder_id == holder_id)
+    if contract_ends_before:
+        statement = statement.where(Sim.contract_ends_on < contract_ends_before)
+    return statement
+
+
+def get_sim(session: Session, *, caller: Caller, sim_id: int) -> Sim:
+    return get_scoped(session, caller, Sim, sim_id, Sim.holder_id, "SIM")
+
+
+def create_sim(session: Session, *, caller: Caller, sim_in: SimCreate) -> Sim:
+    """A SIM with its contract and first allowance (3 GB a month for six months unless
+    the delivery batch says otherwise)."""
+    require_writer(caller)
+    reachable_organisation(session, caller, sim_in.holder_id, "holder_id")
+    if sim_in.dongle_id is not None:
+        get_dongle(session, caller=caller, dongle_id=sim_in.dongle_id)
+    sim = Sim(
+        iccid=sim_in.iccid,
+        phone_number=sim_in.phone_number,
+        network_operator=sim_in.network_operator,
+        dongle_id=sim_in.dongle_id,
+        holder_id=sim_in.holder_id,
+        contract_starts_on=sim_in.contract_starts_on,
+        contract_ends_on=sim_in.contract_starts_on
+        + relativedelta(months=sim_in.contract_months)
+        - relativedelta(days=1),
+    )
+    session.add(sim)
+    _flush_or_duplicate(session, f"A SIM with ICCID {sim_in.iccid} is already registered")
+    session.add(
+        DataAllowance(
+            sim_id=sim.id,
+            gb_per_month=sim_in.gb_per_month,
+            effective_from=sim_in.contract_starts_on,
+        )
+    )
+    session.flush()
+    return sim
+
+
+def allowances_of(session: Session, *, caller: Caller, sim_id: int) -> list[DataAllowance]:
+    sim = get_sim(session, caller=caller, sim_id=sim_id)
+    return list(
+        session.exec(
+            select(DataAllowance)
+            .where(DataAllowance.sim_id == sim.id)
+            .order_by(DataAllowance.effective_from)
+        )
+    )
+
+
+def uplift_allowance(
+    session: Session, *, caller: Caller, sim_id: int, uplift: AllowanceUplift
+) -> DataAllowance:
+    """A larger allowance from a date: a new row, so the earlier allowance stays on record."""
+    require_writer(caller)
+    sim = get_sim(session, caller=caller, sim_id=sim_id)
+    current = session.exec(
+        select(DataAllowance)
+        .where(
+            DataAllowance.sim_id == sim.id, DataAllowance.effective_from <= uplift.effective_from
+        )
+        .order_by(DataAllowance.effective_from.desc())
+    ).first()
+    if current and uplift.gb_per_month <= current.gb_per_month:
+        raise InvalidInput(
+            f"An uplift must be more than the {current.gb_per_month} GB a month "
+            f"in force on {uplift.effective_from}",
+            field="gb_per_month",
+        )
+    if uplift.contract_ends_on:
+        if uplift.contract_ends_on < sim.contract_ends_on:
+            raise InvalidInput("An uplift cannot shorten the contract", field="contract_ends_on")
+        sim.contract_ends_on = uplift.contract_ends_on
+        session.add(sim)
+    allowance = DataAllowance(
+        sim_id=sim.id, gb_per_month=uplift.gb_per_month, effective_from=uplift.effective_from
+    )
+    session.add(allowance)
+    _flush_or_duplicate(session, f"The SIM already has an allowance from {uplift.effective_from}")
+    return allowance
+
+
+def record_usage(
+    session: Session, *, caller: Caller, sim_id: int, reading: UsageReadingCreate
+) -> DataUsage:
+    """Adds or corrects the reading for a day (the same day twice is one reading)."""
+    require_writer(caller)
+    sim = get_sim(session, caller=caller, sim_id=sim_id)
+    row = session.exec(
+        select(DataUsage).where(DataUsage.sim_id == sim.id, DataUsage.read_on == reading.read_on)
+    ).first()
+    if row is None:
+        row = DataUsage(sim_id=sim.id, read_on=reading.read_on, used_mb=reading.used_mb)
+    row.used_mb = reading.used_mb
+    session.add(row)
+    session.flush()
+    return row

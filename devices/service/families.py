@@ -1,0 +1,65 @@
+"""Children's families: only what the service needs, scoped to their school."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from devices.errors import DuplicateRecord
+from devices.models import Family
+from devices.schemas import FamilyCreate, FamilyUpdate
+from devices.service.access import get_scoped, reachable_organisation, require_writer
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import OrganisationKind
+from dfc.accounts.scoping import scoped
+from dfc.errors import InvalidInput
+
+SORTABLE = {
+    "id": Family.id,
+    "pupil_reference": Family.pupil_reference,
+    "year_group": Family.year_group,
+    "created_at": Family.created_at,
+}
+
+
+def visible_families(
+    caller: Caller, *, school_id: int | None = None, home_broadband: bool | None = None
+) -> SelectOfScalar[Family]:
+    statement = scoped(select(Family), caller, Family.school_id)
+    if school_id is not None:
+        statement = statement.where(Family.school_id == school_id)
+    if home_broadband is not None:
+        statement = statement.where(Family.home_broadband == home_broadband)
+    return statement
+
+
+def get_family(session: Session, *, caller: Caller, family_id: int) -> Family:
+    return get_scoped(session, caller, Family, family_id, Family.school_id, "family")
+
+
+def create_family(session: Session, *, caller: Caller, family_in: FamilyCreate) -> Family:
+    require_writer(caller)
+    school = reachable_organisation(session, caller, family_in.school_id, "school_id")
+    if school.kind is not OrganisationKind.SCHOOL:
+        raise InvalidInput(f"Organisation {school.id} is not a school", field="school_id")
+    family = Family(**family_in.model_dump())
+    session.add(family)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise DuplicateRecord(
+            f"The school already has a family with pupil reference {family_in.pupil_reference}"
+        ) from None
+    return family
+
+
+def update_family(
+    session: Session, *, caller: Caller, family_id: int, family_in: FamilyUpdate
+) -> Family:
+    family = get_family(session, caller=caller, family_id=family_id)
+    require_writer(caller)
+    for field, value in family_in.model_dump(exclude_unset=True).items():
+        setattr(family, field, value)
+    session.add(family)
+    session.flush()
+    return family

@@ -1,0 +1,354 @@
+"""A device's life: allocation to a family, collection, return, repair, loss, swap,
+ownership passing to the family, retirement. Each action checks the device's status,
+changes it and writes an event; an action the status does not allow is a 409 that says why."""
+
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from devices.errors import DeviceAlreadyAllocated, IllegalTransition
+from devices.models import (
+    Allocation,
+    Device,
+    DeviceStatus,
+    Dongle,
+    DongleStatus,
+    OwnerKind,
+    OwnershipTransfer,
+)
+from devices.schemas import AllocationCreate
+from devices.service import events
+from devices.service.access import actor, get_scoped, require_writer
+from devices.service.families import get_family
+from devices.service.registry import get_device
+from dfc.accounts.caller import Caller
+from dfc.errors import InvalidInput
+
+ALLOCATABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED)
+IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)
+REPAIRABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED, *IN_USE)
+LOSABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED, DeviceStatus.IN_REPAIR, *IN_USE)
+RETIRABLE = (
+    DeviceStatus.IN_STOCK,
+    DeviceStatus.RETURNED,
+    DeviceStatus.IN_REPAIR,
+    DeviceStatus.LOST,
+    DeviceStatus.STOLEN,
+)
+
+
+def _require_status(device: Device, allowed: tuple[DeviceStatus, ...], action: str) -> None:
+    if device.status not in allowed:
+        names = ", ".join(status.value for status in allowed)
+        raise IllegalTransition(
+            f"Device {device.serial_number} is {device.status.value}; it can be {action} "
+            f"only when {names}"
+        )
+
+
+def _require_not_family_owned(device: Device, action: str) -> None:
+    if device.owner_kind is OwnerKind.FAMILY:
+        raise IllegalTransition(
+            f"Device {device.serial_number} belongs to the family now; it cannot be {action}"
+        )
+
+
+def open_allocation(session: Session, device: Device) -> Allocation | None:
+    return session.exec(
+        select(Allocation).where(
+            Allocation.device_id == device.id, Allocation.returned_on.is_(None)
+        )
+    ).one_or_none()
+
+
+def _dongle_for(session: Session, caller: Caller, dongle_id: int | None) -> Dongle | None:
+    if dongle_id is None:
+        return None
+    try:
+        dongle = get_scoped(session, caller, Dongle, dongle_id, Dongle.holder_id, "dongle")
+    except Exception:
+        raise InvalidInput(f"No dongle with id {dongle_id}", field="dongle_id") from None
+    if dongle.status not in (DongleStatus.IN_STOCK, DongleStatus.RETURNED):
+        raise DeviceAlreadyAllocated(f"Dongle {dongle.imei} is {dongle.status.value}")
+    return dongle
+
+
+def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreate) -> Allocation:
+    """Allocates a device (and perhaps a dongle) to a family of the device's school."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=allocation_in.device_id)
+    family = get_family(session, caller=caller, family_id=allocation_in.family_id)
+    if device.status in IN_USE:
+        raise DeviceAlreadyAllocated(
+            f"Device {device.serial_number} is already with a family; record its return first"
+        )
+    _require_status(device, ALLOCATABLE, "allocated")
+    if device.holder_id != family.school_id:
+        raise InvalidInput(
+            f"Device {device.serial_number} is held by another organisation "
+            f"than the family's school",
+            field="device_id",
+        )
+    dongle = _dongle_for(session, caller, allocation_in.dongle_id)
+    before = events.snapshot(device)
+    allocation = Allocation(
+        device_id=device.id,
+        dongle_id=dongle.id if dongle else None,
+        family_id=family.id,
+        school_id=family.school_id,
+        allocated_on=allocation_in.allocated_on,
+        collected_on=allocation_in.allocated_on if allocation_in.collected else None,
+    )
+    device.status = DeviceStatus.WITH_FAMILY if allocation_in.collected else DeviceStatus.ALLOCATED
+    if dongle:
+        dongle.status = DongleStatus(device.status.value)
+        dongle.paired_device_id = device.id
+        session.add(dongle)
+    session.add_all([allocation, device])
+    try:
+        session.flush()
+    except IntegrityError:  # another request allocated it first; the partial index said no
+        session.rollback()
+        raise DeviceAlreadyAllocated(
+            f"Device {device.serial_number} or its dongle is already with a family"
+        ) from None
+    events.record(
+        session,
+        device=device,
+        caller=caller,
+        action="allocated",
+        before=before,
+        allocation_id=allocation.id,
+        family_id=family.id,
+        dongle_id=allocation.dongle_id,
+        on=allocation_in.allocated_on,
+    )
+    session.flush()
+    return allocation
+
+
+def record_collection(session: Session, *, caller: Caller, device_id: int, on: date) -> Device:
+    """The family has collected an allocated device."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_status(device, (DeviceStatus.ALLOCATED,), "collected")
+    allocation = open_allocation(session, device)
+    before = events.snapshot(device)
+    device.status = DeviceStatus.WITH_FAMILY
+    allocation.collected_on = on
+    _set_dongle_status(session, allocation, DongleStatus.WITH_FAMILY)
+    session.add_all([device, allocation])
+    events.record(session, device=device, caller=caller, action="collected", before=before, on=on)
+    session.flush()
+    return device
+
+
+def _set_dongle_status(
+    session: Session, allocation: Allocation | None, status: DongleStatus
+) -> None:
+    if allocation is not None and allocation.dongle_id is not None:
+        dongle = session.get(Dongle, allocation.dongle_id)
+        dongle.status = status
+        session.add(dongle)
+
+
+def _close_allocation(session: Session, device: Device, on: date, reason: str) -> None:
+    allocation = open_allocation(session, device)
+    if allocation is None:
+        return
+    if on < allocation.allocated_on:
+        raise InvalidInput(
+            f"The date is before the allocation on {allocation.allocated_on}", field="on"
+        )
+    allocation.returned_on = on
+    allocation.return_reason = reason
+    session.add(allocation)
+    _set_dongle_status(
+        session, allocation, DongleStatus.RETURNED if reason == "returned" else DongleStatus.LOST
+    )
+
+
+def return_device(
+    session: Session, *, caller: Caller, device_id: int, on: date, reason: str = "returned"
+) -> Device:
+    """The family gave the device (and its dongle) back to the school."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_not_family_owned(device, "returned")
+    _require_status(device, IN_USE, "returned")
+    before = events.snapshot(device)
+    _close_allocation(session, device, on, "returned")
+    device.status = DeviceStatus.RETURNED
+    session.add(device)
+    events.record(
+        session,
+        device=device,
+        caller=caller,
+        action="returned",
+        before=before,
+        on=on,
+        reason=reason,
+    )
+    session.flush()
+    return device
+
+
+def report_missing(
+    session: Session, *, caller: Caller, device_id: int, on: date, stolen: bool
+) -> Device:
+    """Lost or stolen: the allocation ends; the record and its history stay."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_status(device, LOSABLE, "reported lost or stolen")
+    before = events.snapshot(device)
+    reason = "stolen" if stolen else "lost"
+    _close_allocation(session, device, on, reason)
+    device.status = DeviceStatus.STOLEN if stolen else DeviceStatus.LOST
+    session.add(device)
+    events.record(
+        session, device=device, caller=caller, action=f"reported-{reason}", before=before, on=on
+    )
+    session.flush()
+    return device
+
+
+def send_to_repair(session: Session, *, caller: Caller, device_id: int, on: date) -> Device:
+    """Off for repair; a family's allocation stays open so the device goes back to them."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_status(device, REPAIRABLE, "sent to repair")
+    before = events.snapshot(device)
+    device.status = DeviceStatus.IN_REPAIR
+    session.add(device)
+    events.record(
+        session, device=device, caller=caller, action="sent-to-repair", before=before, on=on
+    )
+    session.flush()
+    return device
+
+
+def back_from_repair(session: Session, *, caller: Caller, device_id: int, on: date) -> Device:
+    """Back to the family it was with, or into stock."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_status(device, (DeviceStatus.IN_REPAIR,), "back from repair")
+    before = events.snapshot(device)
+    allocation = open_allocation(session, device)
+    if allocation is None:
+        device.status = DeviceStatus.IN_STOCK
+    else:
+        device.status = (
+            DeviceStatus.WITH_FAMILY if allocation.collected_on else DeviceStatus.ALLOCATED
+        )
+    session.add(device)
+    events.record(
+        session, device=device, caller=caller, action="back-from-repair", before=before, on=on
+    )
+    session.flush()
+    return device
+
+
+def swap_device(
+    session: Session, *, caller: Caller, device_id: int, replacement_id: int, on: date
+) -> Allocation:
+    """A faulty device goes to repair and a working one takes its place in the same
+    allocation, so the family keeps their allocation, dongle and history."""
+    require_writer(caller)
+    faulty = get_device(session, caller=caller, device_id=device_id)
+    _require_not_family_owned(faulty, "swapped")
+    _require_status(faulty, IN_USE, "swapped")
+    replacement = get_device(session, caller=caller, device_id=replacement_id)
+    _require_status(replacement, ALLOCATABLE, "swapped in")
+    if replacement.holder_id != faulty.holder_id:
+        raise InvalidInput(
+            "The replacement is held by another organisation", field="replacement_device_id"
+        )
+    allocation = open_allocation(session, faulty)
+    faulty_before, replacement_before = events.snapshot(faulty), events.snapshot(replacement)
+    allocation.device_id = replacement.id
+    replacement.status, faulty.status = faulty.status, DeviceStatus.IN_REPAIR
+    if allocation.dongle_id:
+        dongle = session.get(Dongle, allocation.dongle_id)
+        dongle.paired_device_id = replacement.id
+        session.add(dongle)
+    session.add_all([allocation, faulty, replacement])
+    session.flush()
+    events.record(
+        session,
+        device=faulty,
+        caller=caller,
+        action="swapped-out",
+        before=faulty_before,
+        on=on,
+        replacement_device_id=replacement.id,
+        allocation_id=allocation.id,
+    )
+    events.record(
+        session,
+        device=replacement,
+        caller=caller,
+        action="swapped-in",
+        before=replacement_before,
+        on=on,
+        replaced_device_id=faulty.id,
+        allocation_id=allocation.id,
+    )
+    session.flush()
+    return allocation
+
+
+def transfer_to_family(
+    session: Session, *, caller: Caller, device_id: int, on: date, acceptance: str
+) -> Device:
+    """The device becomes the family's, recording how they accepted it. It leaves the
+    council's stock figures; its support and licence history stays."""
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_not_family_owned(device, "transferred again")
+    _require_status(device, IN_USE, "transferred to the family")
+    allocation = open_allocation(session, device)
+    before = events.snapshot(device)
+    session.add(
+        OwnershipTransfer(
+            device_id=device.id,
+            from_kind=device.owner_kind,
+            to_kind=OwnerKind.FAMILY,
+            to_family_id=allocation.family_id,
+            transferred_on=on,
+            accepted_on=on,
+            acceptance=acceptance,
+            recorded_by=actor(caller),
+        )
+    )
+    device.owner_kind = OwnerKind.FAMILY
+    device.owner_organisation_id = None
+    device.owner_family_id = allocation.family_id
+    device.status = DeviceStatus.WITH_FAMILY
+    if allocation.collected_on is None:
+        allocation.collected_on = on
+    session.add_all([device, allocation])
+    events.record(
+        session,
+        device=device,
+        caller=caller,
+        action="ownership-transferred",
+        before=before,
+        on=on,
+        acceptance=acceptance,
+    )
+    session.flush()
+    return device
+
+
+def retire(session: Session, *, caller: Caller, device_id: int, on: date) -> Device:
+    require_writer(caller)
+    device = get_device(session, caller=caller, device_id=device_id)
+    _require_not_family_owned(device, "retired")
+    _require_status(device, RETIRABLE, "retired")
+    before = events.snapshot(device)
+    device.status = DeviceStatus.RETIRED
+    session.add(device)
+    events.record(session, device=device, caller=caller, action="retired", before=before, on=on)
+    session.flush()
+    return device

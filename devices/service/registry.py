@@ -1,0 +1,148 @@
+"""Devices: adding them to the register, changing their details, finding them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import exists, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from devices.errors import DuplicateRecord
+from devices.models import (
+    Device,
+    DeviceKind,
+    DeviceStatus,
+    Dongle,
+    OwnerKind,
+    SupportPeriod,
+    SupportProvider,
+)
+from devices.schemas import DeviceCreate, DeviceUpdate
+from devices.service import events
+from devices.service.access import get_scoped, reachable_organisation, require_writer
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import Organisation
+from dfc.accounts.scoping import scoped
+
+SORTABLE = {
+    "id": Device.id,
+    "serial_number": Device.serial_number,
+    "status": Device.status,
+    "kind": Device.kind,
+    "received_on": Device.received_on,
+    "warranty_ends_on": Device.warranty_ends_on,
+    "holder_id": Device.holder_id,
+}
+OUT_OF_SERVICE = (DeviceStatus.LOST, DeviceStatus.STOLEN, DeviceStatus.RETIRED)
+
+
+@dataclass(frozen=True)
+class DeviceFilters:
+    status: DeviceStatus | None = None
+    kind: DeviceKind | None = None
+    school_id: int | None = None
+    council_id: int | None = None
+    owner_kind: OwnerKind | None = None
+    support_ends_before: date | None = None
+    no_dongle: bool = False
+    unsupported: bool = False
+    serial_number: str | None = None
+
+
+def supported_on(day: date):
+    """Some period other than 'nobody' covers the device on `day`."""
+    return exists().where(
+        SupportPeriod.device_id == Device.id,
+        SupportPeriod.provider != SupportProvider.NOBODY,
+        SupportPeriod.starts_on <= day,
+        or_(SupportPeriod.ends_on.is_(None), SupportPeriod.ends_on >= day),
+    )
+
+
+def visible_devices(
+    caller: Caller, filters: DeviceFilters, *, today: date
+) -> SelectOfScalar[Device]:
+    statement = scoped(select(Device), caller, Device.holder_id)
+    if filters.status:
+        statement = statement.where(Device.status == filters.status)
+    if filters.kind:
+        statement = statement.where(Device.kind == filters.kind)
+    if filters.school_id:
+        statement = statement.where(Device.holder_id == filters.school_id)
+    if filters.council_id:
+        councils_schools = sa_select(Organisation.id).where(
+            or_(
+                Organisation.id == filters.council_id, Organisation.council_id == filters.council_id
+            )
+        )
+        statement = statement.where(Device.holder_id.in_(councils_schools))
+    if filters.owner_kind:
+        statement = statement.where(Device.owner_kind == filters.owner_kind)
+    if filters.serial_number:
+        statement = statement.where(
+            Device.serial_number == "".join(filters.serial_number.split()).upper()
+        )
+    if filters.no_dongle:
+        statement = statement.where(~exists().where(Dongle.paired_device_id == Device.id))
+    if filters.unsupported:
+        statement = statement.where(Device.status.not_in(OUT_OF_SERVICE), ~supported_on(today))
+    if filters.support_ends_before:
+        # The device's support runs out before the date: nothing covers the day before it.
+        statement = statement.where(supported_on(today), ~supported_on(filters.support_ends_before))
+    return statement
+
+
+def get_device(session: Session, *, caller: Caller, device_id: int) -> Device:
+    return get_scoped(session, caller, Device, device_id, Device.holder_id, "device")
+
+
+def _flush_or_duplicate(session: Session, message: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise DuplicateRecord(message) from None
+
+
+def create_device(session: Session, *, caller: Caller, device_in: DeviceCreate) -> Device:
+    """Adds a device held by a council or school, with the scheme's default central support
+    (six months from receipt unless said otherwise)."""
+    require_writer(caller)
+    reachable_organisation(session, caller, device_in.holder_id, "holder_id")
+    values = device_in.model_dump(exclude={"central_support_months"})
+    device = Device(**values, status=DeviceStatus.IN_STOCK, owner_kind=OwnerKind.SCHEME)
+    session.add(device)
+    _flush_or_duplicate(
+        session, f"A device with serial number {device_in.serial_number} is already in the register"
+    )
+    if device_in.central_support_months:
+        session.add(
+            SupportPeriod(
+                device_id=device.id,
+                provider=SupportProvider.NATIONAL_SCHEME,
+                starts_on=device.received_on,
+                ends_on=device.received_on
+                + relativedelta(months=device_in.central_support_months)
+                - relativedelta(days=1),
+            )
+        )
+    events.record(session, device=device, caller=caller, action="registered", before={})
+    session.flush()
+    return device
+
+
+def update_device(
+    session: Session, *, caller: Caller, device_id: int, device_in: DeviceUpdate
+) -> Device:
+    device = get_device(session, caller=caller, device_id=device_id)
+    require_writer(caller)
+    before = events.snapshot(device)
+    for field, value in device_in.model_dump(exclude_unset=True).items():
+        setattr(device, field, value)
+    session.add(device)
+    events.record(session, device=device, caller=caller, action="details-changed", before=before)
+    session.flush()
+    return device
