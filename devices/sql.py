@@ -21,11 +21,11 @@ class add_months(FunctionElement):
 
 @compiles(add_months, "postgresql")
 def _add_months_postgresql(element: add_months, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(list(element.clauses)[0], **kw)
+    column = compiler.process(next(iter(element.clauses)), **kw)
     return f"CAST(({column} + INTERVAL '{element.months} months') AS DATE)"
 
 
 @compiles(add_months, "sqlite")
 def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(list(element.clauses)[0], **kw)
+    column = compiler.process(next(iter(element.clauses)), **kw)
     return f"date({column}, '{element.months:+d} months')"

@@ -2,7 +2,8 @@
 
 from sqlmodel import SQLModel
 
-import dfc.accounts.models
+import devices.models  # noqa: F401
+import dfc.accounts.models  # noqa: F401
 import dfc.heartbeat  # noqa: F401
 
 metadata = SQLModel.metadata
