@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from devices.api import ROUTERS as DEVICE_ROUTERS
 from dfc import health
 from dfc.accounts import api as accounts_api
 from dfc.accounts import pages as accounts_pages
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
 # Every router of web pages; each of their forms is CSRF-checked (tests/test_pages.py).
 PAGE_ROUTERS = [accounts_pages.router]
-API_ROUTERS = [health.router, accounts_api.router]
+API_ROUTERS = [health.router, accounts_api.router, *DEVICE_ROUTERS]
 
 
 def _mount_govuk_frontend(app: FastAPI, folder: Path) -> None:

@@ -1,0 +1,5 @@
+"""The register's HTTP API, one router per part; the app includes every router listed here."""
+
+from devices.api import devices as devices_api
+
+ROUTERS = [devices_api.router]

@@ -1,0 +1,5 @@
+"""Devices: list, read, add, change, and their history."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api", tags=["devices"])
