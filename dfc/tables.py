@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 import devices.models  # noqa: F401
-import dfc.accounts.models  # noqa: F401
+import dfc.accounts.models
 import dfc.heartbeat  # noqa: F401
 
 metadata = SQLModel.metadata

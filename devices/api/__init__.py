@@ -1,5 +1,13 @@
 """The register's HTTP API, one router per part; the app includes every router listed here."""
 
+from devices.api import connectivity, demand, families, licences, reports
 from devices.api import devices as devices_api
 
-ROUTERS = [devices_api.router]
+ROUTERS = [
+    devices_api.router,
+    families.router,
+    licences.router,
+    connectivity.router,
+    demand.router,
+    reports.router,
+]

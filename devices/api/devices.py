@@ -1,5 +1,244 @@
-"""Devices: list, read, add, change, and their history."""
+"""Devices: list, read, add, change, their history, and the lifecycle actions."""
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
 
-router = APIRouter(prefix="/api", tags=["devices"])
+from fastapi import APIRouter, Query, status
+from sqlmodel import select
+
+from devices.models import Device, DeviceEvent, DeviceKind, DeviceStatus, OwnerKind
+from devices.schemas import (
+    AllocationPublic,
+    DeviceCreate,
+    DeviceEventPublic,
+    DevicePublic,
+    DeviceUpdate,
+    OnDate,
+    ReturnDevice,
+    SupportPeriodCreate,
+    SupportPeriodPublic,
+    SwapDevice,
+    TransferToFamily,
+)
+from devices.service import lifecycle, registry, support
+from dfc.accounts.deps import ApiCaller, SessionDep
+from dfc.clock import today
+from dfc.listing import Page
+from dfc.paging import PagingDep, listing
+
+router = APIRouter(prefix="/api/devices", tags=["devices"])
+CSV_COLUMNS = (
+    "id",
+    "serial_number",
+    "kind",
+    "make",
+    "model",
+    "asset_tag",
+    "operating_system",
+    "status",
+    "holder_id",
+    "owner_kind",
+    "received_on",
+    "warranty_ends_on",
+)
+
+
+@router.get("", response_model=Page[DevicePublic])
+def list_devices(
+    session: SessionDep,
+    caller: ApiCaller,
+    paging: PagingDep,
+    status: DeviceStatus | None = None,
+    kind: DeviceKind | None = None,
+    school_id: int | None = None,
+    council_id: int | None = None,
+    owner_kind: OwnerKind | None = None,
+    support_ends_before: Annotated[
+        date | None, Query(description="supported today, but not on this date")
+    ] = None,
+    no_dongle: bool = False,
+    unsupported: Annotated[bool, Query(description="nobody supports it today")] = False,
+    serial_number: str | None = None,
+):
+    """Devices the caller's organisation holds; `format=csv` exports every matching row."""
+    filters = registry.DeviceFilters(
+        status=status,
+        kind=kind,
+        school_id=school_id,
+        council_id=council_id,
+        owner_kind=owner_kind,
+        support_ends_before=support_ends_before,
+        no_dongle=no_dongle,
+        unsupported=unsupported,
+        serial_number=serial_number,
+    )
+    statement = registry.visible_devices(caller, filters, today=today())
+    return listing(
+        session,
+        statement,
+        paging,
+        sortable=registry.SORTABLE,
+        default_sort="serial_number",
+        columns=CSV_COLUMNS,
+        filename="devices.csv",
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_device(device_in: DeviceCreate, session: SessionDep, caller: ApiCaller) -> DevicePublic:
+    device = registry.create_device(session, caller=caller, device_in=device_in)
+    session.commit()
+    return DevicePublic.model_validate(device)
+
+
+@router.get("/{device_id}")
+def read_device(device_id: int, session: SessionDep, caller: ApiCaller) -> DevicePublic:
+    return DevicePublic.model_validate(
+        registry.get_device(session, caller=caller, device_id=device_id)
+    )
+
+
+@router.patch("/{device_id}")
+def update_device(
+    device_id: int, device_in: DeviceUpdate, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    device = registry.update_device(
+        session, caller=caller, device_id=device_id, device_in=device_in
+    )
+    session.commit()
+    return DevicePublic.model_validate(device)
+
+
+@router.get("/{device_id}/events")
+def device_history(
+    device_id: int, session: SessionDep, caller: ApiCaller
+) -> list[DeviceEventPublic]:
+    """Everything that happened to the device, oldest first."""
+    device = registry.get_device(session, caller=caller, device_id=device_id)
+    events = session.exec(
+        select(DeviceEvent).where(DeviceEvent.device_id == device.id).order_by(DeviceEvent.id)
+    ).all()
+    return [DeviceEventPublic.model_validate(event) for event in events]
+
+
+@router.get("/{device_id}/support-periods")
+def list_support_periods(
+    device_id: int, session: SessionDep, caller: ApiCaller
+) -> list[SupportPeriodPublic]:
+    periods = support.periods_of(session, caller=caller, device_id=device_id)
+    return [SupportPeriodPublic.model_validate(period) for period in periods]
+
+
+@router.post("/{device_id}/support-periods", status_code=status.HTTP_201_CREATED)
+def extend_support(
+    device_id: int, period_in: SupportPeriodCreate, session: SessionDep, caller: ApiCaller
+) -> SupportPeriodPublic:
+    """Says who supports the device next, e.g. the council taking over from the scheme."""
+    period = support.extend_support(
+        session, caller=caller, device_id=device_id, period_in=period_in
+    )
+    session.commit()
+    return SupportPeriodPublic.model_validate(period)
+
+
+def _done(session: SessionDep, device: Device) -> DevicePublic:
+    session.commit()
+    return DevicePublic.model_validate(device)
+
+
+@router.post("/{device_id}/collect")
+def record_collection(
+    device_id: int, body: OnDate, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    return _done(
+        session,
+        lifecycle.record_collection(session, caller=caller, device_id=device_id, on=body.on),
+    )
+
+
+@router.post("/{device_id}/return")
+def return_device(
+    device_id: int, body: ReturnDevice, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    return _done(
+        session,
+        lifecycle.return_device(
+            session, caller=caller, device_id=device_id, on=body.on, reason=body.reason
+        ),
+    )
+
+
+@router.post("/{device_id}/report-lost")
+def report_lost(
+    device_id: int, body: OnDate, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    return _done(
+        session,
+        lifecycle.report_missing(
+            session, caller=caller, device_id=device_id, on=body.on, stolen=False
+        ),
+    )
+
+
+@router.post("/{device_id}/report-stolen")
+def report_stolen(
+    device_id: int, body: OnDate, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    return _done(
+        session,
+        lifecycle.report_missing(
+            session, caller=caller, device_id=device_id, on=body.on, stolen=True
+        ),
+    )
+
+
+@router.post("/{device_id}/send-to-repair")
+def send_to_repair(
+    device_id: int, body: OnDate, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    return _done(
+        session, lifecycle.send_to_repair(session, caller=caller, device_id=device_id, on=body.on)
+    )
+
+
+@router.post("/{device_id}/back-from-repair")
+def back_from_repair(
+    device_id: int, body: OnDate, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    return _done(
+        session, lifecycle.back_from_repair(session, caller=caller, device_id=device_id, on=body.on)
+    )
+
+
+@router.post("/{device_id}/swap")
+def swap_device(
+    device_id: int, body: SwapDevice, session: SessionDep, caller: ApiCaller
+) -> AllocationPublic:
+    """A faulty device goes to repair; the replacement takes its place in the allocation."""
+    allocation = lifecycle.swap_device(
+        session,
+        caller=caller,
+        device_id=device_id,
+        replacement_id=body.replacement_device_id,
+        on=body.on,
+    )
+    session.commit()
+    return AllocationPublic.model_validate(allocation)
+
+
+@router.post("/{device_id}/transfer-to-family")
+def transfer_to_family(
+    device_id: int, body: TransferToFamily, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    """The device becomes the family's, recording how they accepted it."""
+    return _done(
+        session,
+        lifecycle.transfer_to_family(
+            session, caller=caller, device_id=device_id, on=body.on, acceptance=body.acceptance
+        ),
+    )
+
+
+@router.post("/{device_id}/retire")
+def retire(device_id: int, body: OnDate, session: SessionDep, caller: ApiCaller) -> DevicePublic:
+    return _done(session, lifecycle.retire(session, caller=caller, device_id=device_id, on=body.on))

@@ -27,27 +27,11 @@ from dfc.accounts.schemas import (
 )
 from dfc.accounts.school_import import import_schools
 from dfc.accounts.sign_in import issue_credential, sign_in
-from dfc.csv_export import csv_lines
-from dfc.listing import Page, PageRequest, apply_sort, paginate
+from dfc.listing import Page, apply_sort, paginate
+from dfc.paging import Paging, PagingDep, listing
 from dfc.settings import get_settings
-from dfc.web.responses import csv_response
 
 router = APIRouter(prefix="/api")
-
-
-class Paging:
-    """Query parameters shared by every list: page, per_page, sort and format."""
-
-    def __init__(
-        self,
-        page: Annotated[int, Query(ge=1)] = 1,
-        per_page: Annotated[int, Query(ge=1, le=500)] = 50,
-        sort: Annotated[str | None, Query(description="a column; prefix '-' to reverse")] = None,
-    ) -> None:
-        self.request = PageRequest(page=page, per_page=per_page, sort=sort)
-
-
-PagingDep = Annotated[Paging, Depends(Paging)]
 
 
 @router.post("/auth/token", tags=["sign-in"])
@@ -143,23 +127,25 @@ def list_schools(
     trust_id: int | None = None,
     phase: SchoolPhase | None = None,
     search: Annotated[str | None, Query(description="part of the name, or a URN")] = None,
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ):
     """Schools the caller can see; `format=csv` exports every matching row."""
-    filters = {"council_id": council_id, "trust_id": trust_id, "phase": phase, "search": search}
-    if format == "csv":
-        statement = apply_sort(
-            organisations.visible_query(caller, kind=OrganisationKind.SCHOOL, **filters),
-            paging.request.sort,
-            columns=organisations.SORTABLE,
-            default="name",
-        )
-        rows = (
-            [getattr(school, column) for column in SCHOOL_CSV_COLUMNS]
-            for school in session.exec(statement)
-        )
-        return csv_response(csv_lines(SCHOOL_CSV_COLUMNS, rows), filename="schools.csv")
-    return _organisation_list(session, caller, paging, OrganisationKind.SCHOOL, **filters)
+    statement = organisations.visible_query(
+        caller,
+        kind=OrganisationKind.SCHOOL,
+        council_id=council_id,
+        trust_id=trust_id,
+        phase=phase,
+        search=search,
+    )
+    return listing(
+        session,
+        statement,
+        paging,
+        sortable=organisations.SORTABLE,
+        default_sort="name",
+        columns=SCHOOL_CSV_COLUMNS,
+        filename="schools.csv",
+    )
 
 
 @router.post("/schools", status_code=status.HTTP_201_CREATED, tags=["organisations"])
