@@ -165,6 +165,22 @@ class TransferToFamily(OnDate):
     )
 
 
+class TransferToOrganisation(OnDate):
+    organisation_id: int = Field(description="the scheme, a council, a trust or a school")
+
+
+class OwnershipTransferPublic(Public):
+    id: int
+    from_kind: OwnerKind
+    to_kind: OwnerKind
+    to_organisation_id: int | None
+    to_family_id: int | None
+    transferred_on: date
+    accepted_on: date | None
+    acceptance: str | None
+    recorded_by: str
+
+
 class SupportPeriodCreate(StrictModel):
     provider: SupportProvider
     provider_name: str | None = Field(default=None, max_length=200)

@@ -14,13 +14,15 @@ from devices.schemas import (
     DevicePublic,
     DeviceUpdate,
     OnDate,
+    OwnershipTransferPublic,
     ReturnDevice,
     SupportPeriodCreate,
     SupportPeriodPublic,
     SwapDevice,
     TransferToFamily,
+    TransferToOrganisation,
 )
-from devices.service import lifecycle, registry, support
+from devices.service import lifecycle, ownership, registry, support
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.clock import today
 from dfc.listing import Page
@@ -235,6 +237,34 @@ def transfer_to_family(
         session,
         lifecycle.transfer_to_family(
             session, caller=caller, device_id=device_id, on=body.on, acceptance=body.acceptance
+        ),
+    )
+
+
+@router.get("/{device_id}/ownership")
+def ownership_history(
+    device_id: int, session: SessionDep, caller: ApiCaller
+) -> list[OwnershipTransferPublic]:
+    """Every change of owner, oldest first."""
+    return [
+        OwnershipTransferPublic.model_validate(transfer)
+        for transfer in ownership.history(session, caller=caller, device_id=device_id)
+    ]
+
+
+@router.post("/{device_id}/transfer-ownership")
+def transfer_ownership(
+    device_id: int, body: TransferToOrganisation, session: SessionDep, caller: ApiCaller
+) -> DevicePublic:
+    """Ownership passes to the scheme, a council, a trust or a school."""
+    return _done(
+        session,
+        ownership.transfer_to_organisation(
+            session,
+            caller=caller,
+            device_id=device_id,
+            organisation_id=body.organisation_id,
+            on=body.on,
         ),
     )
 

@@ -237,3 +237,41 @@ def test_a_dongle_already_with_a_family_cannot_go_to_another(
     session.expire_all()
     assert session.get(Dongle, dongle.id).paired_device_id == first.id
     assert status_of(client, staff, second) == DeviceStatus.IN_STOCK.value
+
+
+def test_ownership_passes_between_organisations_with_a_dated_history(
+    client, session, school, staff, device, family
+):
+    council = session.get(Organisation, school.council_id)
+    officer = bearer(session, make_user(session, organisation=council, role=Role.COUNCIL_OFFICER))
+    to_council = client.post(
+        f"/api/devices/{device.id}/transfer-ownership",
+        headers=officer,
+        json={"organisation_id": council.id, "on": "2026-01-10"},
+    )
+    assert to_council.json()["owner_kind"] == "council"
+    to_school = client.post(
+        f"/api/devices/{device.id}/transfer-ownership",
+        headers=officer,
+        json={"organisation_id": school.id, "on": "2026-01-20"},
+    )
+    assert (to_school.json()["owner_kind"], to_school.json()["owner_organisation_id"]) == (
+        "school",
+        school.id,
+    )
+    elsewhere = make_school(session, council=make_council(session))
+    refused = client.post(
+        f"/api/devices/{device.id}/transfer-ownership",
+        headers=officer,
+        json={"organisation_id": elsewhere.id, "on": "2026-01-21"},
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "organisation_id"
+    allocate(client, staff, device, family)
+    act(client, staff, device.id, "transfer-to-family", acceptance="verbal, by phone")
+    history = client.get(f"/api/devices/{device.id}/ownership", headers=staff).json()
+    assert [(h["from_kind"], h["to_kind"]) for h in history] == [
+        ("scheme", "council"),
+        ("council", "school"),
+        ("school", "family"),
+    ]
+    assert history[-1]["acceptance"] == "verbal, by phone"
