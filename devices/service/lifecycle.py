@@ -23,7 +23,7 @@ from devices.service.access import actor, get_scoped, require_writer
 from devices.service.families import get_family
 from devices.service.registry import get_device
 from dfc.accounts.caller import Caller
-from dfc.errors import InvalidInput
+from dfc.errors import InvalidInput, NotFound
 
 ALLOCATABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED)
 IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)
@@ -67,7 +67,7 @@ def _dongle_for(session: Session, caller: Caller, dongle_id: int | None) -> Dong
         return None
     try:
         dongle = get_scoped(session, caller, Dongle, dongle_id, Dongle.holder_id, "dongle")
-    except Exception:
+    except NotFound:
         raise InvalidInput(f"No dongle with id {dongle_id}", field="dongle_id") from None
     if dongle.status not in (DongleStatus.IN_STOCK, DongleStatus.RETURNED):
         raise DeviceAlreadyAllocated(f"Dongle {dongle.imei} is {dongle.status.value}")
