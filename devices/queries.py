@@ -24,7 +24,7 @@ from devices.models import (
     SupportProvider,
 )
 from devices.service.registry import OUT_OF_SERVICE, supported_on
-from devices.sql import add_months
+from devices.sql import add_days, add_months
 from dfc.accounts.caller import Caller
 from dfc.accounts.models import Organisation
 from dfc.accounts.scoping import scoped
@@ -53,10 +53,13 @@ def support_ending(caller: Caller, *, within_days: int, today: date) -> Select[A
             _in_service(),
             SupportPeriod.provider != SupportProvider.NOBODY,
             SupportPeriod.ends_on.between(today, today + timedelta(days=within_days)),
+            # Nobody else takes over: no other period that has started by the day after
+            # this one ends and runs beyond it.
             ~exists().where(
                 later.device_id == SupportPeriod.device_id,
+                later.id != SupportPeriod.id,
                 later.provider != SupportProvider.NOBODY,
-                later.starts_on > SupportPeriod.starts_on,
+                later.starts_on <= add_days(SupportPeriod.ends_on, 1),
                 or_(later.ends_on.is_(None), later.ends_on > SupportPeriod.ends_on),
             ),
         )
@@ -154,10 +157,16 @@ def sims_over_allowance(caller: Caller, *, percent: int, today: date) -> Select[
 def short_of_three_year_cover(caller: Caller) -> Select[Any]:
     """Devices whose licences, or whose dongle's connectivity, do not reach three years
     from handover (the councils' ask), with how far each does reach."""
-    licence_cover = (
+    # Each product a device holds must last: its cover is its weakest product's latest end.
+    per_product = (
         select(LicenceSeat.device_id, func.max(Licence.ends_on).label("until"))
         .join(Licence, Licence.id == LicenceSeat.licence_id)
-        .group_by(LicenceSeat.device_id)
+        .group_by(LicenceSeat.device_id, Licence.product)
+        .subquery("per_product")
+    )
+    licence_cover = (
+        select(per_product.c.device_id, func.min(per_product.c.until).label("until"))
+        .group_by(per_product.c.device_id)
         .subquery("licence_cover")
     )
     connectivity_cover = (

@@ -1,5 +1,6 @@
 """Sorting and paging for every list, so each endpoint only names its sortable columns."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -29,10 +30,16 @@ class Page(BaseModel, Generic[Item]):
 
 
 def apply_sort(
-    statement: Select[Any], sort: str | None, *, columns: dict[str, Any], default: str
+    statement: Select[Any],
+    sort: str | None,
+    *,
+    columns: dict[str, Any],
+    default: str,
+    tiebreak: Sequence[Any] = (),
 ) -> Select[Any]:
     """Order by `sort` ("name", or "-name" for descending); an unknown key is an error
-    that lists the known ones. The primary key breaks ties so pages never overlap."""
+    that lists the known ones. The primary key (or the `tiebreak` columns of a report)
+    breaks ties so pages never overlap."""
     key = sort or default
     descending = key.startswith("-")
     name = key.removeprefix("-")
@@ -40,10 +47,10 @@ def apply_sort(
         known = ", ".join(sorted(columns))
         raise InvalidInput(f"Cannot sort by {name!r}; use one of: {known}", field="sort")
     column = columns[name]
-    tiebreak = columns.get("id")
+    if not tiebreak and "id" in columns:
+        tiebreak = [columns["id"]]
     order = [column.desc() if descending else column.asc()]
-    if tiebreak is not None and tiebreak is not column:
-        order.append(tiebreak.asc())
+    order += [extra.asc() for extra in tiebreak if extra is not column]
     return statement.order_by(*order)
 
 

@@ -48,9 +48,12 @@ def listing(
     default_sort: str,
     columns: Sequence[str],
     filename: str,
+    tiebreak: Sequence[Any] = (),
 ) -> Page[Any] | StreamingResponse:
     """A page of rows, or with format=csv every matching row as a spreadsheet-safe CSV."""
-    statement = apply_sort(statement, paging.request.sort, columns=sortable, default=default_sort)
+    statement = apply_sort(
+        statement, paging.request.sort, columns=sortable, default=default_sort, tiebreak=tiebreak
+    )
     if not paging.csv:
         return paginate(session, statement, paging.request)
     return csv_response(csv_lines(columns, _rows(session, statement, columns)), filename=filename)

@@ -21,6 +21,13 @@ def _report(
 ) -> Any:
     columns = [column.name for column in statement.selected_columns]
     sortable = {column.name: column for column in statement.selected_columns}
+    # Identifying columns (device_id, licence_id, ...; holder and status for stock) break
+    # ties, so pages never overlap or skip.
+    keys = [
+        column
+        for column in statement.selected_columns
+        if column.name.endswith("_id") or column.name == "status"
+    ]
     result = listing(
         session,
         statement,
@@ -29,6 +36,7 @@ def _report(
         default_sort=default_sort,
         columns=columns,
         filename=f"{name}.csv",
+        tiebreak=keys,
     )
     if isinstance(result, Page):
         result.items = [dict(row._mapping) for row in result.items]

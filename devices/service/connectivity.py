@@ -14,7 +14,7 @@ from devices.service.access import get_scoped, reachable_organisation, require_w
 from devices.service.registry import get_device
 from dfc.accounts.caller import Caller
 from dfc.accounts.scoping import scoped
-from dfc.errors import InvalidInput
+from dfc.errors import InvalidInput, NotFound
 
 DONGLE_SORTABLE = {
     "id": Dongle.id,
@@ -91,7 +91,14 @@ def create_sim(session: Session, *, caller: Caller, sim_in: SimCreate) -> Sim:
     require_writer(caller)
     reachable_organisation(session, caller, sim_in.holder_id, "holder_id")
     if sim_in.dongle_id is not None:
-        get_dongle(session, caller=caller, dongle_id=sim_in.dongle_id)
+        try:
+            dongle = get_dongle(session, caller=caller, dongle_id=sim_in.dongle_id)
+        except NotFound:
+            raise InvalidInput(f"No dongle with id {sim_in.dongle_id}", field="dongle_id") from None
+        if dongle.holder_id != sim_in.holder_id:
+            raise InvalidInput(
+                "The dongle is held by another organisation than the SIM", field="dongle_id"
+            )
     sim = Sim(
         iccid=sim_in.iccid,
         phone_number=sim_in.phone_number,
