@@ -11,7 +11,7 @@ from kombu import Connection
 
 from dfc.settings import Settings, get_settings
 
-TASK_MODULES = ["dfc.tasks"]
+TASK_MODULES = ["dfc.tasks", "devices.tasks"]
 HEARTBEAT_EVERY = timedelta(seconds=60)
 
 

@@ -1,6 +1,6 @@
 """The register's HTTP API, one router per part; the app includes every router listed here."""
 
-from devices.api import connectivity, demand, families, licences, reports
+from devices.api import connectivity, demand, families, imports, licences, reports
 from devices.api import devices as devices_api
 
 ROUTERS = [
@@ -10,4 +10,5 @@ ROUTERS = [
     connectivity.router,
     demand.router,
     reports.router,
+    imports.router,
 ]

@@ -4,6 +4,7 @@ from devices.models.allocations import Allocation, Family
 from devices.models.connectivity import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
 from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
+from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.support import SupportPeriod, SupportProvider
@@ -20,6 +21,9 @@ __all__ = [
     "Dongle",
     "DongleStatus",
     "Family",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
     "Licence",
     "LicenceProduct",
     "LicenceSeat",

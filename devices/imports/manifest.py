@@ -1,0 +1,240 @@
+"""A supplier's delivery manifest: one row per delivered item, a device, a dongle (with its
+SIM) paired with that row's device, or a dongle or SIM on its own. Checked with the API's own
+schemas, then saved all together (see manifest_save) or not at all."""
+
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from devices.imports.common import Progress, ProgressCallback, chunks, key_in, present, validate
+from devices.imports.manifest_save import (
+    Existing,
+    Known,
+    ManifestRow,
+    ManifestSummary,
+    save_manifest,
+)
+from devices.imports.reader import read_rows
+from devices.models import Device, Dongle, Sim
+from devices.schemas import DeviceCreate, DongleCreate, SimCreate
+from devices.service.access import require_writer
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import Organisation
+from dfc.accounts.scoping import visible_organisations
+from dfc.csv_import import ImportRejected, RowProblem
+
+__all__ = ["COLUMNS", "ManifestSummary", "import_manifest"]
+
+COLUMNS = (
+    "serial_number",
+    "kind",
+    "make",
+    "model",
+    "asset_tag",
+    "operating_system",
+    "holder",
+    "received_on",
+    "warranty_ends_on",
+    "dongle_imei",
+    "sim_iccid",
+    "sim_phone_number",
+    "network_operator",
+    "gb_per_month",
+    "contract_months",
+    "batch_reference",
+)
+REQUIRED = ("holder", "received_on")
+# Schema field -> the manifest's column, per kind of item on a row.
+DEVICE_FIELDS = {
+    name: name
+    for name in (
+        "kind",
+        "make",
+        "model",
+        "serial_number",
+        "asset_tag",
+        "operating_system",
+        "received_on",
+        "warranty_ends_on",
+    )
+}
+DONGLE_FIELDS = {
+    "imei": "dongle_imei",
+    "batch_reference": "batch_reference",
+    "received_on": "received_on",
+}
+LONE_DONGLE_FIELDS = {**DONGLE_FIELDS, "kind": "kind"}
+LONE_DONGLE_COLUMNS = {**LONE_DONGLE_FIELDS, "make_model": "make"}
+SIM_FIELDS = {
+    "iccid": "sim_iccid",
+    "phone_number": "sim_phone_number",
+    "network_operator": "network_operator",
+    "contract_starts_on": "received_on",
+    "contract_months": "contract_months",
+    "gb_per_month": "gb_per_month",
+}
+PATTERNS = {
+    "dongle_imei": "is not an IMEI (15 digits)",
+    "sim_iccid": "is not an ICCID (18 to 22 digits)",
+}
+HOLDER = {"holder_id": 0}  # checked by code against the caller's reach, not by the schema
+DEVICE_ONLY = ("asset_tag", "operating_system", "warranty_ends_on")
+DEVICE_OR_DONGLE = ("kind", "make", "model")
+
+
+@dataclass
+class _Checked:
+    """What the first pass found: rows fit to save, problems, and who first used each id."""
+
+    rows: list[ManifestRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    first_row: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _misplaced(row: int, cells: dict[str, str]) -> list[RowProblem]:
+    """Device details on a row without a serial number: most likely the serial was left out."""
+    if cells.get("serial_number"):
+        return []
+    columns = DEVICE_ONLY if cells.get("dongle_imei") else DEVICE_ONLY + DEVICE_OR_DONGLE
+    message = "describes a device: fill in serial_number too"
+    problems = [RowProblem(row, column, message) for column in columns if cells.get(column)]
+    if cells.get("sim_phone_number") and not cells.get("sim_iccid"):
+        problems.append(RowProblem(row, "sim_phone_number", "fill in sim_iccid too"))
+    return problems
+
+
+def _items(
+    row: int, cells: dict[str, str], problems: list[RowProblem]
+) -> tuple[DeviceCreate | None, DongleCreate | None, SimCreate | None]:
+    """The row's device, dongle and SIM, each checked by the API's own schema."""
+    check = partial(validate, row=row, patterns=PATTERNS, problems=problems)
+    serial, imei = cells.get("serial_number"), cells.get("dongle_imei")
+    device = dongle = sim = None
+    if serial:
+        device = check(DeviceCreate, present(cells, DEVICE_FIELDS) | HOLDER, columns=DEVICE_FIELDS)
+    if imei and serial:
+        dongle = check(DongleCreate, present(cells, DONGLE_FIELDS) | HOLDER, columns=DONGLE_FIELDS)
+    elif imei:  # a dongle on its own: kind, make and model describe the dongle
+        make_model = " ".join(filter(None, (cells.get("make"), cells.get("model"))))
+        values = present(cells, LONE_DONGLE_FIELDS) | HOLDER
+        values |= {"make_model": make_model} if make_model else {}
+        dongle = check(DongleCreate, values, columns=LONE_DONGLE_COLUMNS)
+    if cells.get("sim_iccid"):
+        sim = check(SimCreate, present(cells, SIM_FIELDS) | HOLDER, columns=SIM_FIELDS)
+    return device, dongle, sim
+
+
+def _check_row(checked: _Checked, row: int, cells: dict[str, str]) -> None:
+    serial, imei, iccid = (cells.get(c, "") for c in ("serial_number", "dongle_imei", "sim_iccid"))
+    problems: list[RowProblem] = []
+    if not cells.get("holder"):
+        message = "is empty; give a school URN or a council LA code"
+        problems.append(RowProblem(row, "holder", message))
+    if not (serial or imei or iccid):
+        message = "is empty, and so are dongle_imei and sim_iccid"
+        problems.append(RowProblem(row, "serial_number", message))
+    device, dongle, sim = _items(row, cells, problems)
+    problems.extend(_misplaced(row, cells))
+    for column, key in (
+        ("serial_number", "".join(serial.split()).upper()),
+        ("dongle_imei", imei),
+        ("sim_iccid", iccid),
+    ):
+        first = checked.first_row.setdefault((column, key), row) if key else row
+        if first != row:
+            problems.append(RowProblem(row, column, f"{key} is also on row {first}"))
+    if problems:
+        checked.problems.extend(dict.fromkeys(problems))  # one date checked twice: one problem
+    else:
+        checked.rows.append(ManifestRow(row, cells["holder"], device, dongle, sim))
+
+
+def _holder_ids(session: Session, caller: Caller, codes: set[str]) -> dict[str, int]:
+    """School URNs and council LA codes among the organisations the caller reaches."""
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(codes)):
+        statement = select(Organisation.id, Organisation.urn, Organisation.la_code).where(
+            visible_organisations(caller),
+            or_(Organisation.urn.in_(chunk), Organisation.la_code.in_(chunk)),
+        )
+        for organisation_id, urn, la_code in session.execute(statement):
+            for code in (urn, la_code):
+                if code in codes:
+                    found[code] = organisation_id
+    return found
+
+
+def _registered(
+    session: Session, model: type[Device | Dongle | Sim], key: Any, keys: set[str]
+) -> Known:
+    """Every record already holding one of `keys` (whoever holds it: the keys are unique)."""
+    found: Known = {}
+    for matches in key_in(session, key, keys):
+        statement = select(key, model.id, model.holder_id).where(matches)
+        found.update(
+            {value: (row_id, holder) for value, row_id, holder in session.execute(statement)}
+        )
+    return found
+
+
+def _existing(session: Session, rows: list[ManifestRow]) -> Existing:
+    serials = {row.device.serial_number for row in rows if row.device}
+    imeis = {row.dongle.imei for row in rows if row.dongle}
+    iccids = {row.sim.iccid for row in rows if row.sim}
+    return Existing(
+        devices=_registered(session, Device, Device.serial_number, serials),
+        dongles=_registered(session, Dongle, Dongle.imei, imeis),
+        sims=_registered(session, Sim, Sim.iccid, iccids),
+    )
+
+
+def _held_elsewhere(rows: list[ManifestRow], existing: Existing) -> list[RowProblem]:
+    """A known serial, IMEI or ICCID is fine when the row says what the register says."""
+    problems = []
+    for row in rows:
+        for column, key, known in (
+            ("serial_number", row.device and row.device.serial_number, existing.devices),
+            ("dongle_imei", row.dongle and row.dongle.imei, existing.dongles),
+            ("sim_iccid", row.sim and row.sim.iccid, existing.sims),
+        ):
+            if key in known and known[key][1] != row.holder_id:
+                message = f"{key} is already registered to another holder"
+                problems.append(RowProblem(row.row, column, message))
+    return problems
+
+
+def import_manifest(
+    session: Session,
+    *,
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    progress: ProgressCallback | None = None,
+) -> ManifestSummary:
+    """Adds every new device, dongle and SIM in the file, or raises ImportRejected with every
+    problem and adds nothing. Known items held as the file says are left unchanged. The
+    caller commits."""
+    require_writer(caller)
+    cells_by_row = read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS)
+    tracker = Progress(progress, total=len(cells_by_row))
+    checked = _Checked()
+    for row, cells in cells_by_row:
+        _check_row(checked, row, cells)
+        tracker.advance()
+    holders = _holder_ids(session, caller, {c["holder"] for _, c in cells_by_row if c["holder"]})
+    checked.problems.extend(
+        RowProblem(row, "holder", f"no school or council you reach has URN or LA code {code}")
+        for row, cells in cells_by_row
+        if (code := cells["holder"]) and code not in holders
+    )
+    rows = [row for row in checked.rows if row.holder in holders]
+    for row in rows:
+        row.holder_id = holders[row.holder]
+    existing = _existing(session, rows)
+    problems = checked.problems + _held_elsewhere(rows, existing)
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda problem: problem.row))
+    return save_manifest(session, caller=caller, rows=rows, existing=existing, progress=tracker)
