@@ -5,7 +5,7 @@ dashboard and the scheduled alerts share. Each returns a statement to run or pag
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Numeric, Select, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from devices.models import (
@@ -26,7 +26,7 @@ from devices.models import (
 from devices.service.registry import OUT_OF_SERVICE, supported_on
 from devices.sql import add_days, add_months
 from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation
+from dfc.accounts.models import Organisation, OrganisationKind
 from dfc.accounts.scoping import scoped
 
 THREE_YEARS_IN_MONTHS = 36
@@ -113,7 +113,16 @@ def dongle_contracts_ending(caller: Caller, *, within_days: int, today: date) ->
     return scoped(statement, caller, Sim.holder_id)
 
 
-def allowance_in_force(today: date) -> Any:
+def _within_reach(column: Any, caller: Caller, model: Any) -> Any:
+    """`column` limited to ids of `model` rows the caller reaches. Used inside grouped
+    subqueries, where PostgreSQL cannot push the outer scope down: a school's report then
+    reads its own rows, not the whole country's."""
+    if caller.organisation_kind is OrganisationKind.SCHEME:
+        return true()
+    return column.in_(scoped(select(model.id), caller, model.holder_id))
+
+
+def allowance_in_force(today: date, caller: Caller) -> Any:
     """Each SIM's allowance on `today`: the latest that started on or before it."""
     newest = aliased(DataAllowance)
     latest_start = (
@@ -123,21 +132,28 @@ def allowance_in_force(today: date) -> Any:
     )
     return (
         select(DataAllowance.sim_id, DataAllowance.gb_per_month)
-        .where(DataAllowance.effective_from == latest_start)
+        .where(
+            DataAllowance.effective_from == latest_start,
+            _within_reach(DataAllowance.sim_id, caller, Sim),
+        )
         .subquery("allowance")
     )
 
 
 def sims_over_allowance(caller: Caller, *, percent: int, today: date) -> Select[Any]:
     """SIMs that have used at least `percent` of this month's allowance."""
-    allowance = allowance_in_force(today)
+    allowance = allowance_in_force(today, caller)
     used = (
         select(DataUsage.sim_id, func.max(DataUsage.used_mb).label("used_mb"))
-        .where(DataUsage.read_on.between(today.replace(day=1), today))
+        .where(
+            DataUsage.read_on.between(today.replace(day=1), today),
+            _within_reach(DataUsage.sim_id, caller, Sim),
+        )
         .group_by(DataUsage.sim_id)
         .subquery("used")
     )
-    capacity_mb = allowance.c.gb_per_month * MB_PER_GB
+    # Widened first: NUMERIC(7,2) GB times 1024 overflows from 98 GB a month.
+    capacity_mb = cast(allowance.c.gb_per_month, Numeric(14, 2)) * MB_PER_GB
     statement = (
         select(
             Sim.id.label("sim_id"),
@@ -161,6 +177,7 @@ def short_of_three_year_cover(caller: Caller) -> Select[Any]:
     per_product = (
         select(LicenceSeat.device_id, func.max(Licence.ends_on).label("until"))
         .join(Licence, Licence.id == LicenceSeat.licence_id)
+        .where(_within_reach(LicenceSeat.device_id, caller, Device))
         .group_by(LicenceSeat.device_id, Licence.product)
         .subquery("per_product")
     )
@@ -175,7 +192,10 @@ def short_of_three_year_cover(caller: Caller) -> Select[Any]:
             func.max(Sim.contract_ends_on).label("until"),
         )
         .join(Sim, Sim.dongle_id == Dongle.id)
-        .where(Dongle.paired_device_id.is_not(None))
+        .where(
+            Dongle.paired_device_id.is_not(None),
+            _within_reach(Dongle.paired_device_id, caller, Device),
+        )
         .group_by(Dongle.paired_device_id)
         .subquery("connectivity_cover")
     )

@@ -5,5 +5,6 @@ from sqlmodel import SQLModel
 import devices.models  # noqa: F401
 import dfc.accounts.models
 import dfc.heartbeat  # noqa: F401
+import notifications.models  # noqa: F401
 
 metadata = SQLModel.metadata

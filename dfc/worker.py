@@ -7,12 +7,14 @@ files under VAR_DIR (no server needed); production uses Redis.
 from datetime import timedelta
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Connection
 
 from dfc.settings import Settings, get_settings
 
-TASK_MODULES = ["dfc.tasks", "devices.tasks"]
+TASK_MODULES = ["dfc.tasks", "devices.tasks", "notifications.tasks"]
 HEARTBEAT_EVERY = timedelta(seconds=60)
+OUTBOX_SWEEP_EVERY = timedelta(seconds=60)
 
 
 def broker_options(settings: Settings) -> dict:
@@ -30,6 +32,26 @@ def broker_options(settings: Settings) -> dict:
     }
 
 
+def beat_schedule(settings: Settings) -> dict:
+    """What beat queues: the heartbeat, the outbox sweep (held and retried messages) and the
+    daily alerts at DAILY_ALERTS_AT, Europe/London time."""
+    hour, minute = (int(part) for part in settings.DAILY_ALERTS_AT.split(":"))
+    return {
+        "worker-heartbeat": {
+            "task": "dfc.tasks.record_heartbeat",
+            "schedule": HEARTBEAT_EVERY.total_seconds(),
+        },
+        "sweep-outbox": {
+            "task": "notifications.sweep_outbox",
+            "schedule": OUTBOX_SWEEP_EVERY.total_seconds(),
+        },
+        "daily-alerts": {
+            "task": "notifications.daily_alerts",
+            "schedule": crontab(hour=hour, minute=minute),
+        },
+    }
+
+
 def create_celery(settings: Settings) -> Celery:
     app = Celery("devices_for_children", include=TASK_MODULES)
     app.conf.update(
@@ -44,12 +66,7 @@ def create_celery(settings: Settings) -> Celery:
         timezone=settings.TIME_ZONE,
         enable_utc=True,
         beat_schedule_filename=str(settings.VAR_DIR / "celerybeat-schedule"),
-        beat_schedule={
-            "worker-heartbeat": {
-                "task": "dfc.tasks.record_heartbeat",
-                "schedule": HEARTBEAT_EVERY.total_seconds(),
-            },
-        },
+        beat_schedule=beat_schedule(settings),
     )
     return app
 

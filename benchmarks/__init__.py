@@ -1,0 +1,4 @@
+"""Benchmarks at national scale: `python -m benchmarks.generate`, then `python -m benchmarks.run`.
+
+See docs/performance.md.
+"""

@@ -1,0 +1,139 @@
+"""Operators: list the outbox, resend a failed message, preview any template in any locale."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import select
+
+from dfc.accounts.deps import ApiCaller, SessionDep
+from dfc.accounts.models import Role
+from dfc.accounts.scoping import scoped
+from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dfc.i18n import BY_CODE
+from dfc.listing import Page
+from dfc.paging import PagingDep, listing
+from notifications.dispatch import send_after_commit
+from notifications.models import Channel, MessageStatus, OutboxMessage
+from notifications.templates import TEMPLATES, render
+
+router = APIRouter(prefix="/api", tags=["notifications"])
+SORTABLE = {
+    "id": OutboxMessage.id,
+    "created_at": OutboxMessage.created_at,
+    "status": OutboxMessage.status,
+    "channel": OutboxMessage.channel,
+}
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "channel",
+    "status",
+    "template",
+    "locale",
+    "segments",
+    "attempts",
+    "error",
+    "outbox_only",
+)
+
+
+class MessagePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    channel: Channel
+    status: MessageStatus
+    audience: str
+    recipient: str
+    locale: str
+    template: str
+    subject: str | None
+    body: str
+    segments: int
+    encoding: str
+    attempts: int
+    error: str | None
+    outbox_only: bool
+    organisation_id: int | None
+
+
+def _operator(caller: ApiCaller) -> ApiCaller:
+    if not caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SUPPORT_AGENT):
+        raise Forbidden("Only scheme admins, council officers and support agents see the outbox")
+    return caller
+
+
+@router.get("/outbox", response_model=Page[MessagePublic])
+def list_outbox(
+    session: SessionDep,
+    caller: ApiCaller,
+    paging: PagingDep,
+    status: MessageStatus | None = None,
+    channel: Channel | None = None,
+    organisation_id: int | None = None,
+):
+    """Messages for the caller's organisations, newest first."""
+    _operator(caller)
+    statement = scoped(select(OutboxMessage), caller, OutboxMessage.organisation_id)
+    for column, value in (
+        (OutboxMessage.status, status),
+        (OutboxMessage.channel, channel),
+        (OutboxMessage.organisation_id, organisation_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    return listing(
+        session,
+        statement,
+        paging,
+        sortable=SORTABLE,
+        default_sort="-id",
+        columns=CSV_COLUMNS,
+        filename="outbox.csv",
+    )
+
+
+@router.post("/outbox/{message_id}/resend")
+def resend(message_id: int, session: SessionDep, caller: ApiCaller) -> MessagePublic:
+    """Tries a failed message again from the start."""
+    _operator(caller)
+    message = session.exec(
+        scoped(select(OutboxMessage), caller, OutboxMessage.organisation_id).where(
+            OutboxMessage.id == message_id
+        )
+    ).one_or_none()
+    if message is None:
+        raise NotFound(f"No message with id {message_id}")
+    if message.status is not MessageStatus.FAILED:
+        raise Conflict(
+            f"Message {message_id} is {message.status.value}; only a failed message can be resent"
+        )
+    message.status, message.attempts, message.error = MessageStatus.PENDING, 0, None
+    session.add(message)
+    send_after_commit(session, message.id)
+    session.commit()
+    return MessagePublic.model_validate(message)
+
+
+@router.get("/templates/{name}/preview")
+def preview(
+    name: str,
+    caller: ApiCaller,
+    locale: Annotated[str, Query(description="a served language code")] = "en",
+) -> dict[str, Any]:
+    """The template rendered in a locale with sample values."""
+    _operator(caller)
+    if name not in TEMPLATES:
+        raise NotFound(f"No template {name!r}; there are: {', '.join(TEMPLATES)}")
+    if locale not in BY_CODE:
+        raise InvalidInput(f"use one of: {', '.join(BY_CODE)}", field="locale")
+    sample = {
+        "date": date(2026, 9, 1),
+        "contact": "Kentish Town Primary",
+        "percent": 0.8,
+        "items": "Support ending (someone must take over): 1\n  - SN000123",
+    }
+    subject, body = render(name, language=locale, context=sample)
+    return {"template": name, "locale": locale, "subject": subject, "body": body}

@@ -1,0 +1,154 @@
+"""SMS and WhatsApp through the official Twilio SDK. Twilio's answers become our two kinds of
+failure: rate limits, Twilio's own faults and network trouble are worth retrying; anything
+else Twilio refuses (an invalid number, an opted-out recipient) is not."""
+
+import threading
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from dfc.settings import Settings
+from notifications.channels.base import Delivery, PermanentFailure, Sent, TemporaryFailure
+from notifications.models import Channel
+
+WHATSAPP = "whatsapp:"
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RoutedHttpClient(TwilioHttpClient):
+    """The SDK's HTTP client, with two additions: requests for any *.twilio.com host go to
+    `base_url` when one is set (tests and staging), and the last Retry-After header seen on
+    this thread is kept, since the SDK's exceptions drop response headers."""
+
+    def __init__(self, *, base_url: str | None, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self._local = threading.local()
+
+    @property
+    def retry_after(self) -> float | None:
+        return getattr(self._local, "retry_after", None)
+
+    def rewrite(self, url: str) -> str:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if not self.base_url or not (host == "twilio.com" or host.endswith(".twilio.com")):
+            return url
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{self.base_url}{parts.path}{query}"
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None = None,
+        data: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
+        self._local.retry_after = None
+        response = super().request(
+            method,
+            self.rewrite(url),
+            params=params,
+            data=data,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            allow_redirects=allow_redirects,
+        )
+        headers = response.headers or {}
+        self._local.retry_after = parse_retry_after(headers.get("Retry-After"))
+        return response
+
+
+class TwilioSender:
+    """Sends Channel.SMS and Channel.WHATSAPP deliveries with one SDK client."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.twilio_enabled:
+            raise ValueError("TwilioSender needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+        self.settings = settings
+        self.http_client = RoutedHttpClient(
+            base_url=settings.TWILIO_API_BASE_URL or None,
+            timeout=settings.TWILIO_TIMEOUT_SECONDS,
+        )
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=self.http_client
+        )
+
+    def message_fields(self, delivery: Delivery) -> dict[str, str]:
+        """The keyword arguments for `messages.create`, by channel."""
+        fields = {"to": delivery.recipient, "body": delivery.body}
+        if delivery.status_callback_url:
+            fields["status_callback"] = delivery.status_callback_url
+        if delivery.channel is Channel.WHATSAPP:
+            sender = self.settings.TWILIO_WHATSAPP_FROM
+            if not sender:
+                raise PermanentFailure("TWILIO_WHATSAPP_FROM is not set: WhatsApp cannot be sent")
+            fields["to"] = _whatsapp(delivery.recipient)
+            fields["from_"] = _whatsapp(sender)
+        elif delivery.channel is Channel.SMS:
+            if self.settings.TWILIO_MESSAGING_SERVICE_SID:
+                fields["messaging_service_sid"] = self.settings.TWILIO_MESSAGING_SERVICE_SID
+            else:
+                fields["from_"] = self.settings.TWILIO_FROM_NUMBER
+        else:
+            raise PermanentFailure(f"Twilio does not send {delivery.channel.value} messages")
+        return fields
+
+    def send(self, delivery: Delivery) -> Sent:
+        fields = self.message_fields(delivery)
+        try:
+            message = self.client.messages.create(**fields)
+        except (TwilioRestException, TwilioServiceException) as error:
+            raise self._failure(error) from error
+        except requests.exceptions.Timeout as error:
+            # Twilio may have accepted the message before we stopped waiting.
+            raise TemporaryFailure(f"Twilio did not answer in time: {error}") from error
+        except (requests.exceptions.RequestException, TwilioException) as error:
+            raise TemporaryFailure(f"Could not reach Twilio: {error}") from error
+        return Sent(provider_id=message.sid)
+
+    def _failure(
+        self, error: TwilioRestException | TwilioServiceException
+    ) -> TemporaryFailure | PermanentFailure:
+        status = int(error.status)
+        code = str(error.code) if error.code is not None else None
+        text = getattr(error, "msg", None) or getattr(error, "detail", None) or ""
+        message = f"Twilio answered {status}: {text}".rstrip(": ")
+        if status == 429:
+            return TemporaryFailure(message, code=code, retry_after=self.http_client.retry_after)
+        if status >= 500:
+            return TemporaryFailure(message, code=code)
+        # 21610 opted out, 21211/21614 invalid or not a mobile, 21408 region not enabled, ...
+        return PermanentFailure(message, code=code)
+
+
+def _whatsapp(address: str) -> str:
+    return address if address.startswith(WHATSAPP) else WHATSAPP + address

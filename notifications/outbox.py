@@ -1,0 +1,90 @@
+"""Putting a message in the outbox: in the caller's transaction, once per idempotency key,
+rendered in the recipient's language, held until morning if it would arrive at night."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dfc.db_types import utcnow
+from dfc.settings import get_settings
+from notifications.dispatch import send_after_commit
+from notifications.models import Audience, Channel, MessageStatus, OutboxMessage, SmsOptOut
+from notifications.quiet_hours import next_allowed
+from notifications.segments import count_segments
+from notifications.templates import TEMPLATES, render
+
+TEXT_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: Channel
+    address: str  # E.164 for SMS and WhatsApp, an email address for email
+    language: str = "en"
+    organisation_id: int | None = None
+
+
+def is_opted_out(session: Session, phone_number: str) -> bool:
+    return session.get(SmsOptOut, phone_number) is not None
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    recipient: Recipient,
+    template: str,
+    context: dict[str, Any],
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """The message for `key`, made now or found from before: a key never makes a second
+    message. The row is flushed, not committed: it lands with the change that caused it."""
+    existing = session.exec(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+    ).first()
+    if existing is not None:
+        return existing
+    now = now or utcnow()
+    settings = get_settings()
+    subject, body = render(template, language=recipient.language, context=context)
+    segments, encoding = count_segments(body)
+    audience = TEMPLATES[template].audience
+    message = OutboxMessage(
+        idempotency_key=key,
+        organisation_id=recipient.organisation_id,
+        audience=audience,
+        channel=recipient.channel,
+        recipient=recipient.address,
+        locale=recipient.language,
+        template=template,
+        subject=subject,
+        body=body,
+        segments=segments,
+        encoding=encoding,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    if recipient.channel in TEXT_CHANNELS and is_opted_out(session, recipient.address):
+        message.status, message.error = MessageStatus.CANCELLED, "The recipient opted out"
+    elif recipient.channel in TEXT_CHANNELS and audience is Audience.FAMILY:
+        allowed = next_allowed(
+            now,
+            zone=settings.zone,
+            start_hour=settings.QUIET_HOURS_START,
+            end_hour=settings.QUIET_HOURS_END,
+        )
+        if allowed > now:
+            message.status, message.next_attempt_at = MessageStatus.HELD, allowed
+    nested = session.begin_nested()
+    session.add(message)
+    try:
+        nested.commit()
+    except IntegrityError:  # the same key, enqueued by another transaction just now
+        nested.rollback()
+        return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+    if message.status is MessageStatus.PENDING:
+        send_after_commit(session, message.id)
+    return message

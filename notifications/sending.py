@@ -1,0 +1,127 @@
+"""Sending one message: claim it, hand it to its channel, record what happened. Temporary
+failures retry with exponential backoff and jitter; permanent ones do not."""
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, select
+
+from dfc.db import session_scope
+from dfc.db_types import utcnow
+from dfc.settings import get_settings
+from notifications.channels.base import Delivery, PermanentFailure, TemporaryFailure
+from notifications.channels.select import sender_for
+from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # a claimed message whose worker died is due again after this
+WAITING = (MessageStatus.PENDING, MessageStatus.HELD)
+
+
+def backoff(attempts: int, *, retry_after: float | None = None) -> timedelta:
+    """30 s, 1 min, 2 min ... at most an hour, give or take a fifth so retries spread out."""
+    delay = min(FIRST_RETRY * 2 ** max(0, attempts - 1), LONGEST_RETRY)
+    delay *= random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not security)
+    return max(delay, timedelta(seconds=retry_after or 0))
+
+
+def due(now: datetime):
+    """Waiting messages whose time has come, and claimed ones whose lease ran out."""
+    return or_(
+        OutboxMessage.status.in_(WAITING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.next_attempt_at <= now),
+    )
+
+
+def claim(session: Session, message_id: int, now: datetime) -> bool:
+    """Marks the message as being sent, if it is due; only one worker can win."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, due(now))
+        .values(
+            status=MessageStatus.SENDING,
+            attempts=OutboxMessage.attempts + 1,
+            next_attempt_at=now + LEASE,
+        )
+    )
+    return result.rowcount == 1
+
+
+def status_callback_url() -> str:
+    return f"{get_settings().BASE_URL.rstrip('/')}/api/twilio/status"
+
+
+def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus | None:
+    """Sends the message if it is due; returns its new status, or None if not ours to send."""
+    now = now or utcnow()
+    with session_scope() as session:
+        if not claim(session, message_id, now):
+            return None
+        message = session.get(OutboxMessage, message_id)
+        delivery = Delivery(
+            channel=message.channel,
+            recipient=message.recipient,
+            body=message.body,
+            subject=message.subject,
+            status_callback_url=status_callback_url(),
+        )
+    try:  # no transaction is open while we wait on the provider
+        sent = sender_for(delivery.channel, get_settings()).send(delivery)
+    except TemporaryFailure as failure:
+        return _record_failure(message_id, failure, now, retry=True)
+    except PermanentFailure as failure:
+        return _record_failure(message_id, failure, now, retry=False)
+    with session_scope() as session:
+        message = session.get(OutboxMessage, message_id)
+        message.status, message.sent_at = MessageStatus.SENT, utcnow()
+        message.provider_id, message.outbox_only = sent.provider_id, sent.delivered_locally
+        message.error = None
+        session.add(message)
+        return message.status
+
+
+def _record_failure(
+    message_id: int, failure: TemporaryFailure | PermanentFailure, now: datetime, *, retry: bool
+) -> MessageStatus:
+    with session_scope() as session:
+        message = session.get(OutboxMessage, message_id)
+        message.error = f"{failure.code or ''} {failure.message}".strip()[:500]
+        if retry and message.attempts < MAX_ATTEMPTS:
+            message.status = MessageStatus.PENDING
+            message.next_attempt_at = now + backoff(
+                message.attempts, retry_after=getattr(failure, "retry_after", None)
+            )
+        else:
+            message.status = MessageStatus.FAILED
+        if isinstance(failure, PermanentFailure) and failure.opted_out:
+            opt_out(session, message.recipient)
+        session.add(message)
+        log.info("message %s %s: %s", message_id, message.status.value, message.error)
+        return message.status
+
+
+def opt_out(session: Session, phone_number: str) -> None:
+    """No more SMS to this number; anything still waiting for it is cancelled."""
+    if session.get(SmsOptOut, phone_number) is None:
+        session.add(SmsOptOut(phone_number=phone_number))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient == phone_number, OutboxMessage.status.in_(WAITING))
+        .values(status=MessageStatus.CANCELLED, error="The recipient opted out")
+    )
+
+
+def due_ids(session: Session, now: datetime, *, limit: int = 1000) -> list[int]:
+    return list(
+        session.exec(
+            select(OutboxMessage.id)
+            .where(due(now))
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,107 @@
+"""Message templates, rendered in the recipient's language from the Babel catalogues.
+
+Family messages are short, say what will happen and whom to contact. Dates and numbers are
+formatted by Babel for the recipient's locale. A missing translation falls back to English
+and is logged, so a gap in a catalogue never stops a message."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_percent
+
+from dfc.i18n import BY_CODE, ENGLISH, N_, babel_locale, translations
+from dfc.settings import get_settings
+from notifications.models import Audience
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Template:
+    audience: Audience
+    body: str
+    subject: str | None = None
+
+
+TEMPLATES: dict[str, Template] = {
+    "support-ending": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: help and updates for your child's laptop end on %(date)s. "
+            "It will still work. Questions? Contact %(contact)s."
+        ),
+    ),
+    "unsupported": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: your child's laptop no longer gets help or updates. "
+            "Contact %(contact)s to keep it safe to use."
+        ),
+    ),
+    "connectivity-ending": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: the 4G internet for your child's laptop ends on %(date)s. "
+            "Contact %(contact)s to stay online."
+        ),
+    ),
+    "data-nearly-used": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: your child's 4G dongle has used %(percent)s of this month's "
+            "data. It renews on %(date)s. Need more? Contact %(contact)s."
+        ),
+    ),
+    "data-used-up": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: your child's 4G dongle has used all of this month's data. "
+            "It renews on %(date)s. Need more? Contact %(contact)s."
+        ),
+    ),
+    # Staff read the service in English; their digest is not in the families' catalogues.
+    "staff-digest": Template(
+        Audience.STAFF, "%(items)s", subject="Devices for Children: what needs doing, %(date)s"
+    ),
+}
+
+
+class UnknownTemplate(KeyError):
+    pass
+
+
+def _language(code: str) -> str:
+    return code if code in BY_CODE else ENGLISH.code
+
+
+def translate(text: str, code: str) -> str:
+    """`text` in the language `code`; English, logged, where the catalogue has no entry."""
+    translated = translations(code).gettext(text)
+    if translated == text and code != ENGLISH.code:
+        log.warning("missing %s translation for %r; sending English", code, text[:60])
+    return translated
+
+
+def format_value(value: Any, code: str) -> str:
+    """Dates and shares of a whole in the recipient's locale."""
+    locale = babel_locale(BY_CODE[code], get_settings().DEFAULT_LOCALE)
+    if isinstance(value, date):
+        return format_date(value, format="long", locale=locale)
+    if isinstance(value, float):
+        return format_percent(value, locale=locale)
+    return str(value)
+
+
+def render(name: str, *, language: str, context: dict[str, Any]) -> tuple[str | None, str]:
+    """(subject, body) of template `name` in `language`, with `context` filled in."""
+    if name not in TEMPLATES:
+        raise UnknownTemplate(name)
+    template = TEMPLATES[name]
+    code = _language(language)
+    values = {key: format_value(value, code) for key, value in context.items()}
+    body = translate(template.body, code) % values
+    subject = translate(template.subject, code) % values if template.subject else None
+    return subject, body

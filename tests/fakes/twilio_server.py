@@ -1,0 +1,237 @@
+"""A local Twilio-compatible HTTP server for tests: the real SDK posts messages to it (through
+TWILIO_API_BASE_URL), it records each request, and answers as scripted: 201 by default, or a
+Twilio error, a rate limit, a server error, or silence longer than the client will wait."""
+
+import base64
+import json
+import re
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs
+
+from twilio.request_validator import RequestValidator
+
+from notifications.segments import count_segments
+
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    form: dict[str, str]
+    headers: dict[str, str]
+
+    @property
+    def basic_auth(self) -> tuple[str, str] | None:
+        """(username, password) from the Authorization header, if it is HTTP basic auth."""
+        scheme, _, encoded = self.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        username, _, password = base64.b64decode(encoded).decode().partition(":")
+        return username, password
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any] | None = None  # None: the default created message
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+
+
+def twilio_error(status: int, code: int, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "status": status,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+    }
+
+
+class FakeTwilio:
+    """Start with `with FakeTwilio() as fake:`; point the SDK at `fake.url`."""
+
+    def __init__(self, *, auth_token: str | None = None) -> None:
+        self.auth_token = auth_token  # when set, the password must match too
+        self._lock = threading.Lock()
+        self._requests: list[RecordedRequest] = []
+        self._script: deque[Answer] = deque()
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._requests)
+
+    def start(self) -> "FakeTwilio":
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stops serving and closes the port; hanging answers are cut short."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> "FakeTwilio":
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # The script: each queued answer is used by one message request, in order.
+    def _queue(self, answer: Answer) -> None:
+        with self._lock:
+            self._script.append(answer)
+
+    def fail_next(
+        self,
+        *,
+        status: int = 400,
+        code: int = 21211,
+        message: str = "The 'To' number is not a valid phone number.",
+    ) -> None:
+        self._queue(Answer(status, twilio_error(status, code, message)))
+
+    def rate_limit_next(self, *, retry_after: int | None = 1) -> None:
+        headers = (("Retry-After", str(retry_after)),) if retry_after is not None else ()
+        self._queue(Answer(429, twilio_error(429, 20429, "Too Many Requests"), headers))
+
+    def server_error_next(self, *, status: int = 500) -> None:
+        self._queue(Answer(status, twilio_error(status, 20500, "Internal Server Error")))
+
+    def hang_next(self, seconds: float) -> None:
+        """Waits `seconds` (or until stopped) before answering 201, like a stalled API."""
+        self._queue(Answer(201, delay=seconds))
+
+    @staticmethod
+    def signed_status_callback(
+        url: str, auth_token: str, params: dict[str, str]
+    ) -> tuple[dict[str, str], str]:
+        """The form and the X-Twilio-Signature Twilio would send to `url`."""
+        return dict(params), RequestValidator(auth_token).compute_signature(url, params)
+
+    def _next_answer(self) -> Answer:
+        with self._lock:
+            return self._script.popleft() if self._script else Answer(201)
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    def _authorised(self, request: RecordedRequest, account_sid: str) -> bool:
+        credentials = request.basic_auth
+        if credentials is None or credentials[0] != account_sid:
+            return False
+        return self.auth_token is None or credentials[1] == self.auth_token
+
+    def answer(self, request: RecordedRequest) -> tuple[Answer, dict[str, Any]]:
+        """What to send back for a recorded request: the answer and its JSON body."""
+        match = MESSAGES_PATH.match(request.path)
+        if request.method != "POST" or match is None:
+            return Answer(404), twilio_error(404, 20404, "The requested resource was not found")
+        if not self._authorised(request, match["sid"]):
+            return Answer(401), twilio_error(401, 20003, "Authenticate")
+        answer = self._next_answer()
+        if answer.delay:
+            self._stopping.wait(answer.delay)
+        if answer.body is not None:
+            return answer, answer.body
+        return answer, created_message(match["sid"], request.form)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self._respond()
+
+            def do_GET(self) -> None:
+                self._respond()
+
+            def _respond(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode()
+                form = {
+                    key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()
+                }
+                request = RecordedRequest(
+                    self.command, self.path.split("?")[0], form, dict(self.headers.items())
+                )
+                fake._record(request)
+                answer, payload = fake.answer(request)
+                content = json.dumps(payload).encode()
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(content)))
+                    for name, value in answer.headers:
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(content)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a hang); nothing to answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # keep test output quiet
+
+        return Handler
+
+
+def created_message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
+    """A message resource as Twilio returns it from a create, freshly queued."""
+    sid = "SM" + secrets.token_hex(16)
+    body = form.get("Body", "")
+    segments, _ = count_segments(body)
+    now = formatdate(usegmt=True)
+    return {
+        "account_sid": account_sid,
+        "api_version": "2010-04-01",
+        "body": body,
+        "date_created": now,
+        "date_updated": now,
+        "date_sent": None,
+        "direction": "outbound-api",
+        "error_code": None,
+        "error_message": None,
+        "from": form.get("From"),
+        "messaging_service_sid": form.get("MessagingServiceSid"),
+        "num_media": "0",
+        "num_segments": str(segments),
+        "price": None,
+        "price_unit": "USD",
+        "sid": sid,
+        "status": "queued",
+        "to": form.get("To"),
+        "subresource_uris": {
+            "media": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}/Media.json"
+        },
+        "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
+    }

@@ -1,0 +1,46 @@
+"""The benchmarks keep working: a tiny dataset in a throwaway database, every scenario once.
+The national-scale figures are in docs/performance.md."""
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_URL, require_server
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.mark.postgres
+def test_generate_a_tiny_dataset_and_time_every_scenario_on_it():
+    require_server("PostgreSQL", POSTGRES_URL)
+    from benchmarks import database, generate, run
+    from benchmarks.scenarios import query_scenarios
+    from dfc.db import build_engine
+
+    with pytest.raises(database.UnsafeDatabase):
+        database.check_safe(POSTGRES_URL)  # the suite's own database is never emptied
+    name = f"dfc_bench_test_{uuid.uuid4().hex[:8]}"
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        times = generate.generate(url, scale=0.0005, today=TODAY, report=lambda _line: None)
+        engine = build_engine(url)
+        try:
+            timings = run.run(engine, today=TODAY, runs=1, import_rows=50)
+        finally:
+            engine.dispose()
+        assert database.read_meta(url) == (0.0005, TODAY)
+    finally:
+        database.drop_database(url)
+
+    assert times.rows["device"] == 1000
+    assert times.rows["allocation"] > 0
+    assert len(timings) == 3 * len(query_scenarios(TODAY, "X")) + 1
+    for timing in timings:
+        assert timing.rows >= 0, timing
+        assert not timing.note.startswith("failed"), timing.note
+    looked_up = [t for t in timings if t.scenario == "device by serial"]
+    assert [t.rows for t in looked_up] == [1, 1, 1]
+    assert all(t.server_ms is not None and t.plan for t in timings[:-1])
+    assert run.format_table(timings).count("\n") == len(timings) + 1
