@@ -1,5 +1,5 @@
 """The notifications HTTP API: the outbox for operators, and Twilio's webhooks."""
 
-from notifications.api import outbox, twilio_hooks
+from notifications.api import outbox, policies, twilio_hooks
 
-ROUTERS = [outbox.router, twilio_hooks.router]
+ROUTERS = [outbox.router, policies.router, twilio_hooks.router]

@@ -1,0 +1,46 @@
+"""The outbox page: what the service has sent, and what it kept because no provider is set
+up (plainly marked as not sent)."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import select
+
+from dfc.accounts.deps import PageCaller, SessionDep
+from dfc.accounts.models import Role
+from dfc.accounts.scoping import scoped
+from dfc.errors import Forbidden
+from dfc.listing import PageRequest, apply_sort, paginate
+from dfc.web.templating import add_template_dir, render
+from notifications.api.outbox import SORTABLE
+from notifications.models import MessageStatus, OutboxMessage
+
+router = APIRouter(include_in_schema=False)
+add_template_dir(Path(__file__).resolve().parent / "templates")
+
+
+@router.get("/outbox")
+def outbox_page(
+    request: Request,
+    session: SessionDep,
+    caller: PageCaller,
+    page: Annotated[int, Query(ge=1)] = 1,
+    status: MessageStatus | None = None,
+) -> Response:
+    if caller is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    if not caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SUPPORT_AGENT):
+        raise Forbidden("Only scheme admins, council officers and support agents see the outbox")
+    statement = scoped(select(OutboxMessage), caller, OutboxMessage.organisation_id)
+    if status is not None:
+        statement = statement.where(OutboxMessage.status == status)
+    statement = apply_sort(statement, "-id", columns=SORTABLE, default="-id")
+    messages = paginate(session, statement, PageRequest(page=page, per_page=50))
+    return render(
+        request,
+        "outbox.html",
+        {"messages": messages, "status": status, "statuses": list(MessageStatus)},
+        caller=caller,
+    )
