@@ -213,6 +213,12 @@ def run_daily_alerts(session: Session, *, today: date | None = None) -> int:
 
 
 def _alerts_for(session: Session, council: Organisation, policy: AlertPolicy, today: date) -> int:
+    # One digest a day: once today's scan for this council has run, anything that becomes
+    # due later today waits for tomorrow's scan rather than being marked raised unsent.
+    scanned = f"scan:council-{council.id}:{today.isoformat()}"
+    if session.get(AlertRaised, scanned) is not None:
+        return 0
+    session.add(AlertRaised(key=scanned, organisation_id=council.id))
     found = due_items(session, council, policy, today)
     raised = _already_raised(session, [key for _due, keys in found for key in keys])
     new = [(due, keys) for due, keys in found if due.key not in raised]

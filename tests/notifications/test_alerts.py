@@ -96,3 +96,16 @@ def test_another_councils_items_do_not_reach_this_councils_digest(session, world
     officer_digest = next(m for m in messages(session) if m.recipient == "officer@council.example")
     assert other.serial_number not in officer_digest.body
     assert session.get(Organisation, council.id) is not None
+
+
+def test_an_item_due_after_todays_scan_waits_for_tomorrows_digest(session, world):
+    _council, school, _family, _device = world
+    run_daily_alerts(session, today=TODAY)
+    session.commit()
+    late = make_device(session, holder=school, support_until=TODAY + timedelta(days=3))
+    assert run_daily_alerts(session, today=TODAY) == 0
+    session.commit()
+    assert run_daily_alerts(session, today=TODAY + timedelta(days=1)) == 2
+    session.commit()
+    digest = [m for m in messages(session) if m.recipient == "staff@school.example"][-1]
+    assert late.serial_number in digest.body
