@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     TWILIO_API_BASE_URL: str = ""
     TWILIO_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=120)
     SMS_PER_SECOND: float = Field(default=10.0, gt=0, le=1000)
+    EMAILS_PER_SECOND: float = Field(default=5.0, gt=0, le=1000)
     QUIET_HOURS_START: int = Field(default=20, ge=0, le=23)
     QUIET_HOURS_END: int = Field(default=8, ge=0, le=23)
     DAILY_ALERTS_AT: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -6,12 +6,14 @@ import logging
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from notifications.models import OutboxMessage
+
 log = logging.getLogger(__name__)
 PENDING_KEY = "outbox_ids_to_send"
 
 
-def send_after_commit(session: Session, message_id: int) -> None:
-    session.info.setdefault(PENDING_KEY, []).append(message_id)
+def send_after_commit(session: Session, message: OutboxMessage) -> None:
+    session.info.setdefault(PENDING_KEY, []).append((message.id, message.channel))
 
 
 @event.listens_for(Session, "after_commit")
@@ -19,11 +21,11 @@ def _queue_sends(session: Session) -> None:
     ids = session.info.pop(PENDING_KEY, [])
     if not ids:
         return
-    from notifications.tasks import send_message  # the task module imports this one
+    from notifications.tasks import send_later  # the task module imports this one
 
-    for message_id in ids:
+    for message_id, channel in ids:
         try:
-            send_message.delay(message_id)
+            send_later(message_id, channel)
         except Exception:
             log.warning("could not queue message %s now; the sweep will send it", message_id)
 

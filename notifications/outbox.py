@@ -86,5 +86,5 @@ def enqueue(
         nested.rollback()
         return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
     if message.status is MessageStatus.PENDING:
-        send_after_commit(session, message.id)
+        send_after_commit(session, message)
     return message

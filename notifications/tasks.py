@@ -5,14 +5,28 @@ from dfc.db_types import utcnow
 from dfc.settings import get_settings
 from dfc.worker import celery_app
 from notifications import sending
+from notifications.models import Channel
+
+
+@celery_app.task(name="notifications.send_text", rate_limit=f"{get_settings().SMS_PER_SECOND:g}/s")
+def send_text(message_id: int) -> str | None:
+    """SMS and WhatsApp, at most SMS_PER_SECOND a second per worker."""
+    status = sending.send_one(message_id)
+    return status.value if status else None
 
 
 @celery_app.task(
-    name="notifications.send_message", rate_limit=f"{get_settings().SMS_PER_SECOND:g}/s"
+    name="notifications.send_email", rate_limit=f"{get_settings().EMAILS_PER_SECOND:g}/s"
 )
-def send_message(message_id: int) -> str | None:
+def send_email(message_id: int) -> str | None:
     status = sending.send_one(message_id)
     return status.value if status else None
+
+
+def send_later(message_id: int, channel: Channel) -> None:
+    """Queues the send on the channel's own task, so each channel has its own rate limit."""
+    task = send_email if channel is Channel.EMAIL else send_text
+    task.delay(message_id)
 
 
 @celery_app.task(name="notifications.sweep_outbox")
@@ -20,10 +34,10 @@ def sweep_outbox() -> int:
     """Queues every message that is due: held ones in the morning, retries, and any whose
     first hand-over to the worker was lost."""
     with session_scope() as session:
-        ids = sending.due_ids(session, utcnow())
-    for message_id in ids:
-        send_message.delay(message_id)
-    return len(ids)
+        due = sending.due_ids(session, utcnow())
+    for message_id, channel in due:
+        send_later(message_id, channel)
+    return len(due)
 
 
 @celery_app.task(name="notifications.daily_alerts")

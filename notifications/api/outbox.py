@@ -112,7 +112,7 @@ def resend(message_id: int, session: SessionDep, caller: ApiCaller) -> MessagePu
         )
     message.status, message.attempts, message.error = MessageStatus.PENDING, 0, None
     session.add(message)
-    send_after_commit(session, message.id)
+    send_after_commit(session, message)
     session.commit()
     return MessagePublic.model_validate(message)
 
