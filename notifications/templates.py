@@ -24,6 +24,7 @@ class Template:
     audience: Audience
     body: str
     subject: str | None = None
+    translated: bool = True  # False: the text is already in the recipient's language
 
 
 TEMPLATES: dict[str, Template] = {
@@ -64,13 +65,24 @@ TEMPLATES: dict[str, Template] = {
     ),
     # Staff read the service in English; their digest is not in the families' catalogues.
     "staff-digest": Template(
-        Audience.STAFF, "%(items)s", subject="Devices for Children: what needs doing, %(date)s"
+        Audience.STAFF,
+        "%(items)s",
+        subject="Devices for Children: what needs doing, %(date)s",
+        translated=False,
     ),
 }
 
 
 class UnknownTemplate(KeyError):
     pass
+
+
+def register(templates: dict[str, Template]) -> None:
+    """Other domains (the support desk) add their messages here, once, at import."""
+    clashes = set(templates) & set(TEMPLATES)
+    if clashes:
+        raise ValueError(f"templates defined twice: {', '.join(sorted(clashes))}")
+    TEMPLATES.update(templates)
 
 
 def _language(code: str) -> str:
@@ -102,6 +114,7 @@ def render(name: str, *, language: str, context: dict[str, Any]) -> tuple[str | 
     template = TEMPLATES[name]
     code = _language(language)
     values = {key: format_value(value, code) for key, value in context.items()}
-    body = translate(template.body, code) % values
-    subject = translate(template.subject, code) % values if template.subject else None
+    localise = (lambda text: translate(text, code)) if template.translated else (lambda t: t)
+    body = localise(template.body) % values
+    subject = localise(template.subject) % values if template.subject else None
     return subject, body

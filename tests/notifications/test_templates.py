@@ -11,7 +11,9 @@ from notifications.models import Audience
 from notifications.segments import count_segments
 from notifications.templates import TEMPLATES, render, translate
 
-FAMILY_TEMPLATES = [name for name, t in TEMPLATES.items() if t.audience is Audience.FAMILY]
+FAMILY_TEMPLATES = [
+    name for name, t in TEMPLATES.items() if t.audience is Audience.FAMILY and t.translated
+]
 SAMPLE = {"date": date(2026, 12, 31), "contact": "Kentish Town Primary School", "percent": 0.8}
 # One text in English; non-Latin scripts and most accents need UCS-2 (67 characters a part).
 MOST_SEGMENTS = {"en": 1}
