@@ -6,5 +6,6 @@ import devices.models  # noqa: F401
 import dfc.accounts.models
 import dfc.heartbeat  # noqa: F401
 import notifications.models  # noqa: F401
+import support.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -12,9 +12,10 @@ from kombu import Connection
 
 from dfc.settings import Settings, get_settings
 
-TASK_MODULES = ["dfc.tasks", "devices.tasks", "notifications.tasks"]
+TASK_MODULES = ["dfc.tasks", "devices.tasks", "notifications.tasks", "support.tasks"]
 HEARTBEAT_EVERY = timedelta(seconds=60)
 OUTBOX_SWEEP_EVERY = timedelta(seconds=60)
+SLA_CHECK_EVERY = timedelta(minutes=5)
 
 
 def broker_options(settings: Settings) -> dict:
@@ -44,6 +45,10 @@ def beat_schedule(settings: Settings) -> dict:
         "sweep-outbox": {
             "task": "notifications.sweep_outbox",
             "schedule": OUTBOX_SWEEP_EVERY.total_seconds(),
+        },
+        "ticket-sla-alerts": {
+            "task": "support.sla_alerts",
+            "schedule": SLA_CHECK_EVERY.total_seconds(),
         },
         "daily-alerts": {
             "task": "notifications.daily_alerts",

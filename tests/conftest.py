@@ -28,6 +28,7 @@ from dfc.app import create_app  # noqa: E402
 from dfc.db import get_engine  # noqa: E402
 from dfc.settings import get_settings  # noqa: E402
 from dfc.tables import metadata  # noqa: E402
+from tests.notifications.conftest import fake_twilio, twilio  # noqa: E402, F401 (shared)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get(

@@ -59,10 +59,19 @@ async def status_callback(request: Request, session: SessionDep) -> Response:
 
 @router.post("/inbound")
 async def inbound(request: Request, session: SessionDep) -> Response:
-    """A text from a family: STOP opts the number out of SMS. (The support desk will turn
-    other texts into tickets.)"""
+    """A text from a family: STOP opts the number out of SMS; anything else goes to the
+    support desk, joining the family's open ticket or opening one."""
     form = await signed_form(request)
-    if form.get("Body", "").strip().upper() in STOP_WORDS and form.get("From"):
-        opt_out(session, form["From"].removeprefix("whatsapp:"))
-        session.commit()
+    sender = form.get("From", "")
+    number = sender.removeprefix("whatsapp:")
+    body = form.get("Body", "").strip()
+    if number and body.upper() in STOP_WORDS:
+        opt_out(session, number)
+    elif number and body:
+        from support.models import Via
+        from support.tickets import receive_text
+
+        via = Via.WHATSAPP if sender.startswith("whatsapp:") else Via.SMS
+        receive_text(session, phone=number, text=body, via=via)
+    session.commit()
     return Response(content="<Response/>", media_type="application/xml")

@@ -14,7 +14,8 @@ from notifications.templates import TEMPLATES, render, translate
 FAMILY_TEMPLATES = [
     name for name, t in TEMPLATES.items() if t.audience is Audience.FAMILY and t.translated
 ]
-SAMPLE = {"date": date(2026, 12, 31), "contact": "Kentish Town Primary School", "percent": 0.8}
+SAMPLE = {"date": date(2026, 12, 31), "contact": "Kentish Town Primary School",
+          "percent": 0.8, "reference": "K7RM-3QXP", "code": "123456"}
 # One text in English; non-Latin scripts and most accents need UCS-2 (67 characters a part).
 MOST_SEGMENTS = {"en": 1}
 MOST_SEGMENTS_TRANSLATED = 4
@@ -31,7 +32,9 @@ def test_every_family_message_is_translated_and_short(name, language, caplog):
     segments, _encoding = count_segments(body)
     most = MOST_SEGMENTS.get(language.code, MOST_SEGMENTS_TRANSLATED)
     assert segments <= most, f"{name} in {language.code} is {segments} texts long"
-    assert "Kentish Town Primary School" in body
+    for placeholder, value in SAMPLE.items():
+        if f"%({placeholder})s" in TEMPLATES[name].body:
+            assert str(value) in body or placeholder in ("date", "percent")
 
 
 def test_a_missing_translation_falls_back_to_english_and_is_logged(caplog):

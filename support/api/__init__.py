@@ -1,0 +1,5 @@
+"""The support desk's HTTP API: the public intake, the family's view, the agents' queue."""
+
+from support.api import agents, public
+
+ROUTERS = [public.router, agents.router]

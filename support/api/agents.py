@@ -1,0 +1,142 @@
+"""The agents' queue and ticket actions, scoped to the caller's organisation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from devices.service.families import get_family
+from dfc.accounts.deps import ApiCaller, SessionDep
+from dfc.listing import Page
+from dfc.paging import PagingDep, listing
+from support import desk
+from support.models import Author, Category, Team, TicketStatus, Via
+from support.schemas import (
+    AssignRequest,
+    MergeRequest,
+    MessagePublic,
+    ReplyRequest,
+    StaffTicketRequest,
+    StatusRequest,
+    TicketPublic,
+    TicketWithThread,
+)
+from support.tickets import open_ticket
+
+router = APIRouter(prefix="/api/tickets", tags=["support: agents"])
+CSV_COLUMNS = (
+    "id",
+    "reference",
+    "status",
+    "priority",
+    "category",
+    "language",
+    "team",
+    "created_at",
+    "first_response_due",
+    "resolution_due",
+)
+
+
+@router.get("", response_model=Page[TicketPublic])
+def queue(
+    session: SessionDep,
+    caller: ApiCaller,
+    paging: PagingDep,
+    status: TicketStatus | None = None,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    category: Category | None = None,
+    team: Team | None = None,
+):
+    """The queue, by default the most urgent first."""
+    desk._require_desk(caller)
+    statement = desk.visible_tickets(
+        caller, status=status, language=language, category=category, team=team
+    )
+    return listing(
+        session,
+        statement,
+        paging,
+        sortable=desk.SORTABLE,
+        default_sort="first_response_due",
+        columns=CSV_COLUMNS,
+        filename="tickets.csv",
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def raise_for_family(
+    body: StaffTicketRequest, session: SessionDep, caller: ApiCaller
+) -> TicketPublic:
+    """School staff raise a ticket for one of their families."""
+    desk._require_desk(caller)
+    family = get_family(session, caller=caller, family_id=body.family_id)
+    opened = open_ticket(
+        session,
+        text=body.message,
+        via=Via.STAFF,
+        category=body.category,
+        phone=family.phone_number,
+        serial_number=body.serial_number,
+        language=family.preferred_language,
+        requester=Author.STAFF,
+        organisation_id=family.school_id,
+    )
+    session.commit()
+    return TicketPublic.model_validate(opened.ticket)
+
+
+@router.get("/{ticket_id}")
+def read_ticket(ticket_id: int, session: SessionDep, caller: ApiCaller) -> TicketWithThread:
+    desk._require_desk(caller)
+    ticket = desk.get_ticket(session, caller=caller, ticket_id=ticket_id)
+    messages = desk.thread(session, ticket, include_internal=True)
+    return TicketWithThread(
+        **TicketPublic.model_validate(ticket).model_dump(),
+        messages=[MessagePublic.model_validate(m) for m in messages],
+    )
+
+
+@router.post("/{ticket_id}/replies", status_code=status.HTTP_201_CREATED)
+def reply(
+    ticket_id: int, body: ReplyRequest, session: SessionDep, caller: ApiCaller
+) -> MessagePublic:
+    message = desk.reply(
+        session,
+        caller=caller,
+        ticket_id=ticket_id,
+        text=body.text,
+        canned=body.canned,
+        internal=body.internal,
+    )
+    session.commit()
+    return MessagePublic.model_validate(message)
+
+
+@router.post("/{ticket_id}/status")
+def change_status(
+    ticket_id: int, body: StatusRequest, session: SessionDep, caller: ApiCaller
+) -> TicketPublic:
+    ticket = desk.change_status(session, caller=caller, ticket_id=ticket_id, status=body.status)
+    session.commit()
+    return TicketPublic.model_validate(ticket)
+
+
+@router.post("/{ticket_id}/assign")
+def assign(
+    ticket_id: int, body: AssignRequest, session: SessionDep, caller: ApiCaller
+) -> TicketPublic:
+    ticket = desk.assign(
+        session, caller=caller, ticket_id=ticket_id, agent_id=body.agent_id, team=body.team
+    )
+    session.commit()
+    return TicketPublic.model_validate(ticket)
+
+
+@router.post("/{ticket_id}/merge")
+def merge(
+    ticket_id: int, body: MergeRequest, session: SessionDep, caller: ApiCaller
+) -> TicketPublic:
+    """Merges this duplicate into another ticket; answers with the ticket kept."""
+    keeper = desk.merge(session, caller=caller, ticket_id=ticket_id, into_id=body.into_ticket_id)
+    session.commit()
+    return TicketPublic.model_validate(keeper)

@@ -1,0 +1,81 @@
+"""No account needed: a family raises a ticket, then follows it by its private link."""
+
+from fastapi import APIRouter, status
+from sqlmodel import select
+
+from dfc.accounts.deps import SessionDep
+from dfc.accounts.secrets import secret_hash
+from dfc.errors import NotFound
+from dfc.settings import get_settings
+from support import follow as follow_codes
+from support.desk import thread
+from support.models import Ticket, Via
+from support.references import display
+from support.schemas import (
+    CodeCheck,
+    CodeRequest,
+    FamilyView,
+    MessagePublic,
+    TicketOpened,
+    TicketRequest,
+)
+from support.tickets import open_ticket
+
+router = APIRouter(prefix="/api/support", tags=["support: families"])
+
+
+@router.post("/tickets", status_code=status.HTTP_201_CREATED)
+def raise_ticket(body: TicketRequest, session: SessionDep) -> TicketOpened:
+    """Opens a ticket and answers with its reference and the family's private link."""
+    opened = open_ticket(
+        session,
+        text=body.message,
+        via=Via.WEB,
+        category=body.category,
+        phone=body.phone_number,
+        serial_number=body.serial_number,
+        language=body.language,
+    )
+    session.commit()
+    base = get_settings().BASE_URL.rstrip("/")
+    return TicketOpened(
+        reference=display(opened.ticket.reference),
+        follow_url=f"{base}/support/t/{opened.access_token}",
+    )
+
+
+def _family_view(session: SessionDep, ticket: Ticket) -> FamilyView:
+    messages = thread(session, ticket, include_internal=False)
+    return FamilyView(
+        reference=display(ticket.reference),
+        status=ticket.status,
+        category=ticket.category,
+        messages=[MessagePublic.model_validate(m) for m in messages],
+    )
+
+
+@router.get("/follow/{token}")
+def follow(token: str, session: SessionDep) -> FamilyView:
+    """The family's view of its ticket; a wrong or guessed link finds nothing."""
+    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
+    if ticket is None:
+        raise NotFound("No ticket for this link")
+    return _family_view(session, ticket)
+
+
+@router.post("/codes", status_code=status.HTTP_202_ACCEPTED)
+def send_code(body: CodeRequest, session: SessionDep) -> dict[str, str]:
+    """Texts a one-time code to the phone on the ticket. The answer is the same whether or
+    not the reference exists, so references cannot be tested for."""
+    follow_codes.send_code(session, reference=body.reference)
+    session.commit()
+    return {"detail": "If the reference is right, a code is on its way to the phone on it"}
+
+
+@router.post("/codes/check")
+def check_code(body: CodeCheck, session: SessionDep) -> FamilyView:
+    ticket = follow_codes.check_code(session, reference=body.reference, code=body.code)
+    session.commit()  # the try counts even when it fails
+    if ticket is None:
+        raise NotFound("The reference or code is not right, or the code has expired")
+    return _family_view(session, ticket)

@@ -1,0 +1,236 @@
+"""The agents' side: the queue, replies (canned, in the family's language, or free text),
+internal notes, assignment, status changes and merging duplicates."""
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import Role, User
+from dfc.accounts.scoping import scoped
+from dfc.db_types import utcnow
+from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
+from notifications.models import Channel
+from notifications.outbox import Recipient, enqueue
+from support.messages import CANNED
+from support.models import (
+    Author,
+    Category,
+    Team,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+    Via,
+)
+from support.references import display
+from support.tickets import TEXT_VIA
+
+DESK_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SCHOOL_STAFF, Role.SUPPORT_AGENT)
+SORTABLE = {
+    "id": Ticket.id,
+    "created_at": Ticket.created_at,
+    "first_response_due": Ticket.first_response_due,
+    "resolution_due": Ticket.resolution_due,
+    "status": Ticket.status,
+}
+NEXT_STATUS = {
+    TicketStatus.NEW: {
+        TicketStatus.OPEN,
+        TicketStatus.WAITING_ON_FAMILY,
+        TicketStatus.RESOLVED,
+        TicketStatus.CLOSED,
+    },
+    TicketStatus.OPEN: {TicketStatus.WAITING_ON_FAMILY, TicketStatus.RESOLVED, TicketStatus.CLOSED},
+    TicketStatus.WAITING_ON_FAMILY: {TicketStatus.OPEN, TicketStatus.RESOLVED, TicketStatus.CLOSED},
+    TicketStatus.RESOLVED: {TicketStatus.OPEN, TicketStatus.CLOSED},
+    TicketStatus.CLOSED: {TicketStatus.OPEN},
+}
+
+
+def _require_desk(caller: Caller) -> None:
+    if not caller.has_role(*DESK_ROLES):
+        raise Forbidden("Only staff work tickets")
+
+
+def visible_tickets(
+    caller: Caller,
+    *,
+    status: TicketStatus | None = None,
+    language: str | None = None,
+    category: Category | None = None,
+    team: Team | None = None,
+) -> SelectOfScalar[Ticket]:
+    statement = scoped(select(Ticket), caller, Ticket.organisation_id).where(
+        Ticket.merged_into_id.is_(None)
+    )
+    for column, value in (
+        (Ticket.status, status),
+        (Ticket.language, language),
+        (Ticket.category, category),
+        (Ticket.team, team),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
+def get_ticket(session: Session, *, caller: Caller, ticket_id: int) -> Ticket:
+    ticket = session.exec(
+        scoped(select(Ticket), caller, Ticket.organisation_id).where(Ticket.id == ticket_id)
+    ).one_or_none()
+    if ticket is None:
+        raise NotFound(f"No ticket with id {ticket_id}")
+    return ticket
+
+
+def thread(session: Session, ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:
+    statement = select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
+    if not include_internal:
+        statement = statement.where(TicketMessage.internal.is_(False))
+    return list(session.exec(statement.order_by(TicketMessage.id)))
+
+
+def _tell_family(
+    session: Session, ticket: Ticket, template: str, context: dict, key: str, now: datetime
+) -> None:
+    if not ticket.phone_number:
+        return
+    channel = TEXT_VIA.get(ticket.via, Channel.SMS)
+    enqueue(
+        session,
+        key=key,
+        template=template,
+        now=now,
+        recipient=Recipient(channel, ticket.phone_number, ticket.language, ticket.organisation_id),
+        context={"reference": display(ticket.reference), **context},
+    )
+
+
+def reply(
+    session: Session,
+    *,
+    caller: Caller,
+    ticket_id: int,
+    text: str | None = None,
+    canned: str | None = None,
+    internal: bool = False,
+    now: datetime | None = None,
+) -> TicketMessage:
+    """A reply goes to the family in their language (a canned one is translated; free text
+    is sent as written); an internal note stays on the ticket."""
+    _require_desk(caller)
+    now = now or utcnow()
+    ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
+    if bool(text) == bool(canned):
+        raise InvalidInput("Give either text or canned, not both or neither", field="text")
+    if canned and canned not in CANNED:
+        raise InvalidInput(
+            f"No canned reply {canned!r}; there are: {', '.join(CANNED)}", field="canned"
+        )
+    if canned and internal:
+        raise InvalidInput("A canned reply is for the family, not a note", field="internal")
+    body = text or ""
+    if canned:
+        from notifications.templates import render
+
+        body = render(f"canned-{canned}", language=ticket.language, context={})[1]
+    message = TicketMessage(
+        ticket_id=ticket.id,
+        author=Author.AGENT,
+        author_user_id=caller.user_id,
+        body=body,
+        internal=internal,
+        via=Via.STAFF,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    if not internal:
+        if ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+        if ticket.status in (TicketStatus.NEW, TicketStatus.OPEN):
+            ticket.status = TicketStatus.WAITING_ON_FAMILY
+        template = f"canned-{canned}" if canned else "ticket-reply"
+        _tell_family(
+            session,
+            ticket,
+            template,
+            {"text": body},
+            key=f"ticket-reply:{ticket.reference}:{message.id}",
+            now=now,
+        )
+    ticket.updated_at = now
+    session.add(ticket)
+    session.flush()
+    return message
+
+
+def change_status(
+    session: Session,
+    *,
+    caller: Caller,
+    ticket_id: int,
+    status: TicketStatus,
+    now: datetime | None = None,
+) -> Ticket:
+    _require_desk(caller)
+    now = now or utcnow()
+    ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
+    if status not in NEXT_STATUS[ticket.status]:
+        raise Conflict(f"A {ticket.status.value} ticket cannot become {status.value}")
+    ticket.status, ticket.updated_at = status, now
+    if status is TicketStatus.RESOLVED:
+        ticket.resolved_at = now
+        _tell_family(
+            session,
+            ticket,
+            "ticket-resolved",
+            {},
+            key=f"ticket-resolved:{ticket.reference}:{now.isoformat()}",
+            now=now,
+        )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def assign(
+    session: Session,
+    *,
+    caller: Caller,
+    ticket_id: int,
+    agent_id: int | None,
+    team: Team | None = None,
+) -> Ticket:
+    _require_desk(caller)
+    ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
+    if agent_id is not None:
+        agent = session.exec(
+            scoped(select(User), caller, User.organisation_id).where(User.id == agent_id)
+        ).one_or_none()
+        if agent is None or not agent.is_active:
+            raise InvalidInput(f"No member of staff with id {agent_id}", field="agent_id")
+    ticket.agent_id = agent_id
+    if team is not None:
+        ticket.team = team
+    ticket.updated_at = utcnow()
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def merge(session: Session, *, caller: Caller, ticket_id: int, into_id: int) -> Ticket:
+    """A duplicate joins the ticket it repeats: its messages move, it closes."""
+    _require_desk(caller)
+    duplicate = get_ticket(session, caller=caller, ticket_id=ticket_id)
+    keeper = get_ticket(session, caller=caller, ticket_id=into_id)
+    if duplicate.id == keeper.id or keeper.merged_into_id is not None:
+        raise Conflict("A ticket can only be merged into another ticket that is not merged")
+    for message in thread(session, duplicate, include_internal=True):
+        message.ticket_id = keeper.id
+        session.add(message)
+    duplicate.merged_into_id, duplicate.status = keeper.id, TicketStatus.CLOSED
+    session.add(duplicate)
+    session.flush()
+    return keeper

@@ -1,0 +1,71 @@
+"""Following a ticket by its reference and a one-time code sent to the family's phone, for a
+parent who has the reference but not the link. Answers never say whether a reference exists."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from dfc.accounts.secrets import secret_hash
+from dfc.db_types import utcnow
+from notifications.models import Channel
+from notifications.outbox import Recipient, enqueue
+from support.models import FollowCode, Ticket
+from support.references import display, normalise
+
+CODE_LIFETIME = timedelta(minutes=15)
+MOST_TRIES = 5
+
+
+def send_code(session: Session, *, reference: str, now: datetime | None = None) -> None:
+    """Texts a code to the ticket's phone, if there is such a ticket with a phone."""
+    now = now or utcnow()
+    ticket = session.exec(select(Ticket).where(Ticket.reference == normalise(reference))).first()
+    if ticket is None or not ticket.phone_number:
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    follow = FollowCode(
+        ticket_id=ticket.id,
+        code_hash=secret_hash(f"{ticket.id}:{code}"),
+        expires_at=now + CODE_LIFETIME,
+    )
+    session.add(follow)
+    session.flush()
+    enqueue(
+        session,
+        key=f"ticket-code:{ticket.reference}:{follow.id}",
+        template="ticket-follow-code",
+        now=now,
+        recipient=Recipient(
+            Channel.SMS, ticket.phone_number, ticket.language, ticket.organisation_id
+        ),
+        context={"reference": display(ticket.reference), "code": code},
+    )
+
+
+def check_code(
+    session: Session, *, reference: str, code: str, now: datetime | None = None
+) -> Ticket | None:
+    """The ticket if the code is right, live and unused; each try counts against the code."""
+    now = now or utcnow()
+    ticket = session.exec(select(Ticket).where(Ticket.reference == normalise(reference))).first()
+    if ticket is None:
+        return None
+    live = session.exec(
+        select(FollowCode)
+        .where(
+            FollowCode.ticket_id == ticket.id,
+            FollowCode.used_at.is_(None),
+            FollowCode.expires_at > now,
+            FollowCode.attempts < MOST_TRIES,
+        )
+        .order_by(FollowCode.id.desc())
+    ).first()
+    if live is None:
+        return None
+    live.attempts += 1
+    session.add(live)
+    if not secrets.compare_digest(live.code_hash, secret_hash(f"{ticket.id}:{code.strip()}")):
+        return None
+    live.used_at = now
+    return ticket

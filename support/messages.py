@@ -1,0 +1,47 @@
+"""The support desk's messages to families, rendered by notifications in their language."""
+
+from dfc.i18n import N_
+from notifications.models import Audience
+from notifications.templates import Template, register
+
+CANNED = {
+    "restart": N_(
+        "Please hold the power button down for 15 seconds, then switch the laptop "
+        "on again. Reply to this text if it still does not work."
+    ),
+    "bring-to-school": N_(
+        "Please bring the laptop and charger to the school office. They will repair or swap it."
+    ),
+    "more-data": N_(
+        "We have asked for more data for your 4G dongle. It should work again "
+        "within 2 working days."
+    ),
+}
+
+register(
+    {
+        "ticket-received": Template(
+            Audience.FAMILY,
+            N_(
+                "Devices for Children: we have your message. Your reference is %(reference)s. "
+                "We will reply by %(date)s."
+            ),
+        ),
+        "ticket-resolved": Template(
+            Audience.FAMILY,
+            N_(
+                "Devices for Children: we think your problem %(reference)s is solved. "
+                "Reply to this text if it is not."
+            ),
+        ),
+        "ticket-follow-code": Template(
+            Audience.FAMILY,
+            N_(
+                "Devices for Children: your code for %(reference)s is %(code)s. It works for 15 "
+                "minutes."
+            ),
+        ),
+        "ticket-reply": Template(Audience.FAMILY, "%(text)s (%(reference)s)", translated=False),
+        **{f"canned-{name}": Template(Audience.FAMILY, text) for name, text in CANNED.items()},
+    }
+)

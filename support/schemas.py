@@ -1,0 +1,111 @@
+"""Request and response shapes for the support desk."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from devices.phone import to_e164
+from dfc.accounts.schemas import StrictModel
+from support.models import Author, Category, Team, TicketPriority, TicketStatus, Via
+
+PhoneNumber = Annotated[str, AfterValidator(to_e164)]
+
+
+class TicketRequest(StrictModel):
+    """The public form: few questions, no account."""
+
+    category: Category
+    message: str = Field(min_length=2, max_length=2000)
+    phone_number: PhoneNumber | None = Field(default=None, description="for replies by text")
+    serial_number: str | None = Field(default=None, max_length=100)
+    language: str | None = Field(default=None, max_length=8, description="the page's language")
+
+
+class StaffTicketRequest(StrictModel):
+    """School staff raising a ticket for a family."""
+
+    category: Category
+    message: str = Field(min_length=2, max_length=2000)
+    family_id: int
+    serial_number: str | None = Field(default=None, max_length=100)
+
+
+class TicketOpened(BaseModel):
+    reference: str
+    follow_url: str = Field(description="the family's own link to the ticket; keep it private")
+
+
+class TicketPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    organisation_id: int
+    family_id: int | None
+    device_id: int | None
+    requester: Author
+    via: Via
+    category: Category
+    language: str
+    language_confidence: float | None
+    language_source: str
+    status: TicketStatus
+    priority: TicketPriority
+    team: Team
+    agent_id: int | None
+    first_response_due: datetime
+    resolution_due: datetime
+    first_responded_at: datetime | None
+    created_at: datetime
+
+
+class MessagePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author: Author
+    body: str
+    internal: bool
+    via: Via
+    created_at: datetime
+
+
+class TicketWithThread(TicketPublic):
+    messages: list[MessagePublic]
+
+
+class ReplyRequest(StrictModel):
+    text: str | None = Field(default=None, max_length=1600)
+    canned: str | None = None
+    internal: bool = False
+
+
+class StatusRequest(StrictModel):
+    status: TicketStatus
+
+
+class AssignRequest(StrictModel):
+    agent_id: int | None
+    team: Team | None = None
+
+
+class MergeRequest(StrictModel):
+    into_ticket_id: int
+
+
+class FamilyView(BaseModel):
+    """What a family sees of its ticket: no internal notes, no staff names."""
+
+    reference: str
+    status: TicketStatus
+    category: Category
+    messages: list[MessagePublic]
+
+
+class CodeRequest(StrictModel):
+    reference: str = Field(min_length=4, max_length=20)
+
+
+class CodeCheck(CodeRequest):
+    code: str = Field(pattern=r"^\s*\d{6}\s*$")
