@@ -1,13 +1,16 @@
 """SLAs in working hours on working days: 09:00 to 17:00 Europe/London, Monday to Friday,
-not on England and Wales bank holidays."""
+not on England and Wales bank holidays. All arithmetic is on aware datetimes; results are UTC."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+LONDON = ZoneInfo("Europe/London")
+ZERO = timedelta(0)
 
 
 class Priority(StrEnum):
@@ -19,12 +22,14 @@ class Priority(StrEnum):
 
 @dataclass(frozen=True)
 class SlaTarget:
+    """Working time allowed until the first response and until resolution."""
+
     first_response: timedelta
     resolution: timedelta
 
 
 WORKING_DAY = timedelta(hours=8)
-SLA_TARGETS = {
+SLA_TARGETS: dict[Priority, SlaTarget] = {
     Priority.URGENT: SlaTarget(timedelta(hours=1), WORKING_DAY),
     Priority.HIGH: SlaTarget(timedelta(hours=4), 2 * WORKING_DAY),
     Priority.NORMAL: SlaTarget(WORKING_DAY, 5 * WORKING_DAY),
@@ -34,13 +39,17 @@ SLA_TARGETS = {
 
 @dataclass(frozen=True)
 class WorkingHours:
+    """The desk's opening hours, as local wall-clock times in `zone`."""
+
     start: time = time(9)
     end: time = time(17)
-    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    zone: ZoneInfo = LONDON
 
-    @property
-    def length(self) -> timedelta:
-        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError("working hours are local wall-clock times: give naive times")
+        if self.end <= self.start:
+            raise ValueError(f"working hours must end after they start: {self.start}-{self.end}")
 
 
 DEFAULT = WorkingHours()
@@ -49,19 +58,12 @@ DEFAULT = WorkingHours()
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
     # England and Wales share their bank holidays; Scotland's and Northern Ireland's differ.
-    return frozenset(holidays.UK(subdiv="ENG", years=year))
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: date) -> bool:
+    """Monday to Friday and not an England and Wales bank holiday."""
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def _opening(day: date, hours: WorkingHours) -> datetime:
-    return datetime.combine(day, hours.start, tzinfo=hours.zone)
-
-
-def _closing(day: date, hours: WorkingHours) -> datetime:
-    return datetime.combine(day, hours.end, tzinfo=hours.zone)
 
 
 def _next_working_day(day: date) -> date:
@@ -71,68 +73,93 @@ def _next_working_day(day: date) -> date:
     return day
 
 
+def _opening(day: date, hours: WorkingHours) -> datetime:
+    return datetime.combine(day, hours.start, tzinfo=hours.zone).astimezone(UTC)
+
+
+def _closing(day: date, hours: WorkingHours) -> datetime:
+    return datetime.combine(day, hours.end, tzinfo=hours.zone).astimezone(UTC)
+
+
+def _aware_utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, not {moment!r}")
+    return moment.astimezone(UTC)
+
+
 def add_working_time(
     start: datetime, amount: timedelta, *, hours: WorkingHours = DEFAULT
 ) -> datetime:
-    """The moment `amount` of working time after `start` (in UTC). Time outside working
-    hours does not count; whole days are skipped a day at a time, not minute by minute."""
-    local = start.astimezone(hours.zone)
-    day = local.date()
-    if not is_working_day(day) or local >= _closing(day, hours):
-        day, local = _next_working_day(day), None
-    cursor = max(local, _opening(day, hours)) if local else _opening(day, hours)
+    """The moment (in UTC) `amount` of working time after `start`. Time outside working hours
+    does not count; whole working days are taken a day at a time, never minute by minute."""
+    cursor = _aware_utc(start, "start")
+    if amount < ZERO:
+        raise ValueError(f"amount must not be negative: {amount}")
+    day = cursor.astimezone(hours.zone).date()
+    if not is_working_day(day) or cursor >= _closing(day, hours):
+        day = _next_working_day(day)
+        cursor = _opening(day, hours)
+    cursor = max(cursor, _opening(day, hours))
     remaining = amount
-    while True:
-        left_today = _closing(day, hours) - cursor
-        if remaining <= left_today:
-            return (cursor + remaining).astimezone(UTC)
+    while remaining > (left_today := _closing(day, hours) - cursor):
         remaining -= left_today
         day = _next_working_day(day)
         cursor = _opening(day, hours)
+    return cursor + remaining
 
 
 def working_time_between(
     start: datetime, end: datetime, *, hours: WorkingHours = DEFAULT
 ) -> timedelta:
     """Working time from `start` to `end` (zero if `end` is not later)."""
+    start, end = _aware_utc(start, "start"), _aware_utc(end, "end")
+    total = ZERO
     if end <= start:
-        return timedelta(0)
-    total = timedelta(0)
+        return total
     day = start.astimezone(hours.zone).date()
     last = end.astimezone(hours.zone).date()
     while day <= last:
         if is_working_day(day):
-            opened = max(_opening(day, hours), start.astimezone(hours.zone))
-            closed = min(_closing(day, hours), end.astimezone(hours.zone))
-            if closed > opened:
-                total += closed - opened
+            opened = max(_opening(day, hours), start)
+            closed = min(_closing(day, hours), end)
+            total += max(closed - opened, ZERO)
         day += timedelta(days=1)
     return total
 
 
-def due_times(created_at: datetime, priority: Priority) -> tuple[datetime, datetime]:
-    """(first response due, resolution due) for a ticket made at `created_at`."""
-    target = SLA_TARGETS[priority]
+def due_times(
+    created_at: datetime, priority: Priority, *, hours: WorkingHours = DEFAULT
+) -> tuple[datetime, datetime]:
+    """(first response due, resolution due), in UTC, for a ticket made at `created_at`."""
+    target = SLA_TARGETS[Priority(priority)]
     return (
-        add_working_time(created_at, target.first_response),
-        add_working_time(created_at, target.resolution),
+        add_working_time(created_at, target.first_response, hours=hours),
+        add_working_time(created_at, target.resolution, hours=hours),
     )
 
 
 class SlaState(StrEnum):
     OK = "ok"
-    DUE_SOON = "due-soon"
+    DUE_SOON = "due_soon"
     BREACHED = "breached"
 
 
 def sla_state(
-    due: datetime, now: datetime, *, created_at: datetime, warn_share: float = 0.75
+    due: datetime,
+    now: datetime,
+    *,
+    created_at: datetime,
+    warn_share: float = 0.75,
+    hours: WorkingHours = DEFAULT,
 ) -> SlaState:
-    """Breached after `due`; due soon once `warn_share` of the working time is used."""
-    if now >= due:
+    """Breached from `due` on; due soon once `warn_share` of the working time from
+    `created_at` to `due` has been used; otherwise ok."""
+    if not 0 < warn_share <= 1:
+        raise ValueError(f"warn_share must be in (0, 1]: {warn_share}")
+    if _aware_utc(now, "now") >= _aware_utc(due, "due"):
         return SlaState.BREACHED
-    allowed = working_time_between(created_at, due)
-    used = working_time_between(created_at, now)
-    if allowed and used / allowed >= warn_share:
+    allowed = working_time_between(created_at, due, hours=hours)
+    used = working_time_between(created_at, now, hours=hours)
+    if allowed > ZERO and used / allowed >= warn_share:
         return SlaState.DUE_SOON
     return SlaState.OK

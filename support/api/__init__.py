@@ -1,5 +1,5 @@
 """The support desk's HTTP API: the public intake, the family's view, the agents' queue."""
 
-from support.api import agents, public
+from support.api import agents, contacts, public
 
-ROUTERS = [public.router, agents.router]
+ROUTERS = [public.router, agents.router, contacts.router]

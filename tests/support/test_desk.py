@@ -205,3 +205,57 @@ def test_a_reference_and_a_texted_code_open_the_ticket_once(client, session, sch
     assert right.status_code == 200 and right.json()["reference"] == reference
     reused = client.post("/api/support/codes/check", json={"reference": reference, "code": code})
     assert reused.status_code == 404
+
+
+def test_a_councils_point_of_contact_routes_its_tickets(client, session, school):
+    council = session.get(Organisation, school.council_id)
+    officer = bearer(session, make_user(session, organisation=council, role=Role.COUNCIL_OFFICER))
+    saved = client.put(
+        f"/api/councils/{council.id}/support-contacts",
+        headers=officer,
+        json={
+            "category": "cannot-connect",
+            "team": "supplier",
+            "name": "Net Supplier Ltd",
+            "phone": "0800 123 4567",
+            "hours": "Mon-Fri 8am-8pm",
+        },
+    )
+    assert saved.status_code == 200, saved.text
+    family = make_family(session, school=school)
+    client.post(
+        "/api/support/tickets",
+        json={
+            "category": "cannot-connect",
+            "message": "The dongle shows no signal",
+            "phone_number": family.phone_number,
+        },
+    )
+    client.post(
+        "/api/support/tickets",
+        json={
+            "category": "broken-screen",
+            "message": "The screen is cracked",
+            "phone_number": family.phone_number,
+        },
+    )
+    teams = {t.category.value: t.team.value for t in session.exec(select(Ticket))}
+    assert teams == {"cannot-connect": "supplier", "broken-screen": "school-it"}
+    other = make_council(session)
+    assert (
+        client.get(f"/api/councils/{other.id}/support-contacts", headers=officer).status_code == 404
+    )
+
+
+def test_an_agent_lists_the_languages_they_speak(client, session, school):
+    council = session.get(Organisation, school.council_id)
+    agent = make_user(session, organisation=council, role=Role.SUPPORT_AGENT)
+    headers = bearer(session, agent)
+    saved = client.put(
+        f"/api/users/{agent.id}/languages", headers=headers, json={"languages": ["pl", "ro", "pl"]}
+    )
+    assert saved.json() == {"languages": ["pl", "ro"]}
+    bad = client.put(
+        f"/api/users/{agent.id}/languages", headers=headers, json={"languages": ["de"]}
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "languages"
