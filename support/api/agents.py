@@ -3,13 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import select
 
 from devices.service.families import get_family
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from support import desk
-from support.models import Author, Category, Team, TicketStatus, Via
+from support.models import AgentLanguage, Author, Category, Team, Ticket, TicketStatus, Via
 from support.schemas import (
     AssignRequest,
     MergeRequest,
@@ -46,12 +47,16 @@ def queue(
     language: Annotated[str | None, Query(max_length=8)] = None,
     category: Category | None = None,
     team: Team | None = None,
+    my_languages: Annotated[bool, Query(description="only languages I speak")] = False,
 ):
     """The queue, by default the most urgent first."""
     desk._require_desk(caller)
     statement = desk.visible_tickets(
         caller, status=status, language=language, category=category, team=team
     )
+    if my_languages:
+        spoken = select(AgentLanguage.language).where(AgentLanguage.user_id == caller.user_id)
+        statement = statement.where(Ticket.language.in_(spoken))
     return listing(
         session,
         statement,
