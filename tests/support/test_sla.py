@@ -102,7 +102,6 @@ def test_a_normal_ticket_is_resolved_within_five_working_days():
 
 
 def test_the_targets_in_working_hours():
-    assert {p.value: (t.first_response / HOUR, t.resolution / HOUR) for p, t in SLA_TARGETS.items()}
     assert [(t.first_response / HOUR, t.resolution / HOUR) for t in SLA_TARGETS.values()] == [
         (1, 8),
         (4, 16),
@@ -125,8 +124,8 @@ def test_working_time_between_undoes_adding_it(start, amount):
 
 def test_working_time_between_counts_only_working_hours():
     assert working_time_between(utc(2026, 12, 24, 16, 0), utc(2026, 12, 29, 10, 0)) == 2 * HOUR
-    assert working_time_between(utc(2026, 11, 28, 9, 0), utc(2026, 11, 29, 17, 0)) == HOUR * 0
-    assert working_time_between(utc(2026, 11, 25, 12, 0), utc(2026, 11, 25, 11, 0)) == HOUR * 0
+    assert working_time_between(utc(2026, 11, 28, 9, 0), utc(2026, 11, 29, 17, 0)) == timedelta(0)
+    assert working_time_between(utc(2026, 11, 25, 12, 0), utc(2026, 11, 25, 11, 0)) == timedelta(0)
 
 
 def test_any_aware_zone_gives_the_same_answer():
@@ -144,7 +143,9 @@ def test_a_long_amount_jumps_whole_days():
 
 def test_other_working_hours():
     hours = WorkingHours(start=time(8), end=time(18))
-    assert add_working_time(utc(2026, 11, 27, 17, 30), HOUR, hours=hours) == utc(2026, 11, 30, 8, 30)
+    assert add_working_time(utc(2026, 11, 27, 17, 30), HOUR, hours=hours) == utc(
+        2026, 11, 30, 8, 30
+    )
     with pytest.raises(ValueError, match="end after"):
         WorkingHours(start=time(17), end=time(9))
 
