@@ -15,12 +15,13 @@ from dfc.settings import get_settings
 from dfc.web import error_handlers
 from notifications import pages as notification_pages
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from support import pages as support_pages
 from support.api import ROUTERS as SUPPORT_ROUTERS
 
 log = logging.getLogger(__name__)
 APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
 # Every router of web pages; each of their forms is CSRF-checked (tests/test_pages.py).
-PAGE_ROUTERS = [accounts_pages.router, notification_pages.router]
+PAGE_ROUTERS = [accounts_pages.router, notification_pages.router, support_pages.router]
 API_ROUTERS = [
     health.router,
     accounts_api.router,

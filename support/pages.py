@@ -1,0 +1,138 @@
+"""Pages for families, no account needed: ask for help, then follow the request by its
+private link. Every string is in the family's language; no page needs JavaScript."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlmodel import select
+
+from dfc.accounts.deps import SessionDep
+from dfc.accounts.secrets import secret_hash
+from dfc.errors import NotFound
+from dfc.i18n import N_, translations
+from dfc.web.csrf import CsrfChecked
+from dfc.web.templating import add_template_dir, page_language, render
+from support.desk import thread
+from support.models import Category, Ticket, TicketStatus, Via
+from support.references import display
+from support.schemas import TicketRequest
+from support.tickets import open_ticket
+
+router = APIRouter(include_in_schema=False)
+add_template_dir(Path(__file__).resolve().parent / "templates")
+CATEGORY_NAMES = {
+    Category.WILL_NOT_SWITCH_ON: N_("It will not switch on"),
+    Category.BROKEN_SCREEN: N_("The screen is broken"),
+    Category.CANNOT_CONNECT: N_("It cannot connect to the internet"),
+    Category.DATA_USED_UP: N_("The data has run out"),
+    Category.LOCKED_OUT: N_("Locked out or forgotten password"),
+    Category.LOST_OR_STOLEN: N_("Lost or stolen"),
+    Category.OTHER: N_("Something else"),
+}
+STATUS_NAMES = {
+    TicketStatus.NEW: N_("Received"),
+    TicketStatus.OPEN: N_("Being looked at"),
+    TicketStatus.WAITING_ON_FAMILY: N_("Waiting for your reply"),
+    TicketStatus.RESOLVED: N_("Solved"),
+    TicketStatus.CLOSED: N_("Closed"),
+}
+FIELD_ERRORS = {
+    "category": N_("Choose what the problem is"),
+    "message": N_("Tell us what is happening"),
+    "phone_number": N_("Enter a mobile number, like 07700 900 982"),
+    "serial_number": N_("Enter the serial number from the sticker under the laptop"),
+}
+
+
+def _form(
+    request: Request, *, values: dict, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    _ = translations(page_language(request).code).gettext
+    return render(
+        request,
+        "help_form.html",
+        {
+            "values": values,
+            "field_errors": errors,
+            "errors": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
+            "categories": [(category.value, _(name)) for category, name in CATEGORY_NAMES.items()],
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/help")
+def help_form(request: Request) -> Response:
+    return _form(request, values={}, errors={})
+
+
+@router.post("/help")
+def send_help_request(
+    request: Request,
+    session: SessionDep,
+    _csrf: CsrfChecked,
+    category: Annotated[str, Form()] = "",
+    message: Annotated[str, Form()] = "",
+    phone_number: Annotated[str, Form()] = "",
+    serial_number: Annotated[str, Form()] = "",
+) -> Response:
+    language = page_language(request)
+    _ = translations(language.code).gettext
+    values = {
+        "category": category,
+        "message": message,
+        "phone_number": phone_number,
+        "serial_number": serial_number,
+    }
+    try:
+        body = TicketRequest(
+            category=category or None,
+            message=message,
+            phone_number=phone_number or None,
+            serial_number=serial_number or None,
+            language=language.code,
+        )
+    except ValidationError as error:
+        fields = {str(problem["loc"][0]) for problem in error.errors()}
+        errors = {field: _(text) for field, text in FIELD_ERRORS.items() if field in fields}
+        return _form(request, values=values, errors=errors, status_code=400)
+    opened = open_ticket(
+        session,
+        text=body.message,
+        via=Via.WEB,
+        category=body.category,
+        phone=body.phone_number,
+        serial_number=body.serial_number,
+        language=language.code,
+    )
+    session.commit()
+    return render(
+        request,
+        "help_sent.html",
+        {
+            "reference": display(opened.ticket.reference),
+            "follow_path": f"/help/t/{opened.access_token}",
+            "texted": bool(body.phone_number),
+        },
+    )
+
+
+@router.get("/help/t/{token}")
+def follow_page(token: str, request: Request, session: SessionDep) -> Response:
+    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
+    if ticket is None:
+        raise NotFound("No request for this link")
+    _ = translations(page_language(request).code).gettext
+    return render(
+        request,
+        "help_follow.html",
+        {
+            "reference": display(ticket.reference),
+            "status": _(STATUS_NAMES[ticket.status]),
+            "category": _(CATEGORY_NAMES[ticket.category]),
+            "messages": thread(session, ticket, include_internal=False),
+        },
+    )
