@@ -18,6 +18,7 @@ from dfc.web.templating import add_template_dir, page_language, render
 from support.desk import thread
 from support.models import Category, Ticket, TicketStatus, Via
 from support.references import display
+from support.routing import contact_for
 from support.schemas import TicketRequest
 from support.tickets import open_ticket
 
@@ -133,6 +134,7 @@ def follow_page(token: str, request: Request, session: SessionDep) -> Response:
             "reference": display(ticket.reference),
             "status": _(STATUS_NAMES[ticket.status]),
             "category": _(CATEGORY_NAMES[ticket.category]),
+            "contact": contact_for(session, ticket.organisation_id, ticket.category),
             "messages": thread(session, ticket, include_internal=False),
         },
     )

@@ -60,3 +60,37 @@ def test_an_arabic_request_is_saved_and_followed_by_its_private_link(client, ses
     assert "الشاشة مكسورة" in follow.text
     guessed = client.get("/help/t/guessed", headers={"Accept": "text/html"})
     assert guessed.status_code == 404
+
+
+def test_the_follow_page_says_whom_to_contact_in_the_familys_language(client, session):
+    from dfc.accounts.models import Organisation
+    from support.models import Category, SupportContact, Team
+    from tests.devices.factories import make_family
+    from tests.factories import make_council, make_school
+
+    council = make_council(session)
+    school = make_school(session, council=council)
+    session.add(
+        SupportContact(
+            council_id=council.id,
+            category=Category.CANNOT_CONNECT,
+            team=Team.SUPPLIER,
+            name="Net Supplier Ltd",
+            phone="0800 123 4567",
+            hours="Mon-Fri 8am-8pm",
+        )
+    )
+    session.commit()
+    family = make_family(session, school=school, language="pl")
+    client.get("/help?lang=pl")
+    sent = send(
+        client,
+        category="cannot-connect",
+        message="Modem nie łączy się z internetem",
+        phone_number=family.phone_number,
+    )
+    link = re.search(r'href="(/help/t/[^"]+)"', sent.text)[1]
+    page = client.get(link).text
+    assert "Z kim się skontaktować w tej sprawie" in page
+    assert "Net Supplier Ltd" in page and 'href="tel:08001234567"' in page
+    assert session.get(Organisation, council.id) is not None
