@@ -1,4 +1,5 @@
-"""Demo data for `make run`: a borough, its schools and a member of staff for each role."""
+"""Demo data for `make run`: a borough, its schools, a member of staff for each role, and a
+school's register (see demo_register)."""
 
 import secrets
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from dfc.accounts.organisations import ensure_scheme
 from dfc.accounts.reference_data import load_councils
 from dfc.accounts.schemas import UserCreate
 from dfc.accounts.users import add_user
+from dfc.clock import today as london_today
+from dfc.demo_register import seed_register
 
 DEMO_COUNCIL_GSS = "E09000007"  # Camden
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -87,6 +90,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
             ),
         )
         logins.append(DemoLogin(email, password, role, organisation.name))
+    seed_register(session, school=schools[0], today=london_today())
     path = _logins_file(var_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)

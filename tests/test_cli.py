@@ -130,6 +130,12 @@ def test_seed_demo_adds_the_demo_once_and_prints_working_logins(client, session)
     assert "already there" in again.stdout and password in again.stdout
     users = session.exec(select(func.count()).select_from(User)).one()
     assert users == 4
+    from devices.models import Allocation, Device
+    from support.models import Ticket
+
+    assert session.exec(select(func.count()).select_from(Device)).one() == 8
+    assert session.exec(select(func.count()).select_from(Allocation)).one() == 3
+    assert session.exec(select(Ticket.language)).all() == ["pl"]
     response = client.post(
         "/api/auth/token", data={"username": "officer@demo.example", "password": password}
     )
