@@ -35,6 +35,10 @@ def build_engine(url: str) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
+    # Every table is known before the first query, whichever module asked first, so
+    # foreign keys between domains always resolve (in scripts and workers too).
+    import dfc.tables  # noqa: F401
+
     return build_engine(get_settings().database_url)
 
 

@@ -63,6 +63,15 @@ def create_celery(settings: Settings) -> Celery:
         broker_url=settings.CELERY_BROKER_URL,
         broker_transport_options=broker_options(settings),
         broker_connection_retry_on_startup=True,
+        # A request that queues work must not hang when the broker is down: the outbox
+        # sweep picks up whatever could not be queued.
+        broker_connection_timeout=2,
+        task_publish_retry_policy={
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 1,
+        },
         task_ignore_result=True,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
