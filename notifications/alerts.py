@@ -221,13 +221,18 @@ def _alerts_for(session: Session, council: Organisation, policy: AlertPolicy, to
     session.add(AlertRaised(key=scanned, organisation_id=council.id))
     found = due_items(session, council, policy, today)
     raised = _already_raised(session, [key for _due, keys in found for key in keys])
-    new = [(due, keys) for due, keys in found if due.key not in raised]
-    if not new:
-        return 0
-    for due, keys in new:
+    # One item at a time, so that an item already covered in this run (a SIM at 100% is
+    # also past 80%) is not raised twice.
+    new: list[tuple[Due, list[str]]] = []
+    for due, keys in found:
+        if due.key in raised:
+            continue
+        new.append((due, keys))
         for key in set(keys) - raised:
             session.add(AlertRaised(key=key, organisation_id=due.holder_id))
             raised.add(key)
+    if not new:
+        return 0
     queued = _text_families(session, [due for due, _keys in new], policy)
     by_holder: dict[int, list[Due]] = defaultdict(list)
     for due, _keys in new:

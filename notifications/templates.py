@@ -7,6 +7,7 @@ and is logged, so a gap in a catalogue never stops a message."""
 import logging
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -93,8 +94,14 @@ def translate(text: str, code: str) -> str:
     """`text` in the language `code`; English, logged, where the catalogue has no entry."""
     translated = translations(code).gettext(text)
     if translated == text and code != ENGLISH.code:
-        log.warning("missing %s translation for %r; sending English", code, text[:60])
+        _log_missing(code, text)
     return translated
+
+
+@lru_cache(maxsize=1024)
+def _log_missing(code: str, text: str) -> None:
+    """Once per language and text, not once per message."""
+    log.warning("missing %s translation for %r; sending English", code, text[:60])
 
 
 def format_value(value: Any, code: str) -> str:

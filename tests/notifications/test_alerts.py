@@ -109,3 +109,29 @@ def test_an_item_due_after_todays_scan_waits_for_tomorrows_digest(session, world
     session.commit()
     digest = [m for m in messages(session) if m.recipient == "staff@school.example"][-1]
     assert late.serial_number in digest.body
+
+
+def test_a_sim_past_all_its_data_gets_one_text_not_two(session, world):
+    from devices.models import Allocation, DataUsage
+    from tests.devices.factories import make_dongle_with_sim
+
+    _council, school, _family, device = world
+    dongle, sim = make_dongle_with_sim(
+        session,
+        holder=school,
+        device=device,
+        contract_starts_on=date(2026, 9, 1),
+        contract_ends_on=date(2027, 8, 31),
+    )
+    allocation = session.exec(select(Allocation)).one()
+    allocation.dongle_id = dongle.id
+    session.add(DataUsage(sim_id=sim.id, read_on=TODAY, used_mb=3 * 1024 + 1))
+    session.commit()
+    run_daily_alerts(session, today=TODAY)
+    session.commit()
+    data_texts = [
+        m.template
+        for m in messages(session)
+        if m.channel is Channel.SMS and m.template.startswith("data")
+    ]
+    assert data_texts == ["data-used-up"]
