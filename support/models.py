@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstrain
 from sqlmodel import Field, SQLModel
 
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from support.sla import Priority as TicketPriority
 
 
 class Category(StrEnum):
@@ -26,13 +27,6 @@ class TicketStatus(StrEnum):
     WAITING_ON_FAMILY = "waiting-on-family"
     RESOLVED = "resolved"
     CLOSED = "closed"
-
-
-class TicketPriority(StrEnum):
-    URGENT = "urgent"
-    HIGH = "high"
-    NORMAL = "normal"
-    LOW = "low"
 
 
 class Team(StrEnum):

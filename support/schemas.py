@@ -1,15 +1,12 @@
 """Request and response shapes for the support desk."""
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from devices.phone import to_e164
+from devices.schemas import PhoneNumber
 from dfc.accounts.schemas import StrictModel
 from support.models import Author, Category, Team, TicketPriority, TicketStatus, Via
-
-PhoneNumber = Annotated[str, AfterValidator(to_e164)]
 
 
 class TicketRequest(StrictModel):

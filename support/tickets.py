@@ -16,7 +16,7 @@ from support.language import detect_language
 from support.models import Author, Category, Ticket, TicketMessage, TicketStatus, Via
 from support.references import display, new_access_token, new_reference
 from support.routing import priority_for, route
-from support.sla import Priority, due_times
+from support.sla import due_times
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.WAITING_ON_FAMILY)
 TEXT_VIA = {Via.SMS: Channel.SMS, Via.WHATSAPP: Channel.WHATSAPP}
@@ -79,7 +79,7 @@ def open_ticket(
     detected = detect_language(
         text, family_language=language or (family.preferred_language if family else None)
     )
-    first_due, resolution_due = due_times(now, Priority(priority_for(category).value))
+    first_due, resolution_due = due_times(now, priority_for(category))
     token, token_hash = new_access_token()
     ticket = Ticket(
         reference=new_reference(),
