@@ -7,7 +7,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from devices.api import ROUTERS as DEVICE_ROUTERS
+from devices.outlook import pages as outlook_pages
+from devices.pages import register as register_pages
 from dfc import health
+from dfc.accounts import admin_pages
 from dfc.accounts import api as accounts_api
 from dfc.accounts import pages as accounts_pages
 from dfc.request_log import RequestLogMiddleware, configure_logging
@@ -15,13 +18,22 @@ from dfc.settings import get_settings
 from dfc.web import error_handlers
 from notifications import pages as notification_pages
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from support import desk_pages
 from support import pages as support_pages
 from support.api import ROUTERS as SUPPORT_ROUTERS
 
 log = logging.getLogger(__name__)
 APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
 # Every router of web pages; each of their forms is CSRF-checked (tests/test_pages.py).
-PAGE_ROUTERS = [accounts_pages.router, notification_pages.router, support_pages.router]
+PAGE_ROUTERS = [
+    accounts_pages.router,
+    admin_pages.router,
+    register_pages.router,
+    outlook_pages.router,
+    notification_pages.router,
+    support_pages.router,
+    desk_pages.router,
+]
 API_ROUTERS = [
     health.router,
     accounts_api.router,

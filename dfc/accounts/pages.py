@@ -34,6 +34,13 @@ ROLE_NAMES = {
 }
 
 
+def _local(path: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another site."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path
+
+
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -41,8 +48,17 @@ def _see_other(url: str) -> RedirectResponse:
 @router.get("/sign-in")
 def sign_in_page(request: Request, caller: PageCaller) -> Response:
     if caller is not None:
-        return _see_other("/")
-    return render(request, "sign_in.html", {"errors": [], "field_errors": {}, "email": ""})
+        return _see_other(_local(request.query_params.get("next")))
+    return render(
+        request,
+        "sign_in.html",
+        {
+            "errors": [],
+            "field_errors": {},
+            "email": "",
+            "next": _local(request.query_params.get("next")),
+        },
+    )
 
 
 @router.post("/sign-in")
@@ -52,6 +68,7 @@ def sign_in_submit(
     _csrf: CsrfChecked,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     language = page_language(request)
     _ = translations(language.code).gettext
@@ -81,7 +98,7 @@ def sign_in_submit(
         return render(
             request,
             "sign_in.html",
-            {"errors": errors, "field_errors": field_errors, "email": email},
+            {"errors": errors, "field_errors": field_errors, "email": email, "next": _local(next)},
             status_code=400,
         )
     _credential, secret = issue_credential(
@@ -91,7 +108,7 @@ def sign_in_submit(
         lifetime=timedelta(hours=get_settings().SESSION_HOURS),
     )
     session.commit()
-    response = _see_other("/")
+    response = _see_other(_local(next))
     response.set_cookie(
         SESSION_COOKIE,
         secret,

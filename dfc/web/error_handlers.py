@@ -2,10 +2,11 @@
 and never a stack trace."""
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from dfc.csv_import import ImportRejected
@@ -55,6 +56,8 @@ async def domain_error(request: Request, error: DomainError) -> Response:
             ]
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotSignedIn) else None
         return JSONResponse(body, status_code=error.status_code, headers=headers)
+    if isinstance(error, NotSignedIn) and request.method == "GET":
+        return RedirectResponse(f"/sign-in?{urlencode({'next': request.url.path})}", 303)
     return _page(request, error.status_code, error.message)
 
 

@@ -27,6 +27,8 @@ from dfc.accounts.caller import Caller
 from dfc.i18n import LANGUAGES, Language, babel_locale, negotiate, translations
 from dfc.settings import get_settings
 from dfc.web.csrf import CSRF_COOKIE, csrf_token_for
+from dfc.web.navigation import sections_for
+from dfc.web.urls import csv_url, url_with
 
 LANGUAGE_COOKIE = "dfc_lang"
 LANGUAGE_PARAMETER = "lang"
@@ -94,8 +96,10 @@ def render(
     *,
     caller: Caller | None = None,
     status_code: int = 200,
+    staff: bool = False,
 ) -> HTMLResponse:
-    """A page in the visitor's language, with what the layout needs."""
+    """A page in the visitor's language, with what the layout needs. A `staff` page's
+    content is in English (marked lang="en") inside the chosen language's header and footer."""
     language = page_language(request)
     catalogue = translations(language.code)
     locale = babel_locale(language, get_settings().DEFAULT_LOCALE)
@@ -107,6 +111,13 @@ def render(
         "languages": LANGUAGES,
         "language_url": lambda code: _switch_url(request, code),
         "csrf_token": csrf_token_for(request),
+        "navigation": sections_for(caller, request.url.path, catalogue.gettext),
+        "content_lang": "en" if staff else language.code,
+        "url_with": lambda **changes: url_with(request, **changes),
+        "csv_url": lambda: csv_url(request),
+        "summary_links": lambda errors: [
+            {"text": text, "href": f"#{field}"} for field, text in errors.items()
+        ],
         "gettext": _newstyle(catalogue.gettext),
         "ngettext": _newstyle(catalogue.ngettext),
         "format_date": lambda value: (

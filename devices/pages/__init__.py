@@ -1,0 +1,1 @@
+"""Staff pages for the device register: stock, allocations, families, requests, imports."""

@@ -1,0 +1,45 @@
+"""The service navigation: the sections each role works in, in the visitor's language."""
+
+from dataclasses import dataclass
+
+from dfc.accounts.caller import Caller
+from dfc.accounts.models import Role
+from dfc.i18n import N_
+
+ADMIN, OFFICER, SCHOOL, AGENT = (
+    Role.SCHEME_ADMIN,
+    Role.COUNCIL_OFFICER,
+    Role.SCHOOL_STAFF,
+    Role.SUPPORT_AGENT,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    href: str
+    label: str
+    roles: tuple[Role, ...]
+
+
+SECTIONS = (
+    Section("/dashboard", N_("Dashboard"), (ADMIN, OFFICER)),
+    Section("/devices", N_("Devices"), (ADMIN, OFFICER, SCHOOL)),
+    Section("/families", N_("Families"), (ADMIN, OFFICER, SCHOOL)),
+    Section("/requests", N_("Requests"), (ADMIN, OFFICER, SCHOOL)),
+    Section("/imports", N_("Imports"), (ADMIN, OFFICER, SCHOOL)),
+    Section("/tickets", N_("Tickets"), (ADMIN, OFFICER, SCHOOL, AGENT)),
+    Section("/admin", N_("Administration"), (ADMIN, OFFICER)),
+    Section("/outbox", N_("Outbox"), (ADMIN, OFFICER, AGENT)),
+)
+
+
+def sections_for(caller: Caller | None, path: str, gettext) -> list[dict]:
+    """govukServiceNavigation items for this caller, the current section marked active."""
+    if caller is None:
+        return []
+    items = [{"href": "/", "text": gettext("Home"), "active": path == "/"}]
+    for section in SECTIONS:
+        if caller.role in section.roles:
+            active = path == section.href or path.startswith(section.href + "/")
+            items.append({"href": section.href, "text": gettext(section.label), "active": active})
+    return items
