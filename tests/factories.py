@@ -93,3 +93,15 @@ def bearer(session: Session, user: User) -> dict[str, str]:
     )
     session.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def sign_in_pages(client, session: Session, user: User) -> str:
+    """Signs `client` in to the web pages as `user` through a real session cookie, and
+    returns the CSRF token its forms must send (as the `csrf_token` field)."""
+    _credential, secret = issue_credential(
+        session, user=user, kind=CredentialKind.WEB_SESSION, lifetime=timedelta(hours=1)
+    )
+    session.commit()
+    client.cookies.set("dfc_session", secret)
+    client.get("/sign-in?next=/")
+    return client.cookies.get("dfc_csrf")
