@@ -4,9 +4,8 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlmodel import select
 
-from devices.models import Device, DeviceEvent, DeviceKind, DeviceStatus, OwnerKind
+from devices.models import Device, DeviceKind, DeviceStatus, OwnerKind
 from devices.schemas import (
     AllocationPublic,
     DeviceCreate,
@@ -22,7 +21,7 @@ from devices.schemas import (
     TransferToFamily,
     TransferToOrganisation,
 )
-from devices.service import lifecycle, ownership, registry, support
+from devices.service import events, lifecycle, ownership, registry, support
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.clock import today
 from dfc.listing import Page
@@ -117,10 +116,7 @@ def device_history(
 ) -> list[DeviceEventPublic]:
     """Everything that happened to the device, oldest first."""
     device = registry.get_device(session, caller=caller, device_id=device_id)
-    events = session.exec(
-        select(DeviceEvent).where(DeviceEvent.device_id == device.id).order_by(DeviceEvent.id)
-    ).all()
-    return [DeviceEventPublic.model_validate(event) for event in events]
+    return [DeviceEventPublic.model_validate(event) for event in events.history(session, device)]
 
 
 @router.get("/{device_id}/support-periods")

@@ -1,9 +1,7 @@
 """Families and allocations of devices to them."""
 
 from fastapi import APIRouter, status
-from sqlmodel import select
 
-from devices.models import Allocation
 from devices.schemas import (
     AllocationCreate,
     AllocationPublic,
@@ -13,7 +11,6 @@ from devices.schemas import (
 )
 from devices.service import families, lifecycle
 from dfc.accounts.deps import ApiCaller, SessionDep
-from dfc.accounts.scoping import scoped
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 
@@ -38,11 +35,6 @@ ALLOCATION_COLUMNS = (
     "returned_on",
     "return_reason",
 )
-ALLOCATION_SORTABLE = {
-    "id": Allocation.id,
-    "allocated_on": Allocation.allocated_on,
-    "returned_on": Allocation.returned_on,
-}
 
 
 @router.get("/families", response_model=Page[FamilyPublic])
@@ -103,21 +95,18 @@ def list_allocations(
     device_id: int | None = None,
     open_only: bool = False,
 ):
-    statement = scoped(select(Allocation), caller, Allocation.school_id)
-    for column, value in (
-        (Allocation.school_id, school_id),
-        (Allocation.family_id, family_id),
-        (Allocation.device_id, device_id),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
-    if open_only:
-        statement = statement.where(Allocation.returned_on.is_(None))
+    statement = families.visible_allocations(
+        caller,
+        school_id=school_id,
+        family_id=family_id,
+        device_id=device_id,
+        open_only=open_only,
+    )
     return listing(
         session,
         statement,
         paging,
-        sortable=ALLOCATION_SORTABLE,
+        sortable=families.ALLOCATION_SORTABLE,
         default_sort="-allocated_on",
         columns=ALLOCATION_COLUMNS,
         filename="allocations.csv",

@@ -1,25 +1,23 @@
 """Bulk imports: a supplier's delivery manifest and a network operator's usage file.
 Small files are imported at once; large ones (or on request) are queued for the worker."""
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from sqlmodel import Session
 
-from devices.imports.jobs import IMPORTERS, ImportNotQueued, create_job, get_job
+from devices.imports.jobs import IMPORTERS, get_job
 from devices.imports.manifest import ManifestSummary
+from devices.imports.queueing import queue_import
 from devices.imports.reader import count_rows
 from devices.imports.schemas import ImportJobPublic
 from devices.imports.usage import UsageSummary
 from devices.models import ImportKind
 from devices.service.access import require_writer
-from devices.tasks import run_import
 from dfc.accounts.caller import Caller
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.csv_import import HEADER_ROW, ImportRejected, RowProblem
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/imports", tags=["imports"])
 BACKGROUND_FROM_ROWS = 5_000  # more rows than this: queued, so the request answers at once
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -56,17 +54,7 @@ def _import_or_queue(
         summary = IMPORTERS[kind](session, caller=caller, data=data, filename=filename)
         session.commit()
         return summary
-    job = create_job(session, caller=caller, kind=kind, filename=filename, data=data, rows=rows)
-    session.commit()  # before the task is sent, so the worker finds the job
-    try:
-        run_import.delay(job.id)
-    except Exception:
-        log.exception("could not send import job %s to the broker", job.id)
-        session.delete(job)
-        session.commit()
-        raise ImportNotQueued(
-            "The import could not be queued; nothing was saved. Try again."
-        ) from None
+    job = queue_import(session, caller=caller, kind=kind, data=data, filename=filename)
     response.status_code = status.HTTP_202_ACCEPTED
     return ImportJobPublic.model_validate(job)
 

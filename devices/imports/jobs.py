@@ -6,7 +6,8 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from devices.imports.common import ProgressCallback
 from devices.imports.manifest import import_manifest
@@ -15,6 +16,7 @@ from devices.models import ImportJob, ImportKind, ImportStatus
 from devices.service.access import actor, get_scoped, require_writer
 from dfc.accounts.caller import Caller
 from dfc.accounts.models import ApiKey, Organisation, User
+from dfc.accounts.scoping import scoped
 from dfc.csv_import import ImportRejected, RowProblem
 from dfc.db_types import utcnow
 from dfc.errors import DomainError
@@ -164,3 +166,8 @@ def run_job(session: Session, *, job_id: int) -> None:
     job.total_rows = totals.get("total", job.total_rows)
     _finish(job, status=ImportStatus.SUCCEEDED, summary=asdict(summary))
     session.commit()
+
+
+def visible_jobs(caller: Caller) -> SelectOfScalar[ImportJob]:
+    """The caller's organisation's uploads (the file itself is never listed)."""
+    return scoped(select(ImportJob), caller, ImportJob.organisation_id)

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role
+from dfc.accounts.models import Organisation, OrganisationKind, Role
 from dfc.accounts.organisations import get_organisation
 from dfc.accounts.scoping import scoped
 from dfc.errors import Forbidden, InvalidInput, NotFound
@@ -51,3 +51,19 @@ def reachable_organisation(
         return get_organisation(session, caller=caller, organisation_id=organisation_id)
     except NotFound:
         raise InvalidInput(f"No organisation with id {organisation_id}", field=field) from None
+
+
+def organisation_names(session: Session, caller: Caller, ids: set[int]) -> dict[int, str]:
+    """Names of the organisations among `ids` that the caller reaches, for showing a list."""
+    if not ids:
+        return {}
+    statement = scoped(select(Organisation.id, Organisation.name), caller, Organisation.id)
+    return dict(session.exec(statement.where(Organisation.id.in_(ids))).all())
+
+
+def schools_reached(session: Session, caller: Caller) -> list[Organisation]:
+    """The schools whose register the caller works with, by name, for filters and forms."""
+    statement = scoped(select(Organisation), caller, Organisation.id).where(
+        Organisation.kind == OrganisationKind.SCHOOL
+    )
+    return list(session.exec(statement.order_by(Organisation.name)).all())

@@ -55,6 +55,14 @@ def visible_dongles(
     return statement
 
 
+def free_dongles(session: Session, *, caller: Caller, holder_id: int) -> list[Dongle]:
+    """Dongles in stock at an organisation and paired with no device, to allocate."""
+    statement = visible_dongles(
+        caller, status=DongleStatus.IN_STOCK, holder_id=holder_id, unpaired=True
+    )
+    return list(session.exec(statement.order_by(Dongle.imei)).all())
+
+
 def get_dongle(session: Session, *, caller: Caller, dongle_id: int) -> Dongle:
     return get_scoped(session, caller, Dongle, dongle_id, Dongle.holder_id, "dongle")
 

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from devices.models import Device, DeviceEvent
 from devices.service.access import actor
@@ -52,3 +52,9 @@ def record(
     )
     session.add(event)
     return event
+
+
+def history(session: Session, device: Device) -> list[DeviceEvent]:
+    """Everything that happened to a device the caller has already been allowed to read."""
+    statement = select(DeviceEvent).where(DeviceEvent.device_id == device.id)
+    return list(session.exec(statement.order_by(DeviceEvent.id)).all())

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from devices.errors import DuplicateRecord
-from devices.models import Family
+from devices.models import Allocation, Family
 from devices.schemas import FamilyCreate, FamilyUpdate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
 from dfc.accounts.caller import Caller
@@ -13,6 +13,11 @@ from dfc.accounts.models import OrganisationKind
 from dfc.accounts.scoping import scoped
 from dfc.errors import InvalidInput
 
+ALLOCATION_SORTABLE = {
+    "id": Allocation.id,
+    "allocated_on": Allocation.allocated_on,
+    "returned_on": Allocation.returned_on,
+}
 SORTABLE = {
     "id": Family.id,
     "pupil_reference": Family.pupil_reference,
@@ -32,6 +37,34 @@ def visible_families(
     return statement
 
 
+def visible_allocations(
+    caller: Caller,
+    *,
+    school_id: int | None = None,
+    family_id: int | None = None,
+    device_id: int | None = None,
+    open_only: bool = False,
+) -> SelectOfScalar[Allocation]:
+    """Allocations at the caller's schools, newest first unless sorted otherwise."""
+    statement = scoped(select(Allocation), caller, Allocation.school_id)
+    for column, value in (
+        (Allocation.school_id, school_id),
+        (Allocation.family_id, family_id),
+        (Allocation.device_id, device_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if open_only:
+        statement = statement.where(Allocation.returned_on.is_(None))
+    return statement
+
+
+def families_of_school(session: Session, *, caller: Caller, school_id: int) -> list[Family]:
+    """A school's families by pupil reference, for choosing one on a form."""
+    statement = visible_families(caller, school_id=school_id).order_by(Family.pupil_reference)
+    return list(session.exec(statement).all())
+
+
 def get_family(session: Session, *, caller: Caller, family_id: int) -> Family:
     return get_scoped(session, caller, Family, family_id, Family.school_id, "family")
 
@@ -48,7 +81,8 @@ def create_family(session: Session, *, caller: Caller, family_in: FamilyCreate) 
     except IntegrityError:
         session.rollback()
         raise DuplicateRecord(
-            f"The school already has a family with pupil reference {family_in.pupil_reference}"
+            f"The school already has a family with pupil reference {family_in.pupil_reference}",
+            field="pupil_reference",
         ) from None
     return family
 

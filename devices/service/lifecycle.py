@@ -21,11 +21,10 @@ from devices.schemas import AllocationCreate
 from devices.service import events
 from devices.service.access import actor, get_scoped, require_writer
 from devices.service.families import get_family
-from devices.service.registry import get_device
+from devices.service.registry import ALLOCATABLE, get_device
 from dfc.accounts.caller import Caller
 from dfc.errors import InvalidInput, NotFound
 
-ALLOCATABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED)
 IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)
 REPAIRABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED, *IN_USE)
 LOSABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED, DeviceStatus.IN_REPAIR, *IN_USE)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import exists, or_
+from sqlalchemy import exists, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -37,6 +37,7 @@ SORTABLE = {
     "holder_id": Device.holder_id,
 }
 OUT_OF_SERVICE = (DeviceStatus.LOST, DeviceStatus.STOLEN, DeviceStatus.RETIRED)
+ALLOCATABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class DeviceFilters:
     no_dongle: bool = False
     unsupported: bool = False
     serial_number: str | None = None
+    allocatable: bool = False
 
 
 def supported_on(day: date):
@@ -85,6 +87,8 @@ def visible_devices(
         statement = statement.where(
             Device.serial_number == "".join(filters.serial_number.split()).upper()
         )
+    if filters.allocatable:
+        statement = statement.where(Device.status.in_(ALLOCATABLE))
     if filters.no_dongle:
         statement = statement.where(~exists().where(Dongle.paired_device_id == Device.id))
     if filters.unsupported:
@@ -93,6 +97,14 @@ def visible_devices(
         # The device's support runs out before the date: nothing covers the day before it.
         statement = statement.where(supported_on(today), ~supported_on(filters.support_ends_before))
     return statement
+
+
+def count_by_status(session: Session, caller: Caller) -> dict[DeviceStatus, int]:
+    """How many devices the caller's organisations hold in each status, in one query."""
+    statement = scoped(
+        sa_select(Device.status, func.count()).group_by(Device.status), caller, Device.holder_id
+    )
+    return {DeviceStatus(status): count for status, count in session.exec(statement).all()}
 
 
 def get_device(session: Session, *, caller: Caller, device_id: int) -> Device:
@@ -146,3 +158,11 @@ def update_device(
     events.record(session, device=device, caller=caller, action="details-changed", before=before)
     session.flush()
     return device
+
+
+def serial_numbers(session: Session, caller: Caller, ids: set[int]) -> dict[int, str]:
+    """Serial numbers of the devices among `ids` that the caller reaches, for a list."""
+    if not ids:
+        return {}
+    statement = scoped(sa_select(Device.id, Device.serial_number), caller, Device.holder_id)
+    return dict(session.exec(statement.where(Device.id.in_(ids))).all())

@@ -2,6 +2,7 @@
 keyed by its field so the page can show it beside the field and in the error summary."""
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -41,3 +42,23 @@ def problems_of(
 def problem_of(error: DomainError) -> dict[str, str]:
     """A rule the service refused, shown beside its field or at the top of the form."""
     return {error.field or FORM_WIDE: error.message}
+
+
+def date_of(values: Mapping[str, Any], name: str, label: str) -> tuple[date | None, str | None]:
+    """A GOV.UK date input (`name-day`, `name-month`, `name-year`) as a date, or the
+    GOV.UK wording for what is wrong with it."""
+    parts = {
+        part: (values.get(f"{name}-{part}") or "").strip() for part in ("day", "month", "year")
+    }
+    missing = [part for part, text in parts.items() if not text]
+    if len(missing) == len(parts):
+        return None, f"Enter {label.lower()}"
+    if missing:
+        return None, f"{label} must include a {' and '.join(missing)}"
+    try:
+        day, month, year = (int(parts[part]) for part in ("day", "month", "year"))
+        if year < 1000:
+            raise ValueError
+        return date(year, month, day), None
+    except ValueError:
+        return None, f"{label} must be a real date"

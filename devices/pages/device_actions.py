@@ -1,0 +1,124 @@
+"""What staff can do to a device from its page, each a small form: record a collection, a
+return, a repair and its end, a loss or theft, and hand ownership to the family. The
+lifecycle service decides whether the device's status allows it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from devices.models import Device, DeviceStatus, OwnerKind
+from devices.pages.labels import RETURN_REASONS
+from devices.service import lifecycle
+from devices.service.registry import ALLOCATABLE
+from dfc.accounts.caller import Caller
+
+Perform = Callable[[Session, Caller, Device, date, dict[str, Any]], object]
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    title: str
+    button: str
+    allowed: tuple[DeviceStatus, ...]
+    perform: Perform
+    family_owned_too: bool = False
+
+
+def _text(values: dict[str, Any], name: str, problem: str, limit: int) -> str:
+    text = (values.get(name) or "").strip()
+    if not text or len(text) > limit:
+        raise FieldProblem(name, problem)
+    return text
+
+
+class FieldProblem(ValueError):
+    """A missing or wrong answer in an action's form, named by its field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _return(session: Session, caller: Caller, device: Device, on: date, values: dict) -> object:
+    reason = values.get("reason")
+    if reason not in RETURN_REASONS:
+        raise FieldProblem("reason", "Choose why the device came back")
+    return lifecycle.return_device(
+        session, caller=caller, device_id=device.id, on=on, reason=reason
+    )
+
+
+def _missing(session: Session, caller: Caller, device: Device, on: date, values: dict) -> object:
+    what = values.get("what")
+    if what not in ("lost", "stolen"):
+        raise FieldProblem("what", "Choose whether the device was lost or stolen")
+    return lifecycle.report_missing(
+        session, caller=caller, device_id=device.id, on=on, stolen=what == "stolen"
+    )
+
+
+def _give(session: Session, caller: Caller, device: Device, on: date, values: dict) -> object:
+    acceptance = _text(
+        values,
+        "acceptance",
+        "Say how the family accepted the device, in 200 characters or less",
+        200,
+    )
+    return lifecycle.transfer_to_family(
+        session, caller=caller, device_id=device.id, on=on, acceptance=acceptance
+    )
+
+
+IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)
+ACTIONS = {
+    action.slug: action
+    for action in (
+        Action(
+            "collected",
+            "Record that the family collected it",
+            "Record collection",
+            (DeviceStatus.ALLOCATED,),
+            lambda s, c, d, on, v: lifecycle.record_collection(s, caller=c, device_id=d.id, on=on),
+        ),
+        Action("return", "Record a return", "Record return", IN_USE, _return),
+        Action(
+            "repair",
+            "Send it for repair",
+            "Send for repair",
+            (*ALLOCATABLE, *IN_USE),
+            lambda s, c, d, on, v: lifecycle.send_to_repair(s, caller=c, device_id=d.id, on=on),
+        ),
+        Action(
+            "repaired",
+            "Record that it is back from repair",
+            "Back from repair",
+            (DeviceStatus.IN_REPAIR,),
+            lambda s, c, d, on, v: lifecycle.back_from_repair(s, caller=c, device_id=d.id, on=on),
+            family_owned_too=True,
+        ),
+        Action(
+            "missing",
+            "Report it lost or stolen",
+            "Report lost or stolen",
+            (*ALLOCATABLE, DeviceStatus.IN_REPAIR, *IN_USE),
+            _missing,
+            family_owned_too=True,
+        ),
+        Action("give-to-family", "Give it to the family to keep", "Give to family", IN_USE, _give),
+    )
+}
+
+
+def available(device: Device) -> list[Action]:
+    """The actions the device's status allows, in the order a school meets them."""
+    family_owned = device.owner_kind is OwnerKind.FAMILY
+    return [
+        action
+        for action in ACTIONS.values()
+        if device.status in action.allowed and (action.family_owned_too or not family_owned)
+    ]

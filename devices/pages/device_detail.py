@@ -1,0 +1,135 @@
+"""One device: its details, who has it, its support and history, and the actions its
+status allows. Another organisation's device is a 404, like a wrong address."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from devices.models import Device
+from devices.pages import labels
+from devices.pages.device_actions import ACTIONS, FieldProblem, available
+from devices.service import events, families, lifecycle, ownership, registry, support
+from devices.service.access import organisation_names
+from dfc.accounts.caller import Caller
+from dfc.accounts.deps import SessionDep
+from dfc.clock import today
+from dfc.errors import DomainError, NotFound
+from dfc.web.csrf import CsrfChecked
+from dfc.web.forms import date_of, problem_of, values_of
+from dfc.web.staff import SchoolStaff
+from dfc.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _today_fields(prefix: str) -> dict[str, str]:
+    day = today()
+    return {
+        f"{prefix}-day": str(day.day),
+        f"{prefix}-month": str(day.month),
+        f"{prefix}-year": str(day.year),
+    }
+
+
+def _page(
+    request: Request,
+    session: Session,
+    caller: Caller,
+    device: Device,
+    *,
+    open_action: str | None = None,
+    values: dict[str, Any] | None = None,
+    field_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    allocation = lifecycle.open_allocation(session, device)
+    family = (
+        families.get_family(session, caller=caller, family_id=allocation.family_id)
+        if allocation
+        else None
+    )
+    form_values: dict[str, Any] = {}
+    for action in ACTIONS.values():
+        form_values |= _today_fields(f"{action.slug}-on")
+    form_values |= values or {}
+    return render(
+        request,
+        "register_device.html",
+        {
+            "device": device,
+            "holder": organisation_names(session, caller, {device.holder_id}).get(
+                device.holder_id, ""
+            ),
+            "allocation": allocation,
+            "family": family,
+            "periods": support.periods_of(session, caller=caller, device_id=device.id),
+            "transfers": ownership.history(session, caller=caller, device_id=device.id),
+            "history": events.history(session, device),
+            "actions": available(device),
+            "can_allocate": device.status in registry.ALLOCATABLE,
+            "open_action": open_action,
+            "values": form_values,
+            "field_errors": field_errors or {},
+            "statuses": labels.DEVICE_STATUS,
+            "kinds": labels.DEVICE_KIND,
+            "reasons": labels.RETURN_REASONS,
+            "done": request.query_params.get("done"),
+        },
+        caller=caller,
+        staff=True,
+        status_code=status_code,
+    )
+
+
+@router.get("/devices/{device_id}")
+def device_page(
+    request: Request, device_id: int, session: SessionDep, caller: SchoolStaff
+) -> Response:
+    device = registry.get_device(session, caller=caller, device_id=device_id)
+    return _page(request, session, caller, device)
+
+
+@router.post("/devices/{device_id}/actions/{slug}")
+async def device_action(
+    request: Request,
+    _csrf: CsrfChecked,
+    device_id: int,
+    slug: str,
+    session: SessionDep,
+    caller: SchoolStaff,
+) -> Response:
+    action = ACTIONS.get(slug)
+    if action is None:
+        raise NotFound(f"There is no action called {slug!r}")
+    device = registry.get_device(session, caller=caller, device_id=device_id)
+    values = values_of(await request.form())
+    field = f"{slug}-on"
+    on, problem = date_of(values, field, "The date")
+    errors = {field: problem} if problem else {}
+    status_code = 400
+    if on and on > today():
+        errors[field] = "The date must be today or in the past"
+    if not errors:
+        try:
+            action.perform(session, caller, device, on, values)
+            session.commit()
+            return RedirectResponse(f"/devices/{device.id}?done={slug}", status_code=303)
+        except FieldProblem as wrong:
+            errors = {f"{slug}-{wrong.field}": wrong.message}
+        except DomainError as refused:
+            session.rollback()
+            errors = {f"{slug}-{key}": text for key, text in problem_of(refused).items()}
+            status_code = refused.status_code
+        device = registry.get_device(session, caller=caller, device_id=device_id)
+    return _page(
+        request,
+        session,
+        caller,
+        device,
+        open_action=slug,
+        values={key: value for key, value in values.items() if isinstance(value, str)},
+        field_errors=errors,
+        status_code=status_code,
+    )

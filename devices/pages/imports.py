@@ -1,0 +1,110 @@
+"""Uploading a supplier's delivery manifest or a network's usage file: the worker imports
+it in the background and its page shows progress, then every bad row by row and column
+(nothing saved) or what was added."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from devices.api.imports import MAX_UPLOAD_BYTES
+from devices.imports.jobs import get_job, visible_jobs
+from devices.imports.queueing import queue_import
+from devices.models import ImportJob, ImportKind, ImportStatus
+from dfc.accounts.deps import SessionDep
+from dfc.errors import DomainError
+from dfc.listing import PageRequest, apply_sort, paginate
+from dfc.web.csrf import CsrfChecked
+from dfc.web.staff import SchoolStaff
+from dfc.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+SORTABLE = {"id": ImportJob.id, "created_at": ImportJob.created_at}
+KIND_NAMES = {ImportKind.MANIFEST: "Delivery manifest", ImportKind.USAGE: "Data usage"}
+STATUS_TAGS = {
+    ImportStatus.QUEUED: ("Waiting", "govuk-tag--grey"),
+    ImportStatus.RUNNING: ("Importing", "govuk-tag--blue"),
+    ImportStatus.SUCCEEDED: ("Imported", "govuk-tag--green"),
+    ImportStatus.FAILED: ("Not imported", "govuk-tag--red"),
+}
+
+
+def _list(
+    request: Request, session, caller, *, field_errors: dict[str, str], status_code: int = 200
+) -> Response:
+    page_number = max(1, int(request.query_params.get("page", "1") or 1))
+    statement = apply_sort(visible_jobs(caller), None, columns=SORTABLE, default="-created_at")
+    jobs = paginate(session, statement, PageRequest(page=page_number, per_page=20))
+    return render(
+        request,
+        "register_imports.html",
+        {
+            "jobs": jobs,
+            "kinds": KIND_NAMES,
+            "tags": STATUS_TAGS,
+            "field_errors": field_errors,
+            "default_sort": "-created_at",
+        },
+        caller=caller,
+        staff=True,
+        status_code=status_code,
+    )
+
+
+@router.get("/imports")
+def import_list(request: Request, session: SessionDep, caller: SchoolStaff) -> Response:
+    return _list(request, session, caller, field_errors={})
+
+
+@router.post("/imports")
+async def upload(
+    request: Request, _csrf: CsrfChecked, session: SessionDep, caller: SchoolStaff
+) -> Response:
+    form = await request.form()
+    kind, upload_file = form.get("kind"), form.get("file")
+    errors = {}
+    if kind not in {k.value for k in ImportKind}:
+        errors["kind"] = "Choose what the file is"
+    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+        errors["file"] = "Choose a CSV or Excel file to upload"
+    elif not upload_file.filename.lower().endswith((".csv", ".xlsx")):
+        errors["file"] = "The file must be a CSV or an Excel (.xlsx) file"
+    if not errors:
+        data = await upload_file.read(MAX_UPLOAD_BYTES + 1)
+        if not data:
+            errors["file"] = "The file is empty"
+        elif len(data) > MAX_UPLOAD_BYTES:
+            errors["file"] = f"The file must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB"
+    if not errors:
+        try:
+            job = queue_import(
+                session,
+                caller=caller,
+                kind=ImportKind(kind),
+                data=data,
+                filename=upload_file.filename,
+            )
+            return RedirectResponse(f"/imports/{job.id}", status_code=303)
+        except DomainError as refused:
+            session.rollback()
+            errors["file"] = refused.message
+    return _list(request, session, caller, field_errors=errors, status_code=400)
+
+
+@router.get("/imports/{job_id}")
+def import_page(
+    request: Request, job_id: int, session: SessionDep, caller: SchoolStaff
+) -> Response:
+    job = get_job(session, caller=caller, job_id=job_id)
+    return render(
+        request,
+        "register_import.html",
+        {
+            "job": job,
+            "kinds": KIND_NAMES,
+            "tags": STATUS_TAGS,
+            "finished": job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED),
+            "percent": int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0,
+        },
+        caller=caller,
+        staff=True,
+    )
