@@ -6,13 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# The browser tests drive Debian's Chromium (no browser download); installed where missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install assets translations extract-messages update-translations lint ci clean
 
 run: install ## start API, web pages, worker and beat with demo data
 	$(BIN)/dfc run
 
-test: install ## install what the tests need and run them
+test: install $(CHROMIUM) ## install what the tests need and run them
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed assets translations
@@ -28,6 +31,13 @@ assets: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	else echo "No apt-get here: install Chromium at $(CHROMIUM) to run tests/e2e"; fi
 
 translations: $(MO_FILES)
 

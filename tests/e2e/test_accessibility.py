@@ -1,0 +1,42 @@
+"""Every page, in English and right to left in Arabic, passes axe-core's WCAG 2.2 A and AA
+rules, as each user group sees it on `make run`'s demo data."""
+
+import pytest
+
+from tests.e2e.conftest import axe_violations, screenshot, sign_in
+
+# (who, path, screenshot name or None). `None` as who: a family, not signed in.
+PAGES = [
+    (None, "/sign-in", "sign-in"),
+    (None, "/help", "family-help"),
+    (None, "/no-such-page", None),
+    ("staff@demo.example", "/", None),
+    ("staff@demo.example", "/devices", None),
+    ("staff@demo.example", "/devices/1", "school-device"),
+    ("staff@demo.example", "/devices/5/allocate", "school-allocate"),
+    ("staff@demo.example", "/families", None),
+    ("staff@demo.example", "/families/1", None),
+    ("staff@demo.example", "/requests", None),
+    ("staff@demo.example", "/requests/new", None),
+    ("staff@demo.example", "/imports", None),
+    ("officer@demo.example", "/requests", None),
+    ("officer@demo.example", "/outbox", None),
+]
+LANGUAGES = ["en", "ar"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("who", "path", "name"), PAGES, ids=[f"{w or 'family'}{p}" for w, p, _ in PAGES]
+)
+def test_the_page_has_no_wcag_22_aa_violations(page, service, who, path, name, language):
+    if who:
+        sign_in(page, service, who)
+    separator = "&" if "?" in path else "?"
+    page.goto(f"{path}{separator}lang={language}")
+    direction = page.locator("html").get_attribute("dir")
+    assert direction == ("rtl" if language == "ar" else "ltr")
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+    if name:
+        screenshot(page, name if language == "en" else f"{name}-{language}")

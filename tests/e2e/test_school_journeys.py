@@ -1,0 +1,105 @@
+"""A school officer's and a council officer's work in the browser, on `make run`'s demo."""
+
+import csv
+import io
+
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.e2e.conftest import screenshot, sign_in
+
+STAFF = "staff@demo.example"
+OFFICER = "officer@demo.example"
+OTHER_SCHOOL_URN = "900002"
+
+
+def test_school_staff_allocate_a_device_and_see_it_in_the_familys_allocations(
+    page, service, service_db
+):
+    sign_in(page, service, STAFF)
+    page.goto("/devices?status=in-stock")
+    screenshot(page, "school-devices")
+    first_in_stock = page.locator("table tbody a[href^='/devices/']").first
+    serial = first_in_stock.inner_text()
+    first_in_stock.click()
+    page.get_by_role("link", name="Allocate to a family").click()
+
+    page.get_by_label("A new family").check()
+    page.get_by_label("Pupil reference").fill("E2E-7A")
+    page.get_by_label("Parent or carer's mobile number (optional)").fill("0791112345")
+    page.get_by_label("Language for texts and help pages").select_option("ar")
+    page.get_by_role("button", name="Allocate").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a UK mobile number")
+    expect(page.locator("#phone_number-error")).to_be_visible()
+    screenshot(page, "school-allocate-error")
+
+    page.get_by_label("Parent or carer's mobile number (optional)").fill("07911 123 499")
+    page.get_by_role("button", name="Allocate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pupil E2E-7A")
+    allocations = page.locator("#allocations")
+    expect(allocations).to_contain_text(serial)
+    expect(allocations).to_contain_text("Still with the family")
+    screenshot(page, "school-family-allocations")
+    with service_db.connect() as connection:
+        saved = connection.execute(
+            text(
+                "SELECT d.status, f.phone_number, f.preferred_language FROM allocation a "
+                "JOIN device d ON d.id = a.device_id JOIN family f ON f.id = a.family_id "
+                "WHERE f.pupil_reference = 'E2E-7A'"
+            )
+        ).one()
+    assert tuple(saved) == ("with-family", "+447911123499", "ar")
+
+
+def test_a_school_officer_cannot_open_another_schools_device(page, service, service_db):
+    sign_in(page, service, OFFICER)
+    page.goto("/imports")
+    page.get_by_label("A delivery manifest").check()
+    manifest = (
+        "serial_number,kind,make,model,holder,received_on\n"
+        f"E2E-OTHER-1,laptop,Dell,Latitude 3190,{OTHER_SCHOOL_URN},2026-09-01\n"
+    )
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "delivery.csv", "mimeType": "text/csv", "buffer": manifest.encode()}]
+    )
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.locator("#import-progress")).to_contain_text(
+        "Every row was imported", timeout=60_000
+    )
+    with service_db.connect() as connection:
+        device_id = connection.execute(
+            text("SELECT id FROM device WHERE serial_number = 'E2E-OTHER-1'")
+        ).scalar_one()
+    page.context.clear_cookies()
+    sign_in(page, service, STAFF)
+    response = page.goto(f"/devices/{device_id}")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert "E2E-OTHER-1" not in page.content()
+
+
+def test_a_failed_manifest_shows_its_row_errors(page, service):
+    sign_in(page, service, STAFF)
+    page.goto("/imports")
+    page.get_by_label("A delivery manifest").check()
+    manifest = (
+        "serial_number,kind,make,model,holder,received_on\n"
+        "E2E-BAD-1,toaster,Dell,Latitude,900001,2026-09-01\n"
+        "E2E-BAD-2,laptop,Dell,Latitude,900001,not a date\n"
+    )
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": manifest.encode()}]
+    )
+    page.get_by_role("button", name="Upload and import").click()
+    progress = page.locator("#import-progress")
+    expect(progress).to_contain_text("Nothing was imported", timeout=60_000)
+    rows = progress.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("kind")
+    expect(rows.nth(1)).to_contain_text("received_on")
+    screenshot(page, "school-import-errors")
+
+
+def csv_rows(download) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
