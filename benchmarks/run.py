@@ -7,14 +7,15 @@ manifest import on the dataset benchmarks.generate made.
 
 import argparse
 import sys
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, event
 
 from benchmarks.database import DEFAULT_URL, read_meta
+from benchmarks.explain import explain
 from benchmarks.manifest import time_manifest_import
-from benchmarks.scenarios import Timing, time_queries
+from benchmarks.scenarios import Build, Timing, pick_scopes, time_queries, time_statement
 
 HEADER = ("scenario", "scope", "rows", "median ms", "server ms", "plan / note")
 
@@ -47,6 +48,61 @@ def format_table(timings: Sequence[Timing]) -> str:
     return "\n".join(lines)
 
 
+def dashboard_scenarios(today: date) -> list[tuple[str, Build]]:
+    """The council dashboard's grouped queries (devices.outlook, support.reports)."""
+    from devices.outlook import ending, figures, forecast
+    from support import reports
+
+    now = datetime.combine(today, time(12), tzinfo=UTC)
+    return [
+        ("dashboard devices_by_status", figures.devices_by_status),
+        (
+            "dashboard ending_by_month 90d",
+            lambda c: ending.ending_by_month_statement(c, within_days=90, today=today),
+        ),
+        (
+            "dashboard ending_by_school 90d",
+            lambda c: ending.ending_by_school(c, within_days=90, today=today),
+        ),
+        (
+            "dashboard forecast leaving_by_month",
+            lambda c: forecast.leaving_by_month(c, today=today),
+        ),
+        ("dashboard tickets_by language", lambda c: reports.tickets_by(c, "language")),
+        ("dashboard tickets_by_sla_state", lambda c: reports.tickets_by_sla_state(c, now=now)),
+    ]
+
+
+def time_dashboard(
+    engine: Engine,
+    *,
+    today: date,
+    runs: int,
+    with_explain: bool,
+    progress: Callable[[Timing], None],
+) -> list[Timing]:
+    """Each dashboard query for the same three callers as the register's queries."""
+    scopes, _serial = pick_scopes(engine)
+    timings = []
+    for name, build in dashboard_scenarios(today):
+        for scope in scopes:
+            statement = build(scope.caller)
+            rows, median_ms = time_statement(engine, statement, runs)
+            summary = explain(engine, statement) if with_explain else None
+            timing = Timing(
+                scenario=name,
+                scope=f"{scope.label} {scope.caller.organisation_id}",
+                rows=rows,
+                median_ms=median_ms,
+                runs=runs,
+                server_ms=summary.server_ms if summary else None,
+                plan=summary.line if summary else "",
+            )
+            timings.append(timing)
+            progress(timing)
+    return timings
+
+
 def run(
     engine: Engine,
     *,
@@ -55,15 +111,20 @@ def run(
     import_rows: int = 100_000,
     with_explain: bool = True,
     verbose: bool = False,
+    dashboard: bool = False,
 ) -> list[Timing]:
-    """Every scenario once through; returns the timings (printing each as it goes if
-    `verbose`)."""
+    """Every scenario once through (the dashboard's too if `dashboard`); returns the timings
+    (printing each as it goes if `verbose`)."""
 
     def show(timing: Timing) -> None:
         if verbose:
             print("  " + " | ".join(format_row(timing)), flush=True)
 
     timings = time_queries(engine, today=today, runs=runs, with_explain=with_explain, progress=show)
+    if dashboard:
+        timings += time_dashboard(
+            engine, today=today, runs=runs, with_explain=with_explain, progress=show
+        )
     if import_rows > 0:
         timing = time_manifest_import(engine, rows=import_rows, today=today)
         show(timing)
@@ -98,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import")
     parser.add_argument("--today", type=date.fromisoformat, help="default: the dataset's own")
     parser.add_argument(
+        "--no-dashboard", action="store_true", help="skip the council dashboard's queries"
+    )
+    parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a planner setting"
     )
     args = parser.parse_args(argv)
@@ -110,7 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     session_settings(engine, args.set)
     try:
         timings = run(
-            engine, today=today, runs=args.runs, import_rows=args.import_rows, verbose=True
+            engine,
+            today=today,
+            runs=args.runs,
+            import_rows=args.import_rows,
+            verbose=True,
+            dashboard=not args.no_dashboard,
         )
     finally:
         engine.dispose()

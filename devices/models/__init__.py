@@ -7,10 +7,12 @@ from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.ownership import OwnerKind, OwnershipTransfer
+from devices.models.prices import CouncilPrices
 from devices.models.support import SupportPeriod, SupportProvider
 
 __all__ = [
     "Allocation",
+    "CouncilPrices",
     "DataAllowance",
     "DataUsage",
     "Device",
