@@ -1,5 +1,6 @@
 """API keys for machine integrations: made for one organisation, shown once, revocable."""
 
+from sqlalchemy import Select, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -76,3 +77,45 @@ def caller_for_key(session: Session, *, secret: str) -> Caller | None:
     key.last_used_at = utcnow()
     session.add(key)
     return Caller.for_api_key(key, organisation)
+
+
+SUMMARY_SORTABLE = {
+    "id": ApiKey.id,
+    "name": ApiKey.name,
+    "organisation": Organisation.name,
+    "created_at": ApiKey.created_at,
+    "last_used_at": ApiKey.last_used_at,
+    "revoked_at": ApiKey.revoked_at,
+}
+
+
+def key_summaries(
+    caller: Caller, *, revoked: bool | None = None, search: str | None = None
+) -> Select:
+    """Keys the caller can see with their organisation's name; never the secret's hash."""
+    statement = scoped(
+        select(
+            ApiKey.id,
+            ApiKey.name,
+            ApiKey.prefix,
+            ApiKey.organisation_id,
+            Organisation.name.label("organisation_name"),
+            ApiKey.created_at,
+            ApiKey.last_used_at,
+            ApiKey.revoked_at,
+        ).join(Organisation, Organisation.id == ApiKey.organisation_id),
+        caller,
+        ApiKey.organisation_id,
+    )
+    if revoked is True:
+        statement = statement.where(ApiKey.revoked_at.is_not(None))
+    elif revoked is False:
+        statement = statement.where(ApiKey.revoked_at.is_(None))
+    if search:
+        statement = statement.where(func.lower(ApiKey.name).like(f"%{search.lower()}%"))
+    return statement
+
+
+def count_live_keys(session: Session, *, caller: Caller) -> int:
+    statement = key_summaries(caller, revoked=False).with_only_columns(func.count(ApiKey.id))
+    return int(session.exec(statement).scalar_one())

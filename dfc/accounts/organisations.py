@@ -1,6 +1,6 @@
 """Rules for councils, trusts and schools: who may see, add, change and remove them."""
 
-from sqlalchemy import func, or_
+from sqlalchemy import Select, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -19,6 +19,21 @@ SORTABLE = {
     "la_code": Organisation.la_code,
     "phase": Organisation.phase,
     "created_at": Organisation.created_at,
+}
+
+_SCHOOL_COUNTS = (
+    select(Organisation.council_id, func.count().label("school_count"))
+    .where(Organisation.kind == OrganisationKind.SCHOOL)
+    .group_by(Organisation.council_id)
+    .subquery("school_counts")
+)
+COUNCIL_SCHOOL_COUNT = func.coalesce(_SCHOOL_COUNTS.c.school_count, 0).label("school_count")
+COUNCIL_SORTABLE = {
+    "id": Organisation.id,
+    "name": Organisation.name,
+    "gss_code": Organisation.gss_code,
+    "la_code": Organisation.la_code,
+    "school_count": COUNCIL_SCHOOL_COUNT,
 }
 
 
@@ -96,13 +111,13 @@ def _check_trust(session: Session, caller: Caller, trust_id: int | None) -> None
         raise InvalidInput(f"No trust with id {trust_id}", field="trust_id")
 
 
-def _flush_unique(session: Session, what: str) -> None:
+def _flush_unique(session: Session, what: str, *, field: str | None = None) -> None:
     """Flush, turning a unique-constraint failure into a 409 that names the duplicate."""
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict(f"{what} already exists") from None
+        raise Conflict(f"{what} already exists", field=field) from None
 
 
 def create_school(session: Session, *, caller: Caller, school_in: SchoolCreate) -> Organisation:
@@ -121,7 +136,7 @@ def create_school(session: Session, *, caller: Caller, school_in: SchoolCreate) 
     _check_trust(session, caller, school_in.trust_id)
     school = Organisation(kind=OrganisationKind.SCHOOL, **school_in.model_dump())
     session.add(school)
-    _flush_unique(session, f"A school with URN {school_in.urn}")
+    _flush_unique(session, f"A school with URN {school_in.urn}", field="urn")
     return school
 
 
@@ -153,8 +168,16 @@ def delete_school(session: Session, *, caller: Caller, school_id: int) -> None:
     ).one()
     if staff:
         raise Conflict(f"School {school.urn} still has {staff} staff user(s); remove them first")
+    urn = school.urn
     session.delete(school)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Devices, families and requests refer to their school and are never cascaded away.
+        session.rollback()
+        raise Conflict(
+            f"School {urn} still has devices, families or other records; move or remove them first"
+        ) from None
 
 
 def create_council(session: Session, *, caller: Caller, council_in: CouncilCreate) -> Organisation:
@@ -173,3 +196,52 @@ def create_trust(session: Session, *, caller: Caller, trust_in: TrustCreate) -> 
     session.add(trust)
     session.flush()
     return trust
+
+
+def count_by_kind(session: Session, *, caller: Caller) -> dict[OrganisationKind, int]:
+    """How many organisations of each kind the caller can see, in one query."""
+    visible = visible_query(caller).subquery()
+    rows = session.exec(select(visible.c.kind, func.count()).group_by(visible.c.kind)).all()
+    return {OrganisationKind(kind): int(count) for kind, count in rows}
+
+
+def council_summaries(caller: Caller, *, search: str | None = None) -> Select:
+    """Councils the caller can see, each with its number of schools (one query, no N+1)."""
+    statement = (
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.gss_code,
+            Organisation.la_code,
+            Organisation.inner_london,
+            COUNCIL_SCHOOL_COUNT,
+        )
+        .outerjoin(_SCHOOL_COUNTS, _SCHOOL_COUNTS.c.council_id == Organisation.id)
+        .where(visible_organisations(caller), Organisation.kind == OrganisationKind.COUNCIL)
+    )
+    if search:
+        statement = statement.where(func.lower(Organisation.name).like(f"%{search.lower()}%"))
+    return statement
+
+
+def organisation_choices(
+    session: Session, *, caller: Caller, kind: OrganisationKind | None = None
+) -> list[Organisation]:
+    """The organisations the caller can see (of one kind, or all), by kind then name: what
+    a form or a filter may offer."""
+    statement = visible_query(caller, kind=kind).order_by(
+        Organisation.kind, Organisation.name, Organisation.id
+    )
+    return list(session.exec(statement).all())
+
+
+def display_names(session: Session, *, ids: set[int]) -> dict[int, str]:
+    """Names of the organisations a shown record links to (a school's council and trust).
+    Not scoped: the name of a school's own council or trust is part of the school's record."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted))
+    ).all()
+    return {row.id: row.name for row in rows}

@@ -1,6 +1,8 @@
 """Rules for staff users: which role fits which organisation, and who manages whom."""
 
-from sqlalchemy import func
+import secrets
+
+from sqlalchemy import Select, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -8,7 +10,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from dfc.accounts.caller import Caller
 from dfc.accounts.models import Organisation, OrganisationKind, Role, User
 from dfc.accounts.organisations import get_organisation
-from dfc.accounts.passwords import hash_password
+from dfc.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
 from dfc.accounts.schemas import UserCreate, UserUpdate
 from dfc.accounts.scoping import scoped
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -76,7 +78,7 @@ def add_user(session: Session, *, user_in: UserCreate, organisation: Organisatio
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict(f"A user with email {user_in.email} already exists") from None
+        raise Conflict(f"A user with email {user_in.email} already exists", field="email") from None
     return user
 
 
@@ -118,9 +120,72 @@ def delete_user(session: Session, *, caller: Caller, user_id: int) -> None:
     if user.id == caller.user_id:
         raise Conflict("You cannot delete your own account")
     session.delete(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            f"{user.email} is still named on other records; deactivate the account instead"
+        ) from None
 
 
 def count_users(session: Session, *, caller: Caller) -> int:
     statement = visible_users(caller).with_only_columns(func.count(User.id))
     return int(session.exec(statement).one())
+
+
+SUMMARY_SORTABLE = SORTABLE | {"organisation": Organisation.name}
+
+
+def user_summaries(
+    caller: Caller,
+    *,
+    role: Role | None = None,
+    organisation_id: int | None = None,
+    organisation: str | None = None,
+    search: str | None = None,
+) -> Select:
+    """Users the caller can see with their organisation's name, for lists and CSV: only
+    the columns worth showing (never the password hash)."""
+    statement = scoped(
+        select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.role,
+            User.organisation_id,
+            Organisation.name.label("organisation_name"),
+            User.is_active,
+            User.last_signed_in_at,
+            User.created_at,
+        ).join(Organisation, Organisation.id == User.organisation_id),
+        caller,
+        User.organisation_id,
+    )
+    if role is not None:
+        statement = statement.where(User.role == role)
+    if organisation_id is not None:
+        statement = statement.where(User.organisation_id == organisation_id)
+    if organisation:
+        statement = statement.where(
+            or_(
+                func.lower(Organisation.name).like(f"%{organisation.lower()}%"),
+                Organisation.urn == organisation,
+            )
+        )
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern))
+        )
+    return statement
+
+
+def roles_caller_can_give(caller: Caller) -> list[Role]:
+    """Only a scheme admin can make another scheme admin."""
+    return [role for role in Role if role is not Role.SCHEME_ADMIN or caller.has_role(role)]
+
+
+def new_initial_password() -> str:
+    """A random first password, long enough for the rule, to be shown once and changed."""
+    return secrets.token_urlsafe(max(12, MIN_PASSWORD_LENGTH))

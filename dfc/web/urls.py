@@ -20,6 +20,7 @@ def url_with(request: Request, **changes: object) -> str:
         else:
             params[key] = str(value)
     params.pop("format", None)
+    params.pop("done", None)  # a success banner belongs to the page it was shown on
     query = urlencode(params)
     return f"{request.url.path}?{query}" if query else request.url.path
 
