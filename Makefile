@@ -36,7 +36,7 @@ $(CHROMIUM):
 	@if command -v apt-get >/dev/null; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	else echo "No apt-get here: install Chromium at $(CHROMIUM) to run tests/e2e"; fi
 
 translations: $(MO_FILES)

@@ -65,15 +65,47 @@ def browser(service: server.RunningService):
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, service: server.RunningService):
+def _new_context(browser, service: server.RunningService, storage_state=None):
     context = browser.new_context(
-        base_url=service.base_url, viewport={"width": 1200, "height": 900}, accept_downloads=True
+        base_url=service.base_url,
+        viewport={"width": 1200, "height": 900},
+        accept_downloads=True,
+        storage_state=storage_state,
     )
     context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
+    return context
+
+
+@pytest.fixture
+def page(browser, service: server.RunningService):
+    context = _new_context(browser, service)
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in_states() -> dict[str, dict]:
+    return {}
+
+
+@pytest.fixture
+def page_as(browser, service: server.RunningService, signed_in_states):
+    """A new tab for a demo user (None: a family, not signed in), signing in through the
+    form once per user and reusing that session's cookies after."""
+    contexts = []
+
+    def open_tab(email: str | None):
+        context = _new_context(browser, service, signed_in_states.get(email))
+        contexts.append(context)
+        tab = context.new_page()
+        if email and email not in signed_in_states:
+            sign_in(tab, service, email)
+            signed_in_states[email] = context.storage_state()
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 def sign_in(page, service: server.RunningService, email: str) -> None:

@@ -6,7 +6,7 @@ import io
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import axe_violations, screenshot, sign_in
 
 STAFF = "staff@demo.example"
 OFFICER = "officer@demo.example"
@@ -33,6 +33,7 @@ def test_school_staff_allocate_a_device_and_see_it_in_the_familys_allocations(
     expect(summary).to_contain_text("Enter a UK mobile number")
     expect(page.locator("#phone_number-error")).to_be_visible()
     screenshot(page, "school-allocate-error")
+    assert not axe_violations(page), "a failed form must pass axe-core too"
 
     page.get_by_label("Parent or carer's mobile number (optional)").fill("07911 123 499")
     page.get_by_role("button", name="Allocate").click()
@@ -103,3 +104,28 @@ def test_a_failed_manifest_shows_its_row_errors(page, service):
 
 def csv_rows(download) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
+
+
+def test_a_council_officer_exports_a_dashboard_table_that_matches_the_database(
+    page, service, service_db
+):
+    sign_in(page, service, OFFICER)
+    page.goto("/dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Council dashboard")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    screenshot(page, "council-dashboard")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download devices by status as CSV").click()
+    exported = {row["status"]: int(row["devices"]) for row in csv_rows(download_info.value)}
+    with service_db.connect() as connection:
+        counted = connection.execute(
+            text(
+                "SELECT d.status, count(*) FROM device d JOIN organisation o ON o.id = d.holder_id "
+                "JOIN organisation c ON c.id = coalesce(o.council_id, o.id) "
+                "WHERE c.gss_code = 'E09000007' AND d.owner_kind != 'family' GROUP BY d.status"
+            )
+        ).all()
+    expected = {status.replace("-", " ").capitalize(): count for status, count in counted}
+    assert exported == expected and sum(expected.values()) > 0
+    page.goto("/dashboard/forecast")
+    screenshot(page, "council-forecast")
