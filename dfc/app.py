@@ -13,6 +13,7 @@ from dfc import health
 from dfc.accounts import admin_pages
 from dfc.accounts import api as accounts_api
 from dfc.accounts import pages as accounts_pages
+from dfc.privacy import routes as privacy_routes
 from dfc.request_log import RequestLogMiddleware, configure_logging
 from dfc.settings import get_settings
 from dfc.web import error_handlers
@@ -33,6 +34,7 @@ PAGE_ROUTERS = [
     notification_pages.router,
     support_pages.router,
     desk_pages.router,
+    *privacy_routes.PAGE_ROUTERS,
 ]
 API_ROUTERS = [
     health.router,
@@ -40,6 +42,7 @@ API_ROUTERS = [
     *DEVICE_ROUTERS,
     *NOTIFICATION_ROUTERS,
     *SUPPORT_ROUTERS,
+    *privacy_routes.API_ROUTERS,
 ]
 
 
