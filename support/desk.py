@@ -3,11 +3,13 @@ internal notes, assignment, status changes and merging duplicates."""
 
 from datetime import datetime
 
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from dfc.accounts.caller import Caller
-from dfc.accounts.models import Role, User
+from dfc.accounts.models import Organisation, OrganisationKind, Role, User
 from dfc.accounts.scoping import scoped
 from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -23,10 +25,12 @@ from support.models import (
     TicketStatus,
     Via,
 )
-from support.references import display
+from support.references import display, normalise
 from support.tickets import TEXT_VIA
 
 DESK_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SCHOOL_STAFF, Role.SUPPORT_AGENT)
+# School staff read their families' tickets (and raise them); these roles work them.
+WORKING_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SUPPORT_AGENT)
 SORTABLE = {
     "id": Ticket.id,
     "created_at": Ticket.created_at,
@@ -51,6 +55,19 @@ NEXT_STATUS = {
 def _require_desk(caller: Caller) -> None:
     if not caller.has_role(*DESK_ROLES):
         raise Forbidden("Only staff work tickets")
+
+
+def can_work(caller: Caller) -> bool:
+    """Whether the caller may reply, note, assign, change status and merge."""
+    return caller.has_role(*WORKING_ROLES)
+
+
+def _require_worker(caller: Caller) -> None:
+    if not can_work(caller):
+        raise Forbidden(
+            "School staff can read their families' tickets; support agents and council "
+            "officers reply to them and change them"
+        )
 
 
 def visible_tickets(
@@ -82,6 +99,55 @@ def get_ticket(session: Session, *, caller: Caller, ticket_id: int) -> Ticket:
     if ticket is None:
         raise NotFound(f"No ticket with id {ticket_id}")
     return ticket
+
+
+def get_ticket_by_reference(
+    session: Session, *, caller: Caller, reference: str, field: str = "reference"
+) -> Ticket:
+    """A ticket the caller reaches, by the reference a family or colleague reads out."""
+    ticket = session.exec(
+        scoped(select(Ticket), caller, Ticket.organisation_id).where(
+            Ticket.reference == normalise(reference)
+        )
+    ).one_or_none()
+    if ticket is None:
+        raise NotFound(f"No ticket with reference {reference}", field=field)
+    return ticket
+
+
+def _assignable(caller: Caller, ticket: Ticket) -> SelectOfScalar[User]:
+    """Active staff who work tickets and can see this one: the caller's reach, narrowed to
+    the ticket's own organisation, its council or trust, and the national scheme."""
+    ticket_org = select(Organisation).where(Organisation.id == ticket.organisation_id).subquery()
+    above = select(ticket_org.c.council_id).union(select(ticket_org.c.trust_id))
+    home = aliased(Organisation)  # apart from the Organisation that scoping's subquery reads
+    return (
+        scoped(select(User), caller, User.organisation_id)
+        .join(home, home.id == User.organisation_id)
+        .where(
+            User.is_active.is_(True),
+            User.role.in_(WORKING_ROLES),
+            or_(
+                home.id == ticket.organisation_id,
+                home.id.in_(above),
+                home.kind == OrganisationKind.SCHEME,
+            ),
+        )
+    )
+
+
+def assignable_staff(session: Session, *, caller: Caller, ticket: Ticket) -> list[User]:
+    """Whom the ticket can be given to, by name, for the page's list."""
+    statement = _assignable(caller, ticket).order_by(User.full_name, User.id)
+    return list(session.exec(statement))
+
+
+def staff_names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    """Names of the staff who wrote on or hold a ticket, in one query."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.full_name).where(User.id.in_(wanted))).all())
 
 
 def thread(session: Session, ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:
@@ -119,7 +185,7 @@ def reply(
 ) -> TicketMessage:
     """A reply goes to the family in their language (a canned one is translated; free text
     is sent as written); an internal note stays on the ticket."""
-    _require_desk(caller)
+    _require_worker(caller)
     now = now or utcnow()
     ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
     if bool(text) == bool(canned):
@@ -174,7 +240,7 @@ def change_status(
     status: TicketStatus,
     now: datetime | None = None,
 ) -> Ticket:
-    _require_desk(caller)
+    _require_worker(caller)
     now = now or utcnow()
     ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
     if status not in NEXT_STATUS[ticket.status]:
@@ -203,14 +269,14 @@ def assign(
     agent_id: int | None,
     team: Team | None = None,
 ) -> Ticket:
-    _require_desk(caller)
+    _require_worker(caller)
     ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
     if agent_id is not None:
-        agent = session.exec(
-            scoped(select(User), caller, User.organisation_id).where(User.id == agent_id)
-        ).one_or_none()
-        if agent is None or not agent.is_active:
-            raise InvalidInput(f"No member of staff with id {agent_id}", field="agent_id")
+        agent = session.exec(_assignable(caller, ticket).where(User.id == agent_id)).one_or_none()
+        if agent is None:
+            raise InvalidInput(
+                f"No member of staff with id {agent_id} can work this ticket", field="agent_id"
+            )
     ticket.agent_id = agent_id
     if team is not None:
         ticket.team = team
@@ -222,7 +288,7 @@ def assign(
 
 def merge(session: Session, *, caller: Caller, ticket_id: int, into_id: int) -> Ticket:
     """A duplicate joins the ticket it repeats: its messages move, it closes."""
-    _require_desk(caller)
+    _require_worker(caller)
     duplicate = get_ticket(session, caller=caller, ticket_id=ticket_id)
     keeper = get_ticket(session, caller=caller, ticket_id=into_id)
     if duplicate.id == keeper.id or keeper.merged_into_id is not None:

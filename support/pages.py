@@ -4,9 +4,9 @@ private link. Every string is in the family's language; no page needs JavaScript
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 from sqlmodel import select
 
 from dfc.accounts.deps import SessionDep
@@ -15,8 +15,9 @@ from dfc.errors import NotFound
 from dfc.i18n import N_, translations
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import add_template_dir, page_language, render
+from support import contacts
 from support.desk import thread
-from support.models import Category, Ticket, TicketStatus, Via
+from support.models import Category, Team, Ticket, TicketStatus, Via
 from support.references import display
 from support.routing import contact_for
 from support.schemas import TicketRequest
@@ -39,6 +40,12 @@ STATUS_NAMES = {
     TicketStatus.WAITING_ON_FAMILY: N_("Waiting for your reply"),
     TicketStatus.RESOLVED: N_("Solved"),
     TicketStatus.CLOSED: N_("Closed"),
+}
+TEAM_NAMES = {
+    Team.SCHOOL_IT: N_("Your child's school"),
+    Team.COUNCIL_HELPDESK: N_("Your council's helpdesk"),
+    Team.SUPPLIER: N_("The company that supplied the device"),
+    Team.NATIONAL_HELPLINE: N_("The Devices for Children helpline"),
 }
 FIELD_ERRORS = {
     "category": N_("Choose what the problem is"),
@@ -138,3 +145,39 @@ def follow_page(token: str, request: Request, session: SessionDep) -> Response:
             "messages": thread(session, ticket, include_internal=False),
         },
     )
+
+
+@router.get("/help/contacts")
+def contacts_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    school: Annotated[int | None, BeforeValidator(lambda value: value or None)] = None,
+) -> Response:
+    """Whom to contact for each kind of problem, once the family has found their school."""
+    _ = translations(page_language(request).code).gettext
+    context: dict = {"search": (q or "").strip(), "errors": [], "field_errors": {}}
+    if school is not None:
+        try:
+            found = contacts.get_school(session, school)
+        except NotFound:
+            raise NotFound(_("We cannot find that school. Search for it again.")) from None
+        context["school"] = found
+        context["lines"] = [
+            {
+                "problem": _(CATEGORY_NAMES[line.category]),
+                "team": _(TEAM_NAMES[line.team]),
+                "contact": line.contact,
+            }
+            for line in contacts.whom_to_contact(session, found.id)
+        ]
+    elif q is not None:
+        if len(context["search"]) < contacts.SHORTEST_SEARCH:
+            problem = _("Enter at least 2 letters of the school's name")
+            context["field_errors"] = {"q": problem}
+            context["errors"] = [{"text": problem, "href": "#q"}]
+            return render(request, "help_contacts.html", context, status_code=400)
+        found_schools = contacts.find_schools(session, context["search"])
+        context["schools"] = found_schools[: contacts.MOST_SCHOOLS]
+        context["more"] = len(found_schools) > contacts.MOST_SCHOOLS
+    return render(request, "help_contacts.html", context)

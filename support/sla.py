@@ -163,3 +163,44 @@ def sla_state(
     if allowed > ZERO and used / allowed >= warn_share:
         return SlaState.DUE_SOON
     return SlaState.OK
+
+
+def _previous_working_day(day: date) -> date:
+    day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def subtract_working_time(
+    end: datetime, amount: timedelta, *, hours: WorkingHours = DEFAULT
+) -> datetime:
+    """The latest moment (in UTC) with `amount` of working time between it and `end`: the
+    inverse of `add_working_time`, so a ticket made at or before it has used `amount` by `end`.
+    This lets a query ask "who has used 75% of their time?" as one comparison per target."""
+    cursor = _aware_utc(end, "end")
+    if amount < ZERO:
+        raise ValueError(f"amount must not be negative: {amount}")
+    if amount == ZERO:
+        return cursor
+    day = cursor.astimezone(hours.zone).date()
+    if not is_working_day(day) or cursor <= _opening(day, hours):
+        day = _previous_working_day(day)
+        cursor = _closing(day, hours)
+    cursor = min(cursor, _closing(day, hours))
+    remaining = amount
+    while remaining > (used_today := cursor - _opening(day, hours)):
+        remaining -= used_today
+        day = _previous_working_day(day)
+        cursor = _closing(day, hours)
+    return cursor - remaining
+
+
+def warning_starts(
+    now: datetime, allowed: timedelta, *, warn_share: float = 0.75, hours: WorkingHours = DEFAULT
+) -> datetime:
+    """Tickets with `allowed` working time made at or before this moment are due soon (or
+    breached) at `now`, by the same rule as `sla_state`."""
+    if not 0 < warn_share <= 1:
+        raise ValueError(f"warn_share must be in (0, 1]: {warn_share}")
+    return subtract_working_time(now, allowed * warn_share, hours=hours)
