@@ -17,6 +17,7 @@ from dfc.privacy import routes as privacy_routes
 from dfc.request_log import RequestLogMiddleware, configure_logging
 from dfc.settings import get_settings
 from dfc.web import error_handlers
+from dfc.web.blank_filters import BlankFiltersMiddleware
 from notifications import pages as notification_pages
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
 from support import desk_pages
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
         docs_url="/docs",
     )
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(BlankFiltersMiddleware)
     error_handlers.install(app)
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)

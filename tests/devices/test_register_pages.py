@@ -231,3 +231,12 @@ def test_support_agents_cannot_open_the_register_pages_and_strangers_sign_in(ses
     assert (response.status_code, response.headers["location"]) == (303, "/sign-in?next=%2Fdevices")
     sign_in_pages(client, session, agent)
     assert client.get("/devices", headers=HTML).status_code == 403
+
+
+def test_a_filter_left_at_any_is_no_filter_not_an_error(session, client):
+    school, _token = _school_staff(session, client)
+    device = make_device(session, holder=school)
+    response = client.get("/devices?status=&kind=&serial=&sort=serial_number")
+    assert response.status_code == 200 and device.serial_number in response.text
+    assert client.get("/families?broadband=&school=").status_code == 200
+    assert client.get("/requests?status=").status_code == 200
