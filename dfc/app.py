@@ -20,7 +20,7 @@ from dfc.web import error_handlers
 from dfc.web.blank_filters import BlankFiltersMiddleware
 from notifications import pages as notification_pages
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
-from support import desk_pages
+from support import desk_pages, follow_pages
 from support import pages as support_pages
 from support.api import ROUTERS as SUPPORT_ROUTERS
 
@@ -34,6 +34,7 @@ PAGE_ROUTERS = [
     outlook_pages.router,
     notification_pages.router,
     support_pages.router,
+    follow_pages.router,
     desk_pages.router,
     *privacy_routes.PAGE_ROUTERS,
 ]

@@ -84,7 +84,7 @@ def show_ticket(
             "merged_into": _merged_into(session, caller, ticket),
             "messages": messages,
             "names": names,
-            "language": language_label(ticket.language),
+            "ticket_language": language_label(ticket.language),
             "sla": _sla(ticket, now),
             "can_work": desk.can_work(caller),
             "can_act": can_act,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, ValidationError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from dfc.accounts.deps import SessionDep
 from dfc.accounts.secrets import secret_hash
@@ -128,11 +128,8 @@ def send_help_request(
     )
 
 
-@router.get("/help/t/{token}")
-def follow_page(token: str, request: Request, session: SessionDep) -> Response:
-    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
-    if ticket is None:
-        raise NotFound("No request for this link")
+def ticket_view(request: Request, session: Session, ticket: Ticket) -> Response:
+    """What a family sees of their request: its status, whom to contact and the replies."""
     _ = translations(page_language(request).code).gettext
     return render(
         request,
@@ -145,6 +142,14 @@ def follow_page(token: str, request: Request, session: SessionDep) -> Response:
             "messages": thread(session, ticket, include_internal=False),
         },
     )
+
+
+@router.get("/help/t/{token}")
+def follow_page(token: str, request: Request, session: SessionDep) -> Response:
+    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
+    if ticket is None:
+        raise NotFound("No request for this link")
+    return ticket_view(request, session, ticket)
 
 
 @router.get("/help/contacts")

@@ -32,6 +32,10 @@ from dfc.web.urls import csv_url, url_with
 
 LANGUAGE_COOKIE = "dfc_lang"
 LANGUAGE_PARAMETER = "lang"
+LAYOUT_KEYS = frozenset(
+    {"request", "caller", "language", "languages", "language_url", "csrf_token", "navigation",
+     "content_lang", "gettext", "ngettext", "format_date", "format_datetime", "format_number"}
+)  # fmt: skip
 TEMPLATE_DIRS = [Path(__file__).resolve().parent / "templates"]
 
 
@@ -100,6 +104,9 @@ def render(
 ) -> HTMLResponse:
     """A page in the visitor's language, with what the layout needs. A `staff` page's
     content is in English (marked lang="en") inside the chosen language's header and footer."""
+    clash = LAYOUT_KEYS & set(context or {})
+    if clash:  # e.g. a ticket's "language" would turn the whole page right to left
+        raise ValueError(f"{template}: these names belong to the layout: {sorted(clash)}")
     language = page_language(request)
     catalogue = translations(language.code)
     locale = babel_locale(language, get_settings().DEFAULT_LOCALE)
