@@ -24,7 +24,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from dfc.accounts.caller import Caller
-from dfc.i18n import LANGUAGES, Language, babel_locale, negotiate, translations
+from dfc.i18n import ENGLISH, LANGUAGES, Language, babel_locale, negotiate, translations
 from dfc.settings import get_settings
 from dfc.web.csrf import CSRF_COOKIE, csrf_token_for
 from dfc.web.navigation import sections_for
@@ -109,7 +109,8 @@ def render(
         raise ValueError(f"{template}: these names belong to the layout: {sorted(clash)}")
     language = page_language(request)
     catalogue = translations(language.code)
-    locale = babel_locale(language, get_settings().DEFAULT_LOCALE)
+    # Staff content is English, so its dates and numbers are written the English way too.
+    locale = babel_locale(ENGLISH if staff else language, get_settings().DEFAULT_LOCALE)
     zone = get_settings().zone
     page_context = {
         "request": request,

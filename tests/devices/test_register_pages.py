@@ -185,6 +185,24 @@ def test_return_repair_loss_and_handover_from_the_device_page(session, client):
     assert "Reported stolen" in page and "Returned" in page
 
 
+def test_the_device_page_links_to_the_family_it_is_with(session, client):
+    school, token = _school_staff(session, client)
+    device = make_device(session, holder=school)
+    family = make_family(session, school=school)
+    client.post(
+        f"/devices/{device.id}/allocate",
+        data={"csrf_token": token, "family": "existing", "family_id": str(family.id),
+              "collected": "true", **_date_fields("allocated_on", today())},
+    )  # fmt: skip
+    page = client.get(f"/devices/{device.id}?lang=ar").text
+    assert (
+        f'<a class="govuk-link" href="/families/{family.id}">Pupil {family.pupil_reference}</a>'
+        in page
+    )
+    assert "&lt;a" not in page, "the link is a link, not escaped text"
+    assert today().strftime("%B") in page, "staff content is dated the English way"
+
+
 def test_handing_a_device_to_the_family_needs_how_they_accepted(session, client):
     school, token = _school_staff(session, client)
     device = make_device(session, holder=school)
