@@ -64,3 +64,25 @@ def test_the_page_has_no_wcag_22_aa_violations(page_as, who, path, name, languag
     assert not violations, "\n".join(violations)
     if name:
         screenshot(page, name if language == "en" else f"{name}-{language}")
+
+
+# (who, a list page, the link on it that opens one record): pages whose address holds an id.
+RECORD_PAGES = [
+    ("admin@demo.example", "/admin/councils?search=Camden", "table tbody a"),
+    ("admin@demo.example", "/admin/schools", "table tbody a"),
+    ("admin@demo.example", "/admin/users", "table tbody a"),
+    ("staff@demo.example", "/families", "table tbody a"),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("who", "path", "link"), RECORD_PAGES, ids=[f"{w}{p}" for w, p, _ in RECORD_PAGES]
+)
+def test_a_record_page_has_no_wcag_22_aa_violations(page_as, who, path, link, language):
+    page = page_as(who)
+    page.goto(f"{path}{'&' if '?' in path else '?'}lang={language}")
+    page.locator(link).first.click()
+    page.wait_for_load_state()
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)

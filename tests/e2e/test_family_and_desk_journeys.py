@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from support.references import normalise
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import axe_violations, screenshot, sign_in
 
 AGENT = "agent@demo.example"
 ARABIC_MESSAGE = "الحاسوب المحمول لا يتصل بالإنترنت منذ يوم الاثنين، أرجو المساعدة"
@@ -21,6 +21,12 @@ def test_a_family_raises_a_ticket_in_arabic_and_the_agent_sees_it_right_to_left(
     page.locator("form[action='/help'] button[type=submit]").click()
     reference = page.locator(".govuk-panel strong").inner_text().strip()
     screenshot(page, "family-help-sent-ar")
+    assert not axe_violations(page)
+    page.locator("main a[href^='/help/t/']").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert not axe_violations(page)
+    screenshot(page, "family-follow-ar")
     with service_db.connect() as connection:
         language = connection.execute(
             text("SELECT language FROM ticket WHERE reference = :reference"),
