@@ -10,7 +10,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install assets translations extract-messages update-translations lint ci clean
+.PHONY: run test install assets translations extract-messages update-translations lint ci clean data-inventory
 
 run: install ## start API, web pages, worker and beat with demo data
 	$(BIN)/dfc run
@@ -51,6 +51,10 @@ extract-messages: $(VENV)/.installed ## collect translatable strings into locale
 
 update-translations: extract-messages ## merge new strings into every language's catalogue
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+
+data-inventory: $(VENV)/.installed ## write docs/data-inventory.md from the models' privacy marks
+	$(BIN)/python -m dfc.privacy.inventory > docs/data-inventory.md.tmp
+	mv docs/data-inventory.md.tmp docs/data-inventory.md
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -248,6 +248,49 @@ def seed_demo_command() -> None:
 
 
 @app.command()
+def retention(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what each rule would change; change nothing")
+    ] = False,
+) -> None:
+    """Apply the retention rules now (the worker does it daily) and print what changed."""
+    settings_or_exit()
+    from dfc.db import session_scope
+    from dfc.privacy.retention import run as run_retention
+
+    with session_scope() as session:
+        report = run_retention(session, dry_run=dry_run)
+    typer.echo("\n".join(report.lines()))
+
+
+@app.command("open-data")
+def open_data_command(
+    month: Annotated[
+        str | None, typer.Option(help="YYYY-MM (default: the last complete month)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write into (default: VAR_DIR/open-data/YYYY-MM)")
+    ] = None,
+) -> None:
+    """Write a month's open data: CSV and JSON per dataset, datapackage.json and a README."""
+    settings = settings_or_exit()
+    from devices.open_data.period import BadMonth
+    from devices.open_data.publish import publish_month
+    from dfc.db import session_scope
+
+    try:
+        with session_scope() as session:
+            published = publish_month(session, settings=settings, month=month, out=out)
+    except BadMonth as error:
+        typer.secho(f"--month: {error}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    except OSError as error:
+        typer.secho(f"--out: cannot write the files ({error})", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Open data: {len(published.files)} files in {published.folder}")
+
+
+@app.command()
 def run() -> None:
     """Start everything on one machine: migrate, load councils, seed the demo once, then the
     web server and a worker with beat. Ctrl-C stops them all."""

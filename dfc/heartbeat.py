@@ -5,13 +5,14 @@ from datetime import datetime
 from sqlmodel import Field, Session, SQLModel, select
 
 from dfc.db_types import UTCDateTime, utcnow
+from dfc.privacy.marks import not_personal
 
 
 class WorkerHeartbeat(SQLModel, table=True):
     __tablename__ = "worker_heartbeat"
 
-    worker: str = Field(primary_key=True, max_length=200)
-    seen_at: datetime = Field(sa_type=UTCDateTime)
+    worker: str = Field(primary_key=True, max_length=200, **not_personal())
+    seen_at: datetime = Field(sa_type=UTCDateTime, **not_personal())
 
 
 def record(session: Session, *, worker: str) -> WorkerHeartbeat:

@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     SMTP_FROM: str = "devices-for-children@localhost"
     SMTP_STARTTLS: bool = True
 
+    # Retention (README, "Retention"): days before personal data is erased; the daily job
+    # changes at most RETENTION_BATCH_SIZE rows per statement.
+    RETAIN_FAMILY_CONTACT_DAYS: int = Field(default=365, ge=1, le=3650)
+    RETAIN_TICKET_TEXT_DAYS: int = Field(default=365, ge=1, le=3650)
+    RETAIN_OUTBOX_BODY_DAYS: int = Field(default=90, ge=1, le=3650)
+    RETAIN_FOLLOW_CODE_DAYS: int = Field(default=7, ge=0, le=365)
+    RETAIN_IMPORT_FILE_DAYS: int = Field(default=30, ge=1, le=3650)
+    RETAIN_SESSION_DAYS: int = Field(default=30, ge=0, le=3650)
+    RETENTION_BATCH_SIZE: int = Field(default=1000, ge=1, le=100_000)
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _database_url_parses(cls, value: str) -> str:

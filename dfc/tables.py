@@ -4,7 +4,9 @@ from sqlmodel import SQLModel
 
 import devices.models  # noqa: F401
 import dfc.accounts.models
-import dfc.heartbeat  # noqa: F401
+import dfc.heartbeat
+import dfc.privacy.agreements_models
+import dfc.privacy.models  # noqa: F401
 import notifications.models  # noqa: F401
 import support.models  # noqa: F401
 

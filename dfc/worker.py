@@ -12,10 +12,21 @@ from kombu import Connection
 
 from dfc.settings import Settings, get_settings
 
-TASK_MODULES = ["dfc.tasks", "devices.tasks", "notifications.tasks", "support.tasks"]
+TASK_MODULES = [
+    "dfc.tasks",
+    "devices.tasks",
+    "notifications.tasks",
+    "support.tasks",
+    "dfc.privacy.tasks",
+    "devices.open_data.tasks",
+]
 HEARTBEAT_EVERY = timedelta(seconds=60)
 OUTBOX_SWEEP_EVERY = timedelta(seconds=60)
 SLA_CHECK_EVERY = timedelta(minutes=5)
+# Retention runs nightly, in the quiet hours and before the daily alerts.
+RETENTION_AT = crontab(hour=2, minute=30)
+# Last month's open data is written on the 1st, once the month is over.
+OPEN_DATA_AT = crontab(day_of_month=1, hour=5, minute=0)
 
 
 def broker_options(settings: Settings) -> dict:
@@ -34,8 +45,9 @@ def broker_options(settings: Settings) -> dict:
 
 
 def beat_schedule(settings: Settings) -> dict:
-    """What beat queues: the heartbeat, the outbox sweep (held and retried messages) and the
-    daily alerts at DAILY_ALERTS_AT, Europe/London time."""
+    """What beat queues: the heartbeat, the outbox sweep (held and retried messages), the
+    daily alerts at DAILY_ALERTS_AT, Europe/London time, the nightly retention run and
+    last month's open data on the 1st."""
     hour, minute = (int(part) for part in settings.DAILY_ALERTS_AT.split(":"))
     return {
         "worker-heartbeat": {
@@ -54,6 +66,8 @@ def beat_schedule(settings: Settings) -> dict:
             "task": "notifications.daily_alerts",
             "schedule": crontab(hour=hour, minute=minute),
         },
+        "daily-retention": {"task": "privacy.retention", "schedule": RETENTION_AT},
+        "monthly-open-data": {"task": "devices.open_data.publish", "schedule": OPEN_DATA_AT},
     }
 
 

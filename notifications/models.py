@@ -8,6 +8,8 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 
 class Channel(StrEnum):
@@ -37,30 +39,54 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    idempotency_key: str = Field(max_length=200, unique=True)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    idempotency_key: str = Field(
+        max_length=200, unique=True, **not_personal("made of record ids and dates")
+    )
     organisation_id: int | None = Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="SET NULL"), index=True),
+        sa_column=not_personal().on(
+            Column(Integer, ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+        ),
     )
-    audience: Audience = Field(sa_type=string_enum(Audience))
-    channel: Channel = Field(sa_type=string_enum(Channel), index=True)
-    recipient: str = Field(max_length=254)
-    locale: str = Field(max_length=8)
-    template: str = Field(max_length=100)
-    subject: str | None = Field(default=None, max_length=200)
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    segments: int = 1
-    encoding: str = Field(default="GSM-7", max_length=8)
-    status: MessageStatus = Field(default=MessageStatus.PENDING, sa_type=string_enum(MessageStatus))
-    attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    provider_id: str | None = Field(default=None, max_length=64, index=True)
-    outbox_only: bool = Field(default=False, description="kept here; no provider was set up")
-    error: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    audience: Audience = Field(sa_type=string_enum(Audience), **not_personal())
+    channel: Channel = Field(sa_type=string_enum(Channel), index=True, **not_personal())
+    recipient: str = Field(
+        max_length=254, **personal(DataCategory.CONTACT, retention="outbox-body")
+    )
+    locale: str = Field(max_length=8, **not_personal())
+    template: str = Field(max_length=100, **not_personal())
+    subject: str | None = Field(
+        default=None, max_length=200, **personal(DataCategory.FREE_TEXT, retention="outbox-body")
+    )
+    body: str = Field(
+        sa_column=personal(DataCategory.FREE_TEXT, retention="outbox-body").on(
+            Column(Text, nullable=False)
+        )
+    )
+    segments: int = Field(default=1, **not_personal())
+    encoding: str = Field(default="GSM-7", max_length=8, **not_personal())
+    status: MessageStatus = Field(
+        default=MessageStatus.PENDING, sa_type=string_enum(MessageStatus), **not_personal()
+    )
+    attempts: int = Field(default=0, **not_personal())
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    provider_id: str | None = Field(default=None, max_length=64, index=True, **not_personal())
+    outbox_only: bool = Field(
+        default=False, description="kept here; no provider was set up", **not_personal()
+    )
+    error: str | None = Field(
+        default=None,
+        max_length=500,
+        **personal(
+            DataCategory.FREE_TEXT,
+            retention="outbox-body",
+            note="a provider's error may repeat the recipient",
+        ),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
 
 
 class SmsOptOut(SQLModel, table=True):
@@ -68,8 +94,10 @@ class SmsOptOut(SQLModel, table=True):
 
     __tablename__ = "sms_opt_out"
 
-    phone_number: str = Field(primary_key=True, max_length=16)
-    opted_out_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    phone_number: str = Field(
+        primary_key=True, max_length=16, **personal(DataCategory.CONTACT, retention="opt-out")
+    )
+    opted_out_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class AlertPolicy(SQLModel, table=True):
@@ -78,18 +106,21 @@ class AlertPolicy(SQLModel, table=True):
     __tablename__ = "alert_policy"
 
     council_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+        sa_column=not_personal().on(
+            Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
         )
     )
-    support_days: str = Field(default="90,30,7", max_length=50)
-    licence_days: str = Field(default="90,30,7", max_length=50)
-    connectivity_days: str = Field(default="30,7", max_length=50)
-    data_percents: str = Field(default="80,100", max_length=50)
+    support_days: str = Field(default="90,30,7", max_length=50, **not_personal())
+    licence_days: str = Field(default="90,30,7", max_length=50, **not_personal())
+    connectivity_days: str = Field(default="30,7", max_length=50, **not_personal())
+    data_percents: str = Field(default="80,100", max_length=50, **not_personal())
     digest_emails: str = Field(
-        default="", max_length=2000, description="comma-separated; empty: the council's officers"
+        default="",
+        max_length=2000,
+        description="comma-separated; empty: the council's officers",
+        **personal(DataCategory.STAFF, retention="council-contact"),
     )
-    text_families: bool = True
+    text_families: bool = Field(default=True, **not_personal())
 
 
 class AlertRaised(SQLModel, table=True):
@@ -97,9 +128,13 @@ class AlertRaised(SQLModel, table=True):
 
     __tablename__ = "alert_raised"
 
-    key: str = Field(primary_key=True, max_length=200)
+    key: str = Field(
+        primary_key=True, max_length=200, **not_personal("the alert kind, item id and threshold")
+    )
     organisation_id: int | None = Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), index=True),
+        sa_column=not_personal().on(
+            Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+        ),
     )
-    raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())

@@ -42,7 +42,8 @@ def sweep_outbox() -> int:
 
 @celery_app.task(name="notifications.daily_alerts")
 def daily_alerts() -> int:
+    from dfc.privacy.agreement_alerts import run_agreement_alerts
     from notifications.alerts import run_daily_alerts
 
     with session_scope() as session:
-        return run_daily_alerts(session)
+        return run_daily_alerts(session) + run_agreement_alerts(session)

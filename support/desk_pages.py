@@ -9,6 +9,8 @@ from fastapi.responses import Response
 
 from dfc.accounts.deps import SessionDep
 from dfc.paging import PagingDep, listing
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.templating import add_template_dir, render
 from support import desk, desk_actions, desk_ticket
 from support.desk_common import (
@@ -77,6 +79,16 @@ def ticket_queue(
     )
     if isinstance(found, Response):
         return found
+    # The queue shows an excerpt of each family's first message: a read of their data.
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.TICKET,
+        subjects=[row.id for row in found.items],
+    )
+    commit_audit(session)
     return render(
         request,
         "desk_queue.html",

@@ -12,6 +12,8 @@ from sqlmodel import Session
 from dfc.accounts.caller import Caller
 from dfc.accounts.deps import SessionDep
 from dfc.accounts.organisations import get_organisation
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.templating import render
 from notifications.templates import render as render_message
 from support import desk
@@ -72,6 +74,15 @@ def show_ticket(
     messages = desk.thread(session, ticket, include_internal=True)
     names = desk.staff_names(session, {m.author_user_id for m in messages} | {ticket.agent_id})
     can_act = desk.can_work(caller) and ticket.merged_into_id is None
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.TICKET,
+        subjects=[ticket.id],
+    )
+    commit_audit(session)
     return render(
         request,
         "desk_ticket.html",

@@ -8,6 +8,8 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstrain
 from sqlmodel import Field, SQLModel
 
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 from support.sla import Priority as TicketPriority
 
 
@@ -60,47 +62,78 @@ class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (Index("ix_ticket_queue", "status", "language"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    reference: str = Field(max_length=12, unique=True)
-    access_hash: str = Field(max_length=64, unique=True, description="hash of the link token")
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    reference: str = Field(max_length=12, unique=True, **not_personal())
+    access_hash: str = Field(
+        max_length=64,
+        unique=True,
+        description="hash of the link token",
+        **not_personal("a hash of the random token in the family's link"),
+    )
     organisation_id: int = Field(
-        sa_column=_fk("organisation.id", nullable=False, ondelete="RESTRICT")
+        sa_column=not_personal().on(_fk("organisation.id", nullable=False, ondelete="RESTRICT"))
     )
-    family_id: int | None = Field(default=None, sa_column=_fk("family.id"))
-    device_id: int | None = Field(default=None, sa_column=_fk("device.id"))
-    requester: Author = Field(sa_type=string_enum(Author))
-    phone_number: str | None = Field(default=None, max_length=16, index=True)
-    via: Via = Field(sa_type=string_enum(Via))
-    category: Category = Field(sa_type=string_enum(Category))
-    language: str = Field(max_length=8)
-    language_confidence: float | None = None
-    language_source: str = Field(default="default", max_length=10)
-    status: TicketStatus = Field(default=TicketStatus.NEW, sa_type=string_enum(TicketStatus))
+    family_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.PUPIL, retention="family-link").on(_fk("family.id")),
+    )
+    device_id: int | None = Field(default=None, sa_column=not_personal().on(_fk("device.id")))
+    requester: Author = Field(sa_type=string_enum(Author), **not_personal())
+    phone_number: str | None = Field(
+        default=None,
+        max_length=16,
+        index=True,
+        **personal(DataCategory.CONTACT, retention="ticket-text"),
+    )
+    via: Via = Field(sa_type=string_enum(Via), **not_personal())
+    category: Category = Field(sa_type=string_enum(Category), **not_personal())
+    language: str = Field(
+        max_length=8, **not_personal("the language a ticket is handled in, or an agent replies in")
+    )
+    language_confidence: float | None = Field(default=None, **not_personal())
+    language_source: str = Field(default="default", max_length=10, **not_personal())
+    status: TicketStatus = Field(
+        default=TicketStatus.NEW, sa_type=string_enum(TicketStatus), **not_personal()
+    )
     priority: TicketPriority = Field(
-        default=TicketPriority.NORMAL, sa_type=string_enum(TicketPriority)
+        default=TicketPriority.NORMAL, sa_type=string_enum(TicketPriority), **not_personal()
     )
-    team: Team = Field(sa_type=string_enum(Team))
-    agent_id: int | None = Field(default=None, sa_column=_fk("staff_user.id"))
-    first_response_due: datetime = Field(sa_type=UTCDateTime)
-    resolution_due: datetime = Field(sa_type=UTCDateTime)
-    first_responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    merged_into_id: int | None = Field(default=None, sa_column=_fk("ticket.id"))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    team: Team = Field(sa_type=string_enum(Team), **not_personal())
+    agent_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.STAFF, retention="staff-action").on(_fk("staff_user.id")),
+    )
+    first_response_due: datetime = Field(sa_type=UTCDateTime, **not_personal())
+    resolution_due: datetime = Field(sa_type=UTCDateTime, **not_personal())
+    first_responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    merged_into_id: int | None = Field(default=None, sa_column=not_personal().on(_fk("ticket.id")))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class TicketMessage(SQLModel, table=True):
     __tablename__ = "ticket_message"
 
-    id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(sa_column=_fk("ticket.id", nullable=False, ondelete="CASCADE"))
-    author: Author = Field(sa_type=string_enum(Author))
-    author_user_id: int | None = Field(default=None, sa_column=_fk("staff_user.id"))
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    internal: bool = Field(default=False, description="a note for staff; never sent")
-    via: Via = Field(sa_type=string_enum(Via))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    ticket_id: int = Field(
+        sa_column=not_personal().on(_fk("ticket.id", nullable=False, ondelete="CASCADE"))
+    )
+    author: Author = Field(sa_type=string_enum(Author), **not_personal())
+    author_user_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.STAFF, retention="staff-action").on(_fk("staff_user.id")),
+    )
+    body: str = Field(
+        sa_column=personal(DataCategory.FREE_TEXT, retention="ticket-text").on(
+            Column(Text, nullable=False)
+        )
+    )
+    internal: bool = Field(
+        default=False, description="a note for staff; never sent", **not_personal()
+    )
+    via: Via = Field(sa_type=string_enum(Via), **not_personal())
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class SupportContact(SQLModel, table=True):
@@ -109,14 +142,20 @@ class SupportContact(SQLModel, table=True):
     __tablename__ = "support_contact"
     __table_args__ = (UniqueConstraint("council_id", "category"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    council_id: int = Field(sa_column=_fk("organisation.id", nullable=False, ondelete="CASCADE"))
-    category: Category = Field(sa_type=string_enum(Category))
-    team: Team = Field(sa_type=string_enum(Team))
-    name: str = Field(max_length=200)
-    phone: str | None = Field(default=None, max_length=30)
-    email: str | None = Field(default=None, max_length=254)
-    hours: str | None = Field(default=None, max_length=200)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    council_id: int = Field(
+        sa_column=not_personal().on(_fk("organisation.id", nullable=False, ondelete="CASCADE"))
+    )
+    category: Category = Field(sa_type=string_enum(Category), **not_personal())
+    team: Team = Field(sa_type=string_enum(Team), **not_personal())
+    name: str = Field(max_length=200, **personal(DataCategory.STAFF, retention="council-contact"))
+    phone: str | None = Field(
+        default=None, max_length=30, **personal(DataCategory.STAFF, retention="council-contact")
+    )
+    email: str | None = Field(
+        default=None, max_length=254, **personal(DataCategory.STAFF, retention="council-contact")
+    )
+    hours: str | None = Field(default=None, max_length=200, **not_personal())
 
 
 class AgentLanguage(SQLModel, table=True):
@@ -125,9 +164,15 @@ class AgentLanguage(SQLModel, table=True):
     __tablename__ = "agent_language"
 
     user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+        sa_column=personal(DataCategory.STAFF, retention="staff-account").on(
+            Column(Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+        )
     )
-    language: str = Field(primary_key=True, max_length=8)
+    language: str = Field(
+        primary_key=True,
+        max_length=8,
+        **not_personal("the language a ticket is handled in, or an agent replies in"),
+    )
 
 
 class FollowCode(SQLModel, table=True):
@@ -135,9 +180,11 @@ class FollowCode(SQLModel, table=True):
 
     __tablename__ = "ticket_follow_code"
 
-    id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(sa_column=_fk("ticket.id", nullable=False, ondelete="CASCADE"))
-    code_hash: str = Field(max_length=64)
-    expires_at: datetime = Field(sa_type=UTCDateTime)
-    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    attempts: int = 0
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    ticket_id: int = Field(
+        sa_column=not_personal().on(_fk("ticket.id", nullable=False, ondelete="CASCADE"))
+    )
+    code_hash: str = Field(max_length=64, **personal(DataCategory.ONLINE, retention="follow-code"))
+    expires_at: datetime = Field(sa_type=UTCDateTime, **not_personal())
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    attempts: int = Field(default=0, **not_personal())

@@ -20,6 +20,8 @@ COMMANDS = [
     "create-user",
     "seed-demo",
     "run",
+    "retention",
+    "open-data",
 ]
 
 

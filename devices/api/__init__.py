@@ -2,6 +2,7 @@
 
 from devices.api import connectivity, demand, families, imports, licences, reports
 from devices.api import devices as devices_api
+from devices.open_data import api as open_data_api
 
 ROUTERS = [
     devices_api.router,
@@ -11,4 +12,5 @@ ROUTERS = [
     demand.router,
     reports.router,
     imports.router,
+    open_data_api.router,
 ]

@@ -1,6 +1,6 @@
 """Families and allocations of devices to them."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from devices.schemas import (
     AllocationCreate,
@@ -13,6 +13,9 @@ from devices.service import families, lifecycle
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
+from dfc.privacy import sharing
+from dfc.privacy.audit import commit_audit, record_access, record_listing
+from dfc.privacy.models import AuditAction, SubjectType
 
 router = APIRouter(prefix="/api", tags=["families and allocations"])
 FAMILY_COLUMNS = (
@@ -39,50 +42,70 @@ ALLOCATION_COLUMNS = (
 
 @router.get("/families", response_model=Page[FamilyPublic])
 def list_families(
+    request: Request,
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
     school_id: int | None = None,
     home_broadband: bool | None = None,
 ):
-    """Families of the caller's schools; the CSV leaves out contact details."""
+    """Families of the caller's schools; the CSV leaves out contact details. A key tied to
+    a sharing agreement gets null for each field of a kind its agreement does not cover."""
+    sharing.require_fields(caller, "family", home_broadband=home_broadband)
     statement = families.visible_families(
         caller, school_id=school_id, home_broadband=home_broadband
     )
-    return listing(
+    result = listing(
         session,
         statement,
         paging,
         sortable=families.SORTABLE,
         default_sort="pupil_reference",
-        columns=FAMILY_COLUMNS,
+        columns=sharing.shared_columns(caller, "family", FAMILY_COLUMNS, sort=paging.request.sort),
         filename="families.csv",
     )
+    record_listing(session, caller, request, result, statement)
+    commit_audit(session)
+    return sharing.shared(caller, "family", result, FamilyPublic)
 
 
 @router.post("/families", status_code=status.HTTP_201_CREATED)
 def create_family(family_in: FamilyCreate, session: SessionDep, caller: ApiCaller) -> FamilyPublic:
+    sharing.require_cover(caller, "family")
     family = families.create_family(session, caller=caller, family_in=family_in)
     session.commit()
-    return FamilyPublic.model_validate(family)
+    return sharing.shared(caller, "family", FamilyPublic.model_validate(family), status_code=201)
 
 
 @router.get("/families/{family_id}")
-def read_family(family_id: int, session: SessionDep, caller: ApiCaller) -> FamilyPublic:
-    return FamilyPublic.model_validate(
+def read_family(
+    request: Request, family_id: int, session: SessionDep, caller: ApiCaller
+) -> FamilyPublic:
+    family = FamilyPublic.model_validate(
         families.get_family(session, caller=caller, family_id=family_id)
     )
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.FAMILY,
+        subjects=[family_id],
+    )
+    commit_audit(session)
+    return sharing.shared(caller, "family", family)
 
 
 @router.patch("/families/{family_id}")
 def update_family(
     family_id: int, family_in: FamilyUpdate, session: SessionDep, caller: ApiCaller
 ) -> FamilyPublic:
+    sharing.require_cover(caller, "family")
     family = families.update_family(
         session, caller=caller, family_id=family_id, family_in=family_in
     )
     session.commit()
-    return FamilyPublic.model_validate(family)
+    return sharing.shared(caller, "family", FamilyPublic.model_validate(family))
 
 
 @router.get("/allocations", response_model=Page[AllocationPublic])
@@ -95,6 +118,8 @@ def list_allocations(
     device_id: int | None = None,
     open_only: bool = False,
 ):
+    """Allocations; a key tied to a sharing agreement without pupil data gets 403."""
+    sharing.require_fields(caller, "allocation", family_id=family_id)
     statement = families.visible_allocations(
         caller,
         school_id=school_id,
@@ -102,15 +127,18 @@ def list_allocations(
         device_id=device_id,
         open_only=open_only,
     )
-    return listing(
+    result = listing(
         session,
         statement,
         paging,
         sortable=families.ALLOCATION_SORTABLE,
         default_sort="-allocated_on",
-        columns=ALLOCATION_COLUMNS,
+        columns=sharing.shared_columns(
+            caller, "allocation", ALLOCATION_COLUMNS, sort=paging.request.sort
+        ),
         filename="allocations.csv",
     )
+    return sharing.shared(caller, "allocation", result, AllocationPublic)
 
 
 @router.post("/allocations", status_code=status.HTTP_201_CREATED)
@@ -118,6 +146,8 @@ def allocate(
     allocation_in: AllocationCreate, session: SessionDep, caller: ApiCaller
 ) -> AllocationPublic:
     """Allocates a device, and optionally a dongle, to a family; 409 if either is in use."""
+    sharing.require_cover(caller, "allocation")
     allocation = lifecycle.allocate(session, caller=caller, allocation_in=allocation_in)
     session.commit()
-    return AllocationPublic.model_validate(allocation)
+    answer = AllocationPublic.model_validate(allocation)
+    return sharing.shared(caller, "allocation", answer, status_code=201)

@@ -7,6 +7,8 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import UTCDateTime, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 OPEN = text("returned_on IS NULL")
 
@@ -17,16 +19,37 @@ class Family(SQLModel, table=True):
     __tablename__ = "family"
     __table_args__ = (UniqueConstraint("school_id", "pupil_reference"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    school_id: int = Field(sa_column=fk("organisation.id", index=False))
-    pupil_reference: str = Field(max_length=50)
-    year_group: int | None = Field(default=None, ge=0, le=14, description="0 is Reception")
-    phone_number: str | None = Field(default=None, max_length=16, description="E.164")
-    email: str | None = Field(default=None, max_length=254)
-    preferred_language: str = Field(default="en", max_length=8)
-    sms_consent: bool = False
-    home_broadband: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    school_id: int = Field(sa_column=not_personal().on(fk("organisation.id", index=False)))
+    pupil_reference: str = Field(
+        max_length=50, **personal(DataCategory.PUPIL, retention="family-contact")
+    )
+    year_group: int | None = Field(
+        default=None,
+        ge=0,
+        le=14,
+        description="0 is Reception",
+        **personal(DataCategory.PUPIL, retention="family-contact"),
+    )
+    phone_number: str | None = Field(
+        default=None,
+        max_length=16,
+        description="E.164",
+        **personal(DataCategory.CONTACT, retention="family-contact"),
+    )
+    email: str | None = Field(
+        default=None, max_length=254, **personal(DataCategory.CONTACT, retention="family-contact")
+    )
+    preferred_language: str = Field(
+        default="en", max_length=8, **personal(DataCategory.PREFERENCE, retention="family-profile")
+    )
+    sms_consent: bool = Field(
+        default=False, **personal(DataCategory.PREFERENCE, retention="family-profile")
+    )
+    home_broadband: bool = Field(
+        default=True, **personal(DataCategory.PREFERENCE, retention="family-profile")
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class Allocation(SQLModel, table=True):
@@ -51,14 +74,18 @@ class Allocation(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    device_id: int = Field(sa_column=fk("device.id", index=False))
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    device_id: int = Field(sa_column=not_personal().on(fk("device.id", index=False)))
     dongle_id: int | None = Field(
-        default=None, sa_column=fk("dongle.id", nullable=True, index=False)
+        default=None, sa_column=not_personal().on(fk("dongle.id", nullable=True, index=False))
     )
-    family_id: int = Field(sa_column=fk("family.id"))
-    school_id: int = Field(sa_column=fk("organisation.id"))
-    allocated_on: date
-    collected_on: date | None = None
-    returned_on: date | None = None
-    return_reason: str | None = Field(default=None, max_length=50)
+    family_id: int = Field(
+        sa_column=personal(DataCategory.PUPIL, retention="family-link").on(fk("family.id"))
+    )
+    school_id: int = Field(sa_column=not_personal().on(fk("organisation.id")))
+    allocated_on: date = Field(**not_personal())
+    collected_on: date | None = Field(default=None, **not_personal())
+    returned_on: date | None = Field(default=None, **not_personal())
+    return_reason: str | None = Field(
+        default=None, max_length=50, **not_personal("returned, lost or stolen")
+    )

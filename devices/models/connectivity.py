@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import string_enum
+from dfc.privacy.marks import not_personal
 
 DEFAULT_ALLOWANCE_GB = Decimal(3)
 DEFAULT_CONTRACT_MONTHS = 6
@@ -33,30 +34,42 @@ class Dongle(SQLModel, table=True):
     __tablename__ = "dongle"
     __table_args__ = (Index("ix_dongle_holder_status", "holder_id", "status"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    kind: DongleKind = Field(default=DongleKind.DONGLE, sa_type=string_enum(DongleKind))
-    imei: str = Field(max_length=15, unique=True)
-    make_model: str | None = Field(default=None, max_length=200)
-    status: DongleStatus = Field(default=DongleStatus.IN_STOCK, sa_type=string_enum(DongleStatus))
-    holder_id: int = Field(sa_column=fk("organisation.id", index=False))
-    paired_device_id: int | None = Field(
-        default=None, sa_column=fk("device.id", nullable=True, ondelete="SET NULL")
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    kind: DongleKind = Field(
+        default=DongleKind.DONGLE, sa_type=string_enum(DongleKind), **not_personal()
     )
-    batch_reference: str | None = Field(default=None, max_length=100)
-    received_on: date
+    imei: str = Field(max_length=15, unique=True, **not_personal())
+    make_model: str | None = Field(default=None, max_length=200, **not_personal())
+    status: DongleStatus = Field(
+        default=DongleStatus.IN_STOCK, sa_type=string_enum(DongleStatus), **not_personal()
+    )
+    holder_id: int = Field(sa_column=not_personal().on(fk("organisation.id", index=False)))
+    paired_device_id: int | None = Field(
+        default=None,
+        sa_column=not_personal().on(fk("device.id", nullable=True, ondelete="SET NULL")),
+    )
+    batch_reference: str | None = Field(default=None, max_length=100, **not_personal())
+    received_on: date = Field(**not_personal())
 
 
 class Sim(SQLModel, table=True):
     __tablename__ = "sim"
 
-    id: int | None = Field(default=None, primary_key=True)
-    iccid: str = Field(max_length=22, unique=True)
-    phone_number: str | None = Field(default=None, max_length=16, description="E.164")
-    network_operator: str = Field(max_length=100)
-    dongle_id: int | None = Field(default=None, sa_column=fk("dongle.id", nullable=True))
-    holder_id: int = Field(sa_column=fk("organisation.id"))
-    contract_starts_on: date
-    contract_ends_on: date = Field(index=True)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    iccid: str = Field(max_length=22, unique=True, **not_personal())
+    phone_number: str | None = Field(
+        default=None,
+        max_length=16,
+        description="E.164",
+        **not_personal("the SIM's own number, held by the scheme"),
+    )
+    network_operator: str = Field(max_length=100, **not_personal())
+    dongle_id: int | None = Field(
+        default=None, sa_column=not_personal().on(fk("dongle.id", nullable=True))
+    )
+    holder_id: int = Field(sa_column=not_personal().on(fk("organisation.id")))
+    contract_starts_on: date = Field(**not_personal())
+    contract_ends_on: date = Field(index=True, **not_personal())
 
 
 class DataAllowance(SQLModel, table=True):
@@ -65,10 +78,12 @@ class DataAllowance(SQLModel, table=True):
     __tablename__ = "data_allowance"
     __table_args__ = (UniqueConstraint("sim_id", "effective_from"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    sim_id: int = Field(sa_column=fk("sim.id", index=False))
-    gb_per_month: Decimal = Field(sa_column=Column(Numeric(7, 2), nullable=False))
-    effective_from: date
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    sim_id: int = Field(sa_column=not_personal().on(fk("sim.id", index=False)))
+    gb_per_month: Decimal = Field(
+        sa_column=not_personal().on(Column(Numeric(7, 2), nullable=False))
+    )
+    effective_from: date = Field(**not_personal())
 
 
 class DataUsage(SQLModel, table=True):
@@ -80,7 +95,7 @@ class DataUsage(SQLModel, table=True):
         Index("ix_data_usage_read_on", "read_on"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    sim_id: int = Field(sa_column=fk("sim.id", index=False))
-    read_on: date
-    used_mb: int = Field(ge=0)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    sim_id: int = Field(sa_column=not_personal().on(fk("sim.id", index=False)))
+    read_on: date = Field(**not_personal())
+    used_mb: int = Field(ge=0, **not_personal())

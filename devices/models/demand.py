@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from devices.models.columns import fk
 from devices.models.devices import DeviceKind
 from dfc.db_types import string_enum
+from dfc.privacy.marks import not_personal
 
 
 class RequestStatus(StrEnum):
@@ -20,14 +21,22 @@ class RequestStatus(StrEnum):
 class DeviceRequest(SQLModel, table=True):
     __tablename__ = "device_request"
 
-    id: int | None = Field(default=None, primary_key=True)
-    school_id: int = Field(sa_column=fk("organisation.id"))
-    kind: DeviceKind = Field(default=DeviceKind.LAPTOP, sa_type=string_enum(DeviceKind))
-    quantity: int = Field(ge=1)
-    quantity_fulfilled: int = Field(default=0, ge=0)
-    reason: str = Field(max_length=1000)
-    requested_on: date
-    status: RequestStatus = Field(
-        default=RequestStatus.REQUESTED, sa_type=string_enum(RequestStatus), index=True
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    school_id: int = Field(sa_column=not_personal().on(fk("organisation.id")))
+    kind: DeviceKind = Field(
+        default=DeviceKind.LAPTOP, sa_type=string_enum(DeviceKind), **not_personal()
     )
-    decided_on: date | None = None
+    quantity: int = Field(ge=1, **not_personal())
+    quantity_fulfilled: int = Field(default=0, ge=0, **not_personal())
+    reason: str = Field(
+        max_length=1000,
+        **not_personal("why a school needs more devices; the form asks for no pupil details"),
+    )
+    requested_on: date = Field(**not_personal())
+    status: RequestStatus = Field(
+        default=RequestStatus.REQUESTED,
+        sa_type=string_enum(RequestStatus),
+        index=True,
+        **not_personal(),
+    )
+    decided_on: date | None = Field(default=None, **not_personal())

@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 from devices.models.columns import fk
 from devices.models.ownership import OwnerKind
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 
 class DeviceKind(StrEnum):
@@ -33,27 +35,35 @@ class Device(SQLModel, table=True):
     __tablename__ = "device"
     __table_args__ = (Index("ix_device_holder_status", "holder_id", "status"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    kind: DeviceKind = Field(sa_type=string_enum(DeviceKind))
-    make: str = Field(max_length=100)
-    model: str = Field(max_length=100)
-    serial_number: str = Field(max_length=100, unique=True)
-    asset_tag: str | None = Field(default=None, max_length=100)
-    operating_system: str | None = Field(default=None, max_length=100)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    kind: DeviceKind = Field(sa_type=string_enum(DeviceKind), **not_personal())
+    make: str = Field(max_length=100, **not_personal())
+    model: str = Field(max_length=100, **not_personal())
+    serial_number: str = Field(max_length=100, unique=True, **not_personal())
+    asset_tag: str | None = Field(default=None, max_length=100, **not_personal())
+    operating_system: str | None = Field(default=None, max_length=100, **not_personal())
     status: DeviceStatus = Field(
-        default=DeviceStatus.IN_STOCK, sa_type=string_enum(DeviceStatus), index=True
+        default=DeviceStatus.IN_STOCK,
+        sa_type=string_enum(DeviceStatus),
+        index=True,
+        **not_personal(),
     )
-    holder_id: int = Field(sa_column=fk("organisation.id", index=False))
+    holder_id: int = Field(sa_column=not_personal().on(fk("organisation.id", index=False)))
     owner_kind: OwnerKind = Field(
-        default=OwnerKind.SCHEME, sa_type=string_enum(OwnerKind), index=True
+        default=OwnerKind.SCHEME, sa_type=string_enum(OwnerKind), index=True, **not_personal()
     )
     owner_organisation_id: int | None = Field(
-        default=None, sa_column=fk("organisation.id", nullable=True)
+        default=None, sa_column=not_personal().on(fk("organisation.id", nullable=True))
     )
-    owner_family_id: int | None = Field(default=None, sa_column=fk("family.id", nullable=True))
-    received_on: date
-    warranty_ends_on: date | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    owner_family_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.PUPIL, retention="family-link").on(
+            fk("family.id", nullable=True)
+        ),
+    )
+    received_on: date = Field(**not_personal())
+    warranty_ends_on: date | None = Field(default=None, **not_personal())
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class DeviceEvent(SQLModel, table=True):
@@ -61,10 +71,22 @@ class DeviceEvent(SQLModel, table=True):
 
     __tablename__ = "device_event"
 
-    id: int | None = Field(default=None, primary_key=True)
-    device_id: int = Field(sa_column=fk("device.id"))
-    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    actor: str = Field(max_length=200)
-    action: str = Field(max_length=50)
-    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    device_id: int = Field(sa_column=not_personal().on(fk("device.id")))
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    actor: str = Field(max_length=200, **personal(DataCategory.STAFF, retention="staff-action"))
+    action: str = Field(max_length=50, **not_personal())
+    before: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=personal(
+            DataCategory.PUPIL, retention="family-link", note="the device's owner family id"
+        ).on(Column(JSON, nullable=False)),
+    )
+    after: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=personal(
+            DataCategory.FREE_TEXT,
+            retention="family-contact",
+            note="the owner family id, and how a family accepted a device (erased with them)",
+        ).on(Column(JSON, nullable=False)),
+    )

@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 
 class ImportKind(StrEnum):
@@ -30,24 +32,41 @@ class ImportJob(SQLModel, table=True):
     __tablename__ = "import_job"
     __table_args__ = (Index("ix_import_job_organisation_created", "organisation_id", "created_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(sa_column=fk("organisation.id", index=False))
-    kind: ImportKind = Field(sa_type=string_enum(ImportKind))
-    filename: str = Field(max_length=255)
-    status: ImportStatus = Field(default=ImportStatus.QUEUED, sa_type=string_enum(ImportStatus))
-    total_rows: int = 0
-    processed_rows: int = 0
-    problems: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    organisation_id: int = Field(sa_column=not_personal().on(fk("organisation.id", index=False)))
+    kind: ImportKind = Field(sa_type=string_enum(ImportKind), **not_personal())
+    filename: str = Field(max_length=255, **not_personal())
+    status: ImportStatus = Field(
+        default=ImportStatus.QUEUED, sa_type=string_enum(ImportStatus), **not_personal()
     )
-    summary: dict[str, int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    created_by: str = Field(max_length=200)
+    total_rows: int = Field(default=0, **not_personal())
+    processed_rows: int = Field(default=0, **not_personal())
+    problems: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=not_personal().on(Column(JSON, nullable=False))
+    )
+    summary: dict[str, int] | None = Field(
+        default=None, sa_column=not_personal().on(Column(JSON, nullable=True))
+    )
+    content: bytes | None = Field(
+        default=None,
+        sa_column=personal(
+            DataCategory.FREE_TEXT,
+            retention="import-file",
+            note="an uploaded file may hold anything its sender put in",
+        ).on(Column(LargeBinary, nullable=True)),
+    )
+    created_by: str = Field(
+        max_length=200, **personal(DataCategory.STAFF, retention="staff-action")
+    )
     created_by_user_id: int | None = Field(
-        default=None, sa_column=fk("staff_user.id", nullable=True, ondelete="SET NULL")
+        default=None,
+        sa_column=personal(DataCategory.STAFF, retention="staff-action").on(
+            fk("staff_user.id", nullable=True, ondelete="SET NULL")
+        ),
     )
     created_by_api_key_id: int | None = Field(
-        default=None, sa_column=fk("api_key.id", nullable=True, ondelete="SET NULL")
+        default=None,
+        sa_column=not_personal().on(fk("api_key.id", nullable=True, ondelete="SET NULL")),
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())

@@ -7,6 +7,8 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 
 class OwnerKind(StrEnum):
@@ -20,20 +22,28 @@ class OwnerKind(StrEnum):
 class OwnershipTransfer(SQLModel, table=True):
     __tablename__ = "ownership_transfer"
 
-    id: int | None = Field(default=None, primary_key=True)
-    device_id: int = Field(sa_column=fk("device.id"))
-    from_kind: OwnerKind = Field(sa_type=string_enum(OwnerKind))
-    to_kind: OwnerKind = Field(sa_type=string_enum(OwnerKind))
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    device_id: int = Field(sa_column=not_personal().on(fk("device.id")))
+    from_kind: OwnerKind = Field(sa_type=string_enum(OwnerKind), **not_personal())
+    to_kind: OwnerKind = Field(sa_type=string_enum(OwnerKind), **not_personal())
     to_organisation_id: int | None = Field(
-        default=None, sa_column=fk("organisation.id", nullable=True, index=False)
+        default=None, sa_column=not_personal().on(fk("organisation.id", nullable=True, index=False))
     )
     to_family_id: int | None = Field(
-        default=None, sa_column=fk("family.id", nullable=True, index=False)
+        default=None,
+        sa_column=personal(DataCategory.PUPIL, retention="family-link").on(
+            fk("family.id", nullable=True, index=False)
+        ),
     )
-    transferred_on: date
-    accepted_on: date | None = None
+    transferred_on: date = Field(**not_personal())
+    accepted_on: date | None = Field(default=None, **not_personal())
     acceptance: str | None = Field(
-        default=None, max_length=200, description="how the family accepted, e.g. signed form"
+        default=None,
+        max_length=200,
+        description="how the family accepted, e.g. signed form",
+        **personal(DataCategory.FREE_TEXT, retention="family-contact"),
     )
-    recorded_by: str = Field(max_length=200)
-    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    recorded_by: str = Field(
+        max_length=200, **personal(DataCategory.STAFF, retention="staff-action")
+    )
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())

@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import UTCDateTime, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 PLANNED_GB_PER_MONTH = Decimal(3)
 
@@ -20,19 +22,24 @@ class CouncilPrices(SQLModel, table=True):
     __tablename__ = "council_prices"
     __table_args__ = (UniqueConstraint("council_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    council_id: int = Field(sa_column=fk("organisation.id", ondelete="CASCADE", index=False))
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    council_id: int = Field(
+        sa_column=not_personal().on(fk("organisation.id", ondelete="CASCADE", index=False))
+    )
     licence_per_device_per_year: Decimal | None = Field(
-        default=None, sa_column=Column(Numeric(10, 2), nullable=True)
+        default=None, sa_column=not_personal().on(Column(Numeric(10, 2), nullable=True))
     )
     data_per_sim_per_month: Decimal = Field(
-        default=Decimal(0), sa_column=Column(Numeric(10, 2), nullable=False)
+        default=Decimal(0), sa_column=not_personal().on(Column(Numeric(10, 2), nullable=False))
     )
     data_per_gb: Decimal = Field(
-        default=Decimal(0), sa_column=Column(Numeric(10, 2), nullable=False)
+        default=Decimal(0), sa_column=not_personal().on(Column(Numeric(10, 2), nullable=False))
     )
     gb_per_month: Decimal = Field(
-        default=PLANNED_GB_PER_MONTH, sa_column=Column(Numeric(7, 2), nullable=False)
+        default=PLANNED_GB_PER_MONTH,
+        sa_column=not_personal().on(Column(Numeric(7, 2), nullable=False)),
     )
-    updated_by: str = Field(max_length=200)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by: str = Field(
+        max_length=200, **personal(DataCategory.STAFF, retention="staff-action")
+    )
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())

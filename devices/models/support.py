@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import string_enum
+from dfc.privacy.marks import not_personal
 
 
 class SupportProvider(StrEnum):
@@ -22,9 +23,11 @@ class SupportPeriod(SQLModel, table=True):
     __tablename__ = "support_period"
     __table_args__ = (Index("ix_support_period_device_ends", "device_id", "ends_on"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    device_id: int = Field(sa_column=fk("device.id", index=False))
-    provider: SupportProvider = Field(sa_type=string_enum(SupportProvider))
-    provider_name: str | None = Field(default=None, max_length=200)
-    starts_on: date
-    ends_on: date | None = Field(default=None, index=True, description="empty: open-ended")
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    device_id: int = Field(sa_column=not_personal().on(fk("device.id", index=False)))
+    provider: SupportProvider = Field(sa_type=string_enum(SupportProvider), **not_personal())
+    provider_name: str | None = Field(default=None, max_length=200, **not_personal())
+    starts_on: date = Field(**not_personal())
+    ends_on: date | None = Field(
+        default=None, index=True, description="empty: open-ended", **not_personal()
+    )

@@ -19,6 +19,8 @@ from dfc.accounts.deps import SessionDep
 from dfc.clock import today
 from dfc.errors import Conflict, DomainError
 from dfc.i18n import LANGUAGES
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, problems_of, values_of
 from dfc.web.staff import SchoolStaff
@@ -57,6 +59,15 @@ def _form(
         session, caller=caller, school_id=device.holder_id
     )
     dongles = connectivity.free_dongles(session, caller=caller, holder_id=device.holder_id)
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.FAMILY,
+        subjects=families.visible_families(caller, school_id=device.holder_id),
+    )
+    commit_audit(session)
     return render(
         request,
         "register_allocate.html",

@@ -16,6 +16,8 @@ from dfc.accounts.caller import Caller
 from dfc.accounts.deps import SessionDep
 from dfc.clock import today
 from dfc.errors import DomainError, NotFound
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, values_of
 from dfc.web.staff import SchoolStaff
@@ -50,6 +52,16 @@ def _page(
         if allocation
         else None
     )
+    if family is not None:
+        record_access(
+            session,
+            caller,
+            request,
+            action=AuditAction.READ,
+            subject_type=SubjectType.FAMILY,
+            subjects=[family.id],
+        )
+        commit_audit(session)
     form_values: dict[str, Any] = {}
     for action in ACTIONS.values():
         form_values |= _today_fields(f"{action.slug}-on")

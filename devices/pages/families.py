@@ -11,6 +11,8 @@ from devices.service.registry import serial_numbers
 from dfc.accounts.deps import SessionDep
 from dfc.i18n import BY_CODE
 from dfc.paging import PagingDep, listing
+from dfc.privacy.audit import commit_audit, record_access, record_listing
+from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
 
@@ -29,15 +31,18 @@ def family_list(
     broadband: str | None = None,
 ) -> Response:
     home_broadband = {"yes": True, "no": False}.get(broadband or "")
+    statement = families.visible_families(caller, school_id=school, home_broadband=home_broadband)
     found = listing(
         session,
-        families.visible_families(caller, school_id=school, home_broadband=home_broadband),
+        statement,
         paging,
         sortable=families.SORTABLE,
         default_sort=DEFAULT_SORT,
         columns=FAMILY_COLUMNS,
         filename="families.csv",
     )
+    record_listing(session, caller, request, found, statement)
+    commit_audit(session)
     if isinstance(found, Response):
         return found
     return render(
@@ -64,6 +69,15 @@ def family_page(
     request: Request, family_id: int, session: SessionDep, caller: SchoolStaff, paging: PagingDep
 ) -> Response:
     family = families.get_family(session, caller=caller, family_id=family_id)
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.FAMILY,
+        subjects=[family_id],
+    )
+    commit_audit(session)
     found = listing(
         session,
         families.visible_allocations(caller, family_id=family.id),

@@ -22,6 +22,7 @@ from dfc.accounts.deps import SessionDep
 from dfc.accounts.schemas import ApiKeyCreate
 from dfc.errors import DomainError
 from dfc.paging import PagingDep, listing
+from dfc.privacy import agreements
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problem_of
 from dfc.web.staff import CouncilStaff
@@ -41,6 +42,7 @@ KEY_CSV_COLUMNS = (
 MESSAGES = {
     "name": "Enter who will use the key, like 'Supplier X manifests' (up to 100 characters)",
     "organisation_id": "Choose the organisation the key acts for",
+    "agreement_id": "Choose a sharing agreement from the list, or none",
 }
 STATUS_CHOICES = [("live", "Live"), ("revoked", "Revoked")]
 
@@ -85,6 +87,10 @@ def _new_form(
         "organisations": organisation_groups(
             organisations.organisation_choices(session, caller=caller)
         ),
+        "agreements": [
+            (agreement.id, f"{agreement.reference}, until {agreement.ends_on.isoformat()}")
+            for agreement in agreements.agreement_choices(session, caller=caller)
+        ],
     }
     status_code = 400 if errors else 200
     return render(

@@ -12,6 +12,7 @@ from dfc.accounts.scoping import scoped
 from dfc.accounts.secrets import API_KEY_PREFIX, new_secret, secret_hash
 from dfc.db_types import utcnow
 from dfc.errors import Forbidden, InvalidInput, NotFound
+from dfc.privacy.agreements import check_key_agreement, reach_of_key
 
 DISPLAY_PREFIX_LENGTH = len(API_KEY_PREFIX) + 6
 
@@ -41,9 +42,17 @@ def create_key(session: Session, *, caller: Caller, key_in: ApiKeyCreate) -> tup
         raise InvalidInput(
             f"No organisation with id {key_in.organisation_id}", field="organisation_id"
         ) from None
+    if key_in.agreement_id is not None:
+        check_key_agreement(
+            session,
+            caller=caller,
+            agreement_id=key_in.agreement_id,
+            key_organisation_id=key_in.organisation_id,
+        )
     secret = new_secret(API_KEY_PREFIX)
     key = ApiKey(
         organisation_id=key_in.organisation_id,
+        agreement_id=key_in.agreement_id,
         name=key_in.name,
         prefix=secret[:DISPLAY_PREFIX_LENGTH],
         secret_hash=secret_hash(secret),
@@ -76,7 +85,11 @@ def caller_for_key(session: Session, *, secret: str) -> Caller | None:
     key, organisation = row
     key.last_used_at = utcnow()
     session.add(key)
-    return Caller.for_api_key(key, organisation)
+    if key.agreement_id is None:
+        return Caller.for_api_key(key, organisation)
+    # Raises 403 outside the agreement's dates: the key is genuine, the sharing is not allowed.
+    covered = reach_of_key(session, agreement_id=key.agreement_id, key_name=key.name)
+    return Caller.for_api_key(key, organisation, data_categories=covered)
 
 
 SUMMARY_SORTABLE = {

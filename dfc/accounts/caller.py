@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from dfc.accounts.models import ApiKey, Organisation, OrganisationKind, Role, User
+from dfc.privacy.categories import DataCategory
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +15,10 @@ class Caller:
     user_id: int | None = None
     api_key_id: int | None = None
     name: str = ""
+    # What kinds of personal data the caller may read: None for staff and keys with no
+    # sharing agreement (their role and scope decide), else what the key's agreement covers.
+    data_categories: frozenset[DataCategory] | None = None
+    agreement_id: int | None = None
 
     @classmethod
     def for_user(cls, user: User, organisation: Organisation) -> "Caller":
@@ -27,7 +32,12 @@ class Caller:
         )
 
     @classmethod
-    def for_api_key(cls, key: ApiKey, organisation: Organisation) -> "Caller":
+    def for_api_key(
+        cls,
+        key: ApiKey,
+        organisation: Organisation,
+        data_categories: frozenset[DataCategory] | None = None,
+    ) -> "Caller":
         return cls(
             organisation_id=organisation.id or 0,
             organisation_kind=organisation.kind,
@@ -35,11 +45,16 @@ class Caller:
             role=None,
             api_key_id=key.id,
             name=f"API key {key.name}",
+            data_categories=data_categories,
+            agreement_id=key.agreement_id,
         )
 
     @property
     def is_integration(self) -> bool:
         return self.api_key_id is not None
+
+    def may_read(self, category: DataCategory) -> bool:
+        return self.data_categories is None or category in self.data_categories
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -7,6 +7,8 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from dfc.db_types import UTCDateTime, string_enum, utcnow
+from dfc.privacy.categories import DataCategory
+from dfc.privacy.marks import not_personal, personal
 
 
 class OrganisationKind(StrEnum):
@@ -60,17 +62,25 @@ class Organisation(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    kind: OrganisationKind = Field(sa_type=string_enum(OrganisationKind), index=True)
-    name: str = Field(max_length=200, index=True)
-    gss_code: str | None = Field(default=None, max_length=9, unique=True)
-    la_code: str | None = Field(default=None, max_length=3, unique=True)
-    inner_london: bool | None = None
-    urn: str | None = Field(default=None, max_length=7, unique=True)
-    phase: SchoolPhase | None = Field(default=None, sa_type=string_enum(SchoolPhase))
-    council_id: int | None = Field(default=None, sa_column=_organisation_fk(ondelete="RESTRICT"))
-    trust_id: int | None = Field(default=None, sa_column=_organisation_fk(ondelete="SET NULL"))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    kind: OrganisationKind = Field(
+        sa_type=string_enum(OrganisationKind), index=True, **not_personal()
+    )
+    name: str = Field(max_length=200, index=True, **not_personal())
+    gss_code: str | None = Field(default=None, max_length=9, unique=True, **not_personal())
+    la_code: str | None = Field(default=None, max_length=3, unique=True, **not_personal())
+    inner_london: bool | None = Field(default=None, **not_personal())
+    urn: str | None = Field(default=None, max_length=7, unique=True, **not_personal())
+    phase: SchoolPhase | None = Field(
+        default=None, sa_type=string_enum(SchoolPhase), **not_personal()
+    )
+    council_id: int | None = Field(
+        default=None, sa_column=not_personal().on(_organisation_fk(ondelete="RESTRICT"))
+    )
+    trust_id: int | None = Field(
+        default=None, sa_column=not_personal().on(_organisation_fk(ondelete="SET NULL"))
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class User(SQLModel, table=True):
@@ -79,21 +89,36 @@ class User(SQLModel, table=True):
 
     __tablename__ = "staff_user"
 
-    id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, unique=True)
-    full_name: str = Field(max_length=200)
-    role: Role = Field(sa_type=string_enum(Role))
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    email: str = Field(
+        max_length=254, unique=True, **personal(DataCategory.STAFF, retention="staff-account")
+    )
+    full_name: str = Field(
+        max_length=200, **personal(DataCategory.STAFF, retention="staff-account")
+    )
+    role: Role = Field(sa_type=string_enum(Role), **not_personal())
     organisation_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("organisation.id", ondelete="RESTRICT"), index=True, nullable=False
+        sa_column=not_personal().on(
+            Column(
+                Integer,
+                ForeignKey("organisation.id", ondelete="RESTRICT"),
+                index=True,
+                nullable=False,
+            )
         )
     )
-    password_hash: str = Field(max_length=200)
-    is_active: bool = True
-    failed_sign_ins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    password_hash: str = Field(
+        max_length=200, **personal(DataCategory.ONLINE, retention="staff-account")
+    )
+    is_active: bool = Field(default=True, **not_personal())
+    failed_sign_ins: int = Field(default=0, **not_personal())
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    last_signed_in_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        **personal(DataCategory.ONLINE, retention="staff-account"),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class Credential(SQLModel, table=True):
@@ -104,15 +129,19 @@ class Credential(SQLModel, table=True):
 
     __table_args__ = (Index("ix_credential_user_kind", "user_id", "kind"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
     user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False)
+        sa_column=personal(DataCategory.STAFF, retention="session").on(
+            Column(Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False)
+        )
     )
-    kind: CredentialKind = Field(sa_type=string_enum(CredentialKind))
-    secret_hash: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    expires_at: datetime = Field(sa_type=UTCDateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    kind: CredentialKind = Field(sa_type=string_enum(CredentialKind), **not_personal())
+    secret_hash: str = Field(
+        max_length=64, unique=True, **not_personal("a hash of a random secret")
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    expires_at: datetime = Field(sa_type=UTCDateTime, **not_personal())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
 
 
 class ApiKey(SQLModel, table=True):
@@ -121,18 +150,41 @@ class ApiKey(SQLModel, table=True):
 
     __tablename__ = "api_key"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
     organisation_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("organisation.id", ondelete="CASCADE"), index=True, nullable=False
+        sa_column=not_personal().on(
+            Column(
+                Integer,
+                ForeignKey("organisation.id", ondelete="CASCADE"),
+                index=True,
+                nullable=False,
+            )
         )
     )
-    name: str = Field(max_length=100)
-    prefix: str = Field(max_length=16, index=True)
-    secret_hash: str = Field(max_length=64, unique=True)
-    created_by_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))
+    name: str = Field(max_length=100, **not_personal())
+    prefix: str = Field(max_length=16, index=True, **not_personal())
+    secret_hash: str = Field(
+        max_length=64, unique=True, **not_personal("a hash of a random secret")
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.STAFF, retention="staff-action").on(
+            Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))
+        ),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
+    # A key for another organisation's integration reaches only what its information
+    # sharing agreement covers, and only while the agreement is in force (dfc.privacy).
+    agreement_id: int | None = Field(
+        default=None,
+        sa_column=not_personal().on(
+            Column(
+                Integer,
+                ForeignKey("sharing_agreement.id", ondelete="RESTRICT"),
+                index=True,
+                nullable=True,
+            )
+        ),
+    )

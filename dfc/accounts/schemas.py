@@ -92,6 +92,11 @@ class UserPublic(BaseModel):
 class ApiKeyCreate(StrictModel):
     name: str = Field(min_length=1, max_length=100, description="Who uses it, e.g. 'Supplier X'")
     organisation_id: int
+    agreement_id: int | None = Field(
+        default=None,
+        description="the information sharing agreement the key's integration works under: "
+        "the key then reads only the kinds of data it covers, and only while it is in force",
+    )
 
 
 class ApiKeyPublic(BaseModel):
@@ -101,6 +106,7 @@ class ApiKeyPublic(BaseModel):
     name: str
     prefix: str
     organisation_id: int
+    agreement_id: int | None = None
     created_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None

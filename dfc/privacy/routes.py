@@ -2,5 +2,12 @@
 
 from fastapi import APIRouter
 
-PAGE_ROUTERS: list[APIRouter] = []
-API_ROUTERS: list[APIRouter] = []
+from dfc.privacy import agreements_api, agreements_pages, audit_pages, subject_access_pages
+from dfc.privacy import api as privacy_api
+
+PAGE_ROUTERS: list[APIRouter] = [
+    audit_pages.router,
+    subject_access_pages.router,
+    agreements_pages.router,
+]
+API_ROUTERS: list[APIRouter] = [privacy_api.router, agreements_api.router]

@@ -30,6 +30,7 @@ SECTIONS = (
     Section("/tickets", N_("Tickets"), (ADMIN, OFFICER, SCHOOL, AGENT)),
     Section("/admin", N_("Administration"), (ADMIN, OFFICER)),
     Section("/outbox", N_("Outbox"), (ADMIN, OFFICER, AGENT)),
+    Section("/privacy", N_("Data protection"), (ADMIN, OFFICER)),
 )
 
 

@@ -2,13 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from sqlmodel import select
 
 from devices.service.families import get_family
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 from support import desk
 from support.models import AgentLanguage, Author, Category, Team, Ticket, TicketStatus, Via
 from support.schemas import (
@@ -91,10 +93,22 @@ def raise_for_family(
 
 
 @router.get("/{ticket_id}")
-def read_ticket(ticket_id: int, session: SessionDep, caller: ApiCaller) -> TicketWithThread:
+def read_ticket(
+    request: Request, ticket_id: int, session: SessionDep, caller: ApiCaller
+) -> TicketWithThread:
+    """The ticket and its whole thread; the read is recorded in the access audit."""
     desk._require_desk(caller)
     ticket = desk.get_ticket(session, caller=caller, ticket_id=ticket_id)
     messages = desk.thread(session, ticket, include_internal=True)
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.TICKET,
+        subjects=[ticket.id],
+    )
+    commit_audit(session)
     return TicketWithThread(
         **TicketPublic.model_validate(ticket).model_dump(),
         messages=[MessagePublic.model_validate(m) for m in messages],

@@ -14,8 +14,13 @@ from notifications.templates import TEMPLATES, render, translate
 FAMILY_TEMPLATES = [
     name for name, t in TEMPLATES.items() if t.audience is Audience.FAMILY and t.translated
 ]
-SAMPLE = {"date": date(2026, 12, 31), "contact": "Kentish Town Primary School",
-          "percent": 0.8, "reference": "K7RM-3QXP", "code": "123456"}
+SAMPLE = {
+    "date": date(2026, 12, 31),
+    "contact": "Kentish Town Primary School",
+    "percent": 0.8,
+    "reference": "K7RM-3QXP",
+    "code": "123456",
+}
 # One text in English; non-Latin scripts and most accents need UCS-2 (67 characters a part).
 MOST_SEGMENTS = {"en": 1}
 MOST_SEGMENTS_TRANSLATED = 4

@@ -1,0 +1,130 @@
+"""The register's retention rules (see dfc.privacy.retention): families' contact details
+(family-contact) and uploaded files left behind (import-file).
+
+A family is erased, not deleted: its row, allocations, transfers and device history stay so
+every figure stays the same, but nothing left in them identifies the family.
+"""
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Session
+
+from devices.models import Allocation, DeviceEvent, Family, ImportJob, OwnershipTransfer
+from devices.models.ownership import OwnerKind
+from support import retention as support_retention
+
+if TYPE_CHECKING:
+    from dfc.privacy.retention import Cutoff
+
+ERASED_PREFIX = "ERASED-"  # the same token dfc.privacy.erasure writes
+TRANSFER_ACTION = "ownership-transferred"
+_SYNC = {"synchronize_session": False}
+
+
+def _handed_over(family_id: ColumnElement, device_id: ColumnElement) -> ColumnElement[bool]:
+    """The allocation's device was handed over to that family: nothing is still out."""
+    return exists().where(
+        OwnershipTransfer.device_id == device_id,
+        OwnershipTransfer.to_kind == OwnerKind.FAMILY,
+        OwnershipTransfer.to_family_id == family_id,
+    )
+
+
+def families_due(cutoff: "Cutoff") -> Select:
+    """Families not yet erased with nothing out, no open ticket, and no allocation
+    returned, device handed over or ticket closed on or after the cutoff."""
+    device_still_out_or_recent = exists().where(
+        Allocation.family_id == Family.id,
+        or_(
+            and_(
+                Allocation.returned_on.is_(None),
+                ~_handed_over(Allocation.family_id, Allocation.device_id),
+            ),
+            Allocation.returned_on >= cutoff.on,
+        ),
+    )
+    handed_over_recently = exists().where(
+        OwnershipTransfer.to_family_id == Family.id,
+        OwnershipTransfer.transferred_on >= cutoff.on,
+    )
+    return select(Family.id).where(
+        ~Family.pupil_reference.startswith(ERASED_PREFIX, autoescape=True),
+        Family.created_at < cutoff.at,
+        ~device_still_out_or_recent,
+        ~handed_over_recently,
+        ~support_retention.ticket_open_or_closed_since(
+            family_id=Family.id, phone_number=Family.phone_number, since=cutoff.at
+        ),
+    )
+
+
+def _without_acceptance(dialect: str) -> ColumnElement:
+    """`after` with its "acceptance" key removed, in each database's JSON dialect."""
+    if dialect == "postgresql":
+        return cast(cast(DeviceEvent.after, JSONB).op("-")(literal("acceptance")), JSON)
+    return func.json_remove(DeviceEvent.after, "$.acceptance")
+
+
+def erase_families(session: Session, ids: list[int]) -> int:
+    """Erase these families' contact details everywhere they are held; the pupil reference
+    becomes a token. Their ids, language and allocations stay for the figures."""
+    transferred = select(OwnershipTransfer.device_id).where(OwnershipTransfer.to_family_id.in_(ids))
+    session.execute(
+        update(DeviceEvent)
+        .where(
+            DeviceEvent.device_id.in_(transferred),
+            DeviceEvent.action == TRANSFER_ACTION,
+            DeviceEvent.after["acceptance"].as_string().is_not(None),
+        )
+        .values(after=_without_acceptance(session.get_bind().dialect.name))
+        .execution_options(**_SYNC)
+    )
+    session.execute(
+        update(OwnershipTransfer)
+        .where(OwnershipTransfer.to_family_id.in_(ids))
+        .values(acceptance=None)
+        .execution_options(**_SYNC)
+    )
+    return session.execute(
+        update(Family)
+        .where(Family.id.in_(ids))
+        .values(
+            phone_number=None,
+            email=None,
+            year_group=None,
+            sms_consent=False,
+            pupil_reference=literal(ERASED_PREFIX) + cast(Family.id, String),
+        )
+        .execution_options(**_SYNC)
+    ).rowcount
+
+
+def import_files_due(cutoff: "Cutoff") -> Select:
+    """Uploaded files still held (a job that never finished) past the cutoff."""
+    return select(ImportJob.id).where(
+        ImportJob.content.is_not(None), ImportJob.created_at < cutoff.at
+    )
+
+
+def drop_import_files(session: Session, ids: list[int]) -> int:
+    return session.execute(
+        update(ImportJob)
+        .where(ImportJob.id.in_(ids))
+        .values(content=None)
+        .execution_options(**_SYNC)
+    ).rowcount

@@ -1,0 +1,1 @@
+"""Tests of the open data: aggregate figures safe to publish."""

@@ -1,0 +1,169 @@
+"""A family with something in every table that can hold its data, for the access audit,
+subject access and erasure tests. Each family's texts are unique, so a test can tell
+whether anything of one family shows up in another's export."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+
+from sqlmodel import Session
+
+from devices.models import DeviceEvent, DeviceStatus, Family, OwnerKind, OwnershipTransfer
+from dfc.accounts.models import Organisation
+from notifications.models import Audience, Channel, MessageStatus, OutboxMessage, SmsOptOut
+from support.models import (
+    Author,
+    Category,
+    FollowCode,
+    Team,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+    Via,
+)
+from tests.devices.factories import make_allocation, make_device
+
+_numbers = count(1)
+WHEN = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class FamilyData:
+    family: Family
+    phone: str
+    email: str
+    words: str  # in the family's first ticket message only
+    note: str  # a staff note on that ticket
+    unlinked_words: str  # a ticket raised from their phone without a family
+    outbox_text: str
+    acceptance: str
+    device_ids: list[int]
+    ticket_id: int
+    unlinked_ticket_id: int
+    outbox_id: int
+    follow_code_id: int
+
+
+def _ticket(session: Session, school: Organisation, family: Family | None, phone: str) -> Ticket:
+    n = next(_numbers)
+    ticket = Ticket(
+        reference=f"P{n:07d}",
+        access_hash=f"p{n:063d}",
+        organisation_id=school.id,
+        family_id=family.id if family else None,
+        requester=Author.FAMILY,
+        phone_number=phone,
+        via=Via.SMS,
+        category=Category.BROKEN_SCREEN,
+        language="en",
+        status=TicketStatus.OPEN,
+        team=Team.SCHOOL_IT,
+        first_response_due=WHEN + timedelta(days=1),
+        resolution_due=WHEN + timedelta(days=5),
+        created_at=WHEN,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def make_family_data(
+    session: Session,
+    school: Organisation,
+    *,
+    phone: str | None = None,
+    pupil_reference: str | None = None,
+    opted_out: bool = True,
+) -> FamilyData:
+    """A family with a device lent, another handed over, a ticket with a message, a note
+    and a code, a ticket from its phone with no family, a text sent to it, an opt-out."""
+    n = next(_numbers)
+    phone = phone or f"+4479112{n:05d}"
+    family = Family(
+        school_id=school.id,
+        pupil_reference=pupil_reference or f"SAR{n:04d}",
+        year_group=5,
+        phone_number=phone,
+        email=f"parent{n}@example.org",
+        preferred_language="pl",
+        sms_consent=True,
+    )
+    session.add(family)
+    session.commit()
+    lent = make_device(session, holder=school, serial=f"LENT{n:05d}")
+    make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
+    given = make_device(session, holder=school, serial=f"GIVEN{n:05d}")
+    make_allocation(session, device=given, family=family, on=date(2026, 2, 2))
+    acceptance = f"signed form number {n}-{n}"
+    given.owner_kind, given.owner_family_id = OwnerKind.FAMILY, family.id
+    given.status = DeviceStatus.WITH_FAMILY
+    session.add_all(
+        [
+            given,
+            OwnershipTransfer(
+                device_id=given.id,
+                from_kind=OwnerKind.SCHEME,
+                to_kind=OwnerKind.FAMILY,
+                to_family_id=family.id,
+                transferred_on=date(2026, 3, 1),
+                accepted_on=date(2026, 3, 1),
+                acceptance=acceptance,
+                recorded_by="Sam School (user 1)",
+            ),
+            DeviceEvent(
+                device_id=lent.id,
+                actor="Sam School (user 1)",
+                action="allocated",
+                before={"status": "in-stock"},
+                after={"status": "with-family", "family_id": family.id},
+            ),
+        ]
+    )
+    ticket = _ticket(session, school, family, phone)
+    unlinked = _ticket(session, school, None, phone)
+    words, note = f"my child's screen {n} is cracked", f"staff note {n}: called the parent"
+    unlinked_words = f"texted from the same phone {n}"
+    outbox_text = f"Your ticket {n} has a reply"
+    code = FollowCode(ticket_id=ticket.id, code_hash=f"{n:064d}", expires_at=WHEN)
+    outbox = OutboxMessage(
+        idempotency_key=f"test:{n}",
+        organisation_id=school.id,
+        audience=Audience.FAMILY,
+        channel=Channel.SMS,
+        recipient=phone,
+        locale="pl",
+        template="ticket-reply",
+        body=outbox_text,
+        status=MessageStatus.SENT,
+    )
+    session.add_all(
+        [
+            TicketMessage(ticket_id=ticket.id, author=Author.FAMILY, body=words, via=Via.SMS),
+            TicketMessage(
+                ticket_id=ticket.id, author=Author.AGENT, body=note, internal=True, via=Via.STAFF
+            ),
+            TicketMessage(
+                ticket_id=unlinked.id, author=Author.FAMILY, body=unlinked_words, via=Via.SMS
+            ),
+            code,
+            outbox,
+        ]
+    )
+    if opted_out:
+        session.add(SmsOptOut(phone_number=phone))
+    session.commit()
+    return FamilyData(
+        family=family,
+        phone=phone,
+        email=family.email or "",
+        words=words,
+        note=note,
+        unlinked_words=unlinked_words,
+        outbox_text=outbox_text,
+        acceptance=acceptance,
+        device_ids=[lent.id, given.id],
+        ticket_id=ticket.id,
+        unlinked_ticket_id=unlinked.id,
+        outbox_id=outbox.id,
+        follow_code_id=code.id,
+    )
