@@ -13,6 +13,8 @@ from dfc.accounts.models import Role
 from dfc.accounts.scoping import scoped
 from dfc.errors import Forbidden
 from dfc.listing import PageRequest, apply_sort, paginate
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.templating import add_template_dir, render
 from notifications.api.outbox import SORTABLE
 from notifications.models import MessageStatus, OutboxMessage
@@ -38,6 +40,16 @@ def outbox_page(
         statement = statement.where(OutboxMessage.status == status)
     statement = apply_sort(statement, "-id", columns=SORTABLE, default="-id")
     messages = paginate(session, statement, PageRequest(page=page, per_page=50))
+    # Each message shows a family's number and the words sent to them.
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.OUTBOX_MESSAGE,
+        subjects=[message.id for message in messages.items],
+    )
+    commit_audit(session)
     return render(
         request,
         "outbox.html",

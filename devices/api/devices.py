@@ -3,7 +3,8 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from sqlmodel import Session
 
 from devices.models import Device, DeviceKind, DeviceStatus, OwnerKind
 from devices.schemas import (
@@ -21,11 +22,15 @@ from devices.schemas import (
     TransferToFamily,
     TransferToOrganisation,
 )
-from devices.service import events, lifecycle, ownership, registry, support
+from devices.service import events, families, lifecycle, ownership, registry, support
+from dfc.accounts.caller import Caller
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.clock import today
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
+from dfc.privacy import sharing
+from dfc.privacy.audit import commit_audit, record_access
+from dfc.privacy.models import AuditAction, SubjectType
 
 router = APIRouter(prefix="/api/devices", tags=["devices"])
 CSV_COLUMNS = (
@@ -42,6 +47,21 @@ CSV_COLUMNS = (
     "received_on",
     "warranty_ends_on",
 )
+
+
+def _audit_families_of(session: Session, caller: Caller, request: Request, device_id: int) -> None:
+    """A device's history names the families who had it (and how one accepted it)."""
+    had_it = families.visible_allocations(caller, device_id=device_id)
+    family_ids = {allocation.family_id for allocation in session.exec(had_it)}
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.FAMILY,
+        subjects=family_ids,
+    )
+    commit_audit(session)
 
 
 @router.get("", response_model=Page[DevicePublic])
@@ -74,7 +94,7 @@ def list_devices(
         serial_number=serial_number,
     )
     statement = registry.visible_devices(caller, filters, today=today())
-    return listing(
+    found = listing(
         session,
         statement,
         paging,
@@ -83,6 +103,7 @@ def list_devices(
         columns=CSV_COLUMNS,
         filename="devices.csv",
     )
+    return sharing.shared(caller, "device", found, DevicePublic, require=False)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -94,9 +115,10 @@ def create_device(device_in: DeviceCreate, session: SessionDep, caller: ApiCalle
 
 @router.get("/{device_id}")
 def read_device(device_id: int, session: SessionDep, caller: ApiCaller) -> DevicePublic:
-    return DevicePublic.model_validate(
+    device = DevicePublic.model_validate(
         registry.get_device(session, caller=caller, device_id=device_id)
     )
+    return sharing.shared(caller, "device", device, require=False)
 
 
 @router.patch("/{device_id}")
@@ -112,11 +134,13 @@ def update_device(
 
 @router.get("/{device_id}/events")
 def device_history(
-    device_id: int, session: SessionDep, caller: ApiCaller
+    device_id: int, request: Request, session: SessionDep, caller: ApiCaller
 ) -> list[DeviceEventPublic]:
     """Everything that happened to the device, oldest first."""
     device = registry.get_device(session, caller=caller, device_id=device_id)
-    return [DeviceEventPublic.model_validate(event) for event in events.history(session, device)]
+    history = [DeviceEventPublic.model_validate(event) for event in events.history(session, device)]
+    _audit_families_of(session, caller, request, device.id)
+    return sharing.shared_list(caller, "device_event", history)
 
 
 @router.get("/{device_id}/support-periods")
@@ -239,13 +263,15 @@ def transfer_to_family(
 
 @router.get("/{device_id}/ownership")
 def ownership_history(
-    device_id: int, session: SessionDep, caller: ApiCaller
+    device_id: int, request: Request, session: SessionDep, caller: ApiCaller
 ) -> list[OwnershipTransferPublic]:
     """Every change of owner, oldest first."""
-    return [
+    transfers = [
         OwnershipTransferPublic.model_validate(transfer)
         for transfer in ownership.history(session, caller=caller, device_id=device_id)
     ]
+    _audit_families_of(session, caller, request, device_id)
+    return sharing.shared_list(caller, "ownership_transfer", transfers)
 
 
 @router.post("/{device_id}/transfer-ownership")

@@ -22,12 +22,18 @@ from dfc.db_types import UTCDateTime, utcnow
 from dfc.listing import Page
 from dfc.privacy.models import AccessAudit, AuditAction, SubjectType
 from dfc.settings import get_settings
+from notifications.models import OutboxMessage
 from support.models import Ticket
 
 # For each kind of subject: its table's id, the family it is about, and who holds it.
 SUBJECT_COLUMNS: dict[SubjectType, tuple[Any, Any, Any]] = {
     SubjectType.FAMILY: (Family.id, Family.id, Family.school_id),
     SubjectType.TICKET: (Ticket.id, Ticket.family_id, Ticket.organisation_id),
+    SubjectType.OUTBOX_MESSAGE: (
+        OutboxMessage.id,
+        literal(None, Integer()),  # addressed to a number, not linked to a family record
+        OutboxMessage.organisation_id,
+    ),
 }
 SORTABLE = {
     "id": AccessAudit.id,

@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
 class SubjectType(StrEnum):
     FAMILY = "family"
     TICKET = "ticket"
+    OUTBOX_MESSAGE = "outbox-message"  # a text or email to a family: number and words
 
 
 class ErasureReason(StrEnum):

@@ -103,6 +103,7 @@ def shared(
     schema: type[BaseModel] | None = None,
     *,
     status_code: int = 200,
+    require: bool = True,
 ) -> Any:
     """The route's answer (a model, or a page of rows shaped by `schema`) as the caller may
     see it. Unrestricted callers get it unchanged; a CSV download is already trimmed by
@@ -110,7 +111,8 @@ def shared(
     is null even where the response model says it is always there."""
     if caller.data_categories is None or isinstance(answer, Response):
         return answer
-    require_cover(caller, table_name)
+    if require:  # False where the answer is mostly not personal (a device, its history)
+        require_cover(caller, table_name)
     if isinstance(answer, Page):
         if schema is None:
             raise TypeError("a page of rows needs the schema that shapes each row")
@@ -123,3 +125,12 @@ def shared(
     else:
         body = redact(caller, table_name, answer.model_dump(mode="json"))
     return JSONResponse(jsonable_encoder(body), status_code=status_code)
+
+
+def shared_list(caller: Caller, table_name: str, answer: Sequence[BaseModel]) -> Any:
+    """A list of records (a device's events or owners) as the caller may see them: the
+    records stay, the fields their agreement does not cover are null."""
+    if caller.data_categories is None:
+        return answer
+    body = [redact(caller, table_name, item.model_dump(mode="json")) for item in answer]
+    return JSONResponse(jsonable_encoder(body))

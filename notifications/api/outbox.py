@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import select
 
@@ -14,6 +14,8 @@ from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dfc.i18n import BY_CODE
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
+from dfc.privacy.audit import commit_audit, record_listing
+from dfc.privacy.models import SubjectType
 from notifications.dispatch import send_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.templates import TEMPLATES, render
@@ -67,6 +69,7 @@ def _operator(caller: ApiCaller) -> ApiCaller:
 
 @router.get("/outbox", response_model=Page[MessagePublic])
 def list_outbox(
+    request: Request,
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
@@ -84,7 +87,7 @@ def list_outbox(
     ):
         if value is not None:
             statement = statement.where(column == value)
-    return listing(
+    found = listing(
         session,
         statement,
         paging,
@@ -93,6 +96,12 @@ def list_outbox(
         columns=CSV_COLUMNS,
         filename="outbox.csv",
     )
+    # Messages carry families' numbers and the words sent to them.
+    record_listing(
+        session, caller, request, found, statement, subject_type=SubjectType.OUTBOX_MESSAGE
+    )
+    commit_audit(session)
+    return found
 
 
 @router.post("/outbox/{message_id}/resend")

@@ -129,3 +129,25 @@ def test_the_outbox_page_marks_messages_that_were_kept_not_sent(client, session,
     assert page.status_code == 200
     assert "Not sent: no provider set up" in page.text
     assert str(escape(message.body)) in page.text
+
+
+def test_reading_the_outbox_is_audited_page_api_and_csv(client, session, council, officer):
+    from sqlmodel import select
+
+    from dfc.privacy.models import AccessAudit, AuditAction, SubjectType
+    from tests.factories import sign_in_pages
+
+    mine = queue(session, council.id, "mine")
+    queue(session, make_council(session).id, "theirs")
+    client.get("/api/outbox", headers=officer)
+    client.get("/api/outbox?format=csv", headers=officer)
+    user = make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
+    sign_in_pages(client, session, user)
+    assert client.get("/outbox").status_code == 200
+    rows = session.exec(select(AccessAudit).order_by(AccessAudit.id)).all()
+    assert [(row.subject_type, row.subject_id, row.action, row.path) for row in rows] == [
+        (SubjectType.OUTBOX_MESSAGE, mine.id, AuditAction.READ, "/api/outbox"),
+        (SubjectType.OUTBOX_MESSAGE, mine.id, AuditAction.EXPORT, "/api/outbox"),
+        (SubjectType.OUTBOX_MESSAGE, mine.id, AuditAction.READ, "/outbox"),
+    ]
+    assert rows[-1].actor_user_id == user.id

@@ -246,3 +246,39 @@ def test_the_key_page_offers_the_councils_agreements_and_ties_the_key(client, se
     key = session.exec(select(ApiKey)).one()
     assert key.agreement_id == mine.id
     assert "Repairs" in client.get(f"/privacy/agreements/{mine.id}").text
+
+
+def test_a_key_without_pupil_data_reads_devices_but_not_whose_they_are(client, session, world):
+    from devices.service import lifecycle
+    from dfc.accounts.caller import Caller
+    from dfc.privacy.models import AccessAudit
+
+    officer = Caller.for_user(world.officer, world.council)
+    lifecycle.transfer_to_family(
+        session, caller=officer, device_id=world.device.id, on=today(), acceptance="signed form"
+    )
+    session.commit()
+    headers = key_for(
+        client, session, world, record(session, world.officer, categories=["contact"])
+    )
+    device = client.get(f"/api/devices/{world.device.id}", headers=headers)
+    assert (
+        device.status_code == 200 and device.json()["serial_number"] == world.device.serial_number
+    )
+    assert device.json()["owner_family_id"] is None
+    listed = client.get("/api/devices", headers=headers).json()["items"]
+    assert {row["owner_family_id"] for row in listed} == {None}
+    owners = client.get(f"/api/devices/{world.device.id}/ownership", headers=headers).json()
+    assert [(o["to_kind"], o["to_family_id"], o["acceptance"]) for o in owners] == [
+        ("family", None, None)
+    ]
+    history = client.get(f"/api/devices/{world.device.id}/events", headers=headers)
+    assert history.status_code == 200 and "signed form" not in history.text
+    staff = bearer(session, world.officer)
+    assert (
+        client.get(f"/api/devices/{world.device.id}", headers=staff).json()["owner_family_id"]
+        == world.family.id
+    )
+    seen = session.exec(select(AccessAudit.family_id, AccessAudit.path)).all()
+    assert (world.family.id, f"/api/devices/{world.device.id}/ownership") in seen
+    assert (world.family.id, f"/api/devices/{world.device.id}/events") in seen
