@@ -48,6 +48,7 @@ MESSAGES = {
     "organisation_id": "Choose an organisation",
     "password": f"Enter a password of at least {MIN_PASSWORD_LENGTH} characters, "
     "or leave it blank to have one made",
+    "is_active": "Choose whether they can sign in",
 }
 NEW_USER_FIELDS = ("full_name", "email", "organisation_id", "role", "password")
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
@@ -172,7 +173,12 @@ def _user_page(
         "organisation": organisation,
         "roles": ROLE_LABELS,
         "role_choices": _role_choices(caller),
-        "values": values or {"full_name": user.full_name, "role": user.role.value},
+        "values": values
+        or {
+            "full_name": user.full_name,
+            "role": user.role.value,
+            "is_active": "true" if user.is_active else "false",
+        },
         "field_errors": errors or {},
         "password": password,
         "is_self": user.id == caller.user_id,
@@ -204,9 +210,12 @@ def change_user(
     values: FormValues,
 ) -> Response:
     user = users.get_user(session, caller=caller, user_id=user_id)
-    user_in, errors = validated(
-        UserUpdate, values, ("full_name", "role"), MESSAGES, required=("full_name", "role")
-    )
+    # Someone leaving is deactivated: they cannot sign in, their sessions stop working,
+    # and what they did stays attributed to them. Nobody deactivates themselves here.
+    fields = ("full_name", "role")
+    if values.get("is_active") is not None and user.id != caller.user_id:
+        fields += ("is_active",)
+    user_in, errors = validated(UserUpdate, values, fields, MESSAGES, required=fields)
     if user_in is not None:
         try:
             users.update_user(session, caller=caller, user_id=user.id, user_in=user_in)

@@ -265,3 +265,30 @@ def test_a_key_form_with_a_problem_saves_nothing(client, session, world):
     assert 'id="organisation_id-error"' in elsewhere.text and 'value="Sneaky"' in elsewhere.text
     session.expire_all()
     assert len(session.exec(select(ApiKey)).all()) == 2
+
+
+def test_a_user_who_left_is_deactivated_and_can_no_longer_use_the_pages(client, session, world):
+    from fastapi.testclient import TestClient
+
+    from dfc.app import create_app
+
+    leaver = TestClient(create_app())
+    sign_in_pages(leaver, session, world.staff_a1)
+    assert leaver.get("/devices").status_code == 200
+    token = sign_in_pages(client, session, world.officer_a)
+    path = f"/admin/users/{world.staff_a1.id}"
+    assert 'name="is_active"' in client.get(path).text
+    form = {"csrf_token": token, "full_name": "Test User", "role": "school-staff"}
+    wrong = client.post(path, data=form | {"is_active": "perhaps"})
+    assert wrong.status_code == 400 and 'id="is_active-error"' in wrong.text
+    done = client.post(path, data=form | {"is_active": "false"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert user_named(session, world.staff_a1.email).is_active is False
+    assert "Deactivated" in client.get(path).text
+    gone = leaver.get("/devices", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].startswith("/sign-in")
+    own = f"/admin/users/{world.officer_a.id}"
+    assert 'name="is_active"' not in client.get(own).text
+    client.post(own, data={"csrf_token": token, "full_name": "Olu", "role": "council-officer",
+                           "is_active": "false"})  # fmt: skip
+    assert user_named(session, world.officer_a.email).is_active is True
