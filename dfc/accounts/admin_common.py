@@ -2,13 +2,19 @@
 messages, redirects after a form, and a secret shown once after a redirect."""
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
 
+from dfc.accounts import organisations
+from dfc.accounts.caller import Caller
 from dfc.accounts.models import Organisation, OrganisationKind, Role, SchoolPhase
+from dfc.errors import NotFound
 from dfc.settings import get_settings
 from dfc.web.forms import problems_of, values_of
 
@@ -89,6 +95,45 @@ def validated(
         return model, {}
     # In the form's order, so the error summary reads top to bottom like the form.
     return None, {field: problems[field] for field in data if field in problems} | problems
+
+
+PICKER_LIMIT = 200  # more organisations than this: find them by name or URN first
+
+
+@dataclass(frozen=True)
+class OrganisationPicker:
+    """What an "organisation" field offers: every organisation the caller reaches, or, for
+    a national administrator who reaches thousands, those matching a search."""
+
+    groups: list[tuple[str, list]]
+    searching: bool
+    search: str
+    shown: int
+
+
+def organisation_picker(
+    session: Session, caller: Caller, *, search: str | None, chosen: Any
+) -> OrganisationPicker:
+    reached = sum(organisations.count_by_kind(session, caller=caller).values())
+    search = (search or "").strip()
+    if reached <= PICKER_LIMIT:
+        found = organisations.organisation_choices(session, caller=caller)
+        return OrganisationPicker(organisation_groups(found), False, "", len(found))
+    found = (
+        organisations.organisation_choices(
+            session, caller=caller, search=search, limit=PICKER_LIMIT
+        )
+        if search
+        else []
+    )
+    if str(chosen or "").isdigit() and all(o.id != int(chosen) for o in found):
+        # The one already chosen stays offered; one they cannot reach is refused on saving.
+        with suppress(NotFound):
+            chosen_one = organisations.get_organisation(
+                session, caller=caller, organisation_id=int(chosen)
+            )
+            found.insert(0, chosen_one)
+    return OrganisationPicker(organisation_groups(found), True, search, len(found))
 
 
 def organisation_groups(organisations: Iterable[Organisation]) -> list[tuple[str, list]]:

@@ -12,7 +12,7 @@ from dfc.accounts.admin_common import (
     done_message,
     forget_secret,
     keep_secret_once,
-    organisation_groups,
+    organisation_picker,
     see_other,
     take_secret_once,
     validated,
@@ -81,12 +81,17 @@ def key_list(
 def _new_form(
     request: Request, session, caller: Caller, values: dict[str, Any], errors: dict[str, str]
 ) -> Response:
+    picker = organisation_picker(
+        session,
+        caller,
+        search=request.query_params.get("find"),
+        chosen=values.get("organisation_id"),
+    )
     context = {
         "values": values,
         "field_errors": errors,
-        "organisations": organisation_groups(
-            organisations.organisation_choices(session, caller=caller)
-        ),
+        "organisations": picker.groups,
+        "picker": picker,
         "agreements": [
             (agreement.id, f"{agreement.reference}, until {agreement.ends_on.isoformat()}")
             for agreement in agreements.agreement_choices(session, caller=caller)

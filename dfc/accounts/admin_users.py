@@ -13,7 +13,7 @@ from dfc.accounts.admin_common import (
     done_message,
     forget_secret,
     keep_secret_once,
-    organisation_groups,
+    organisation_picker,
     see_other,
     take_secret_once,
     validated,
@@ -107,13 +107,18 @@ def _role_choices(caller: Caller) -> list[tuple[str, str]]:
 def _new_form(
     request: Request, session, caller: Caller, values: dict[str, Any], errors: dict[str, str]
 ) -> Response:
+    picker = organisation_picker(
+        session,
+        caller,
+        search=request.query_params.get("find"),
+        chosen=values.get("organisation_id"),
+    )
     context = {
         "values": values,
         "field_errors": errors,
         "role_choices": _role_choices(caller),
-        "organisations": organisation_groups(
-            organisations.organisation_choices(session, caller=caller)
-        ),
+        "organisations": picker.groups,
+        "picker": picker,
         "min_password": MIN_PASSWORD_LENGTH,
     }
     status_code = 400 if errors else 200

@@ -225,14 +225,19 @@ def council_summaries(caller: Caller, *, search: str | None = None) -> Select:
 
 
 def organisation_choices(
-    session: Session, *, caller: Caller, kind: OrganisationKind | None = None
+    session: Session,
+    *,
+    caller: Caller,
+    kind: OrganisationKind | None = None,
+    search: str | None = None,
+    limit: int | None = None,
 ) -> list[Organisation]:
-    """The organisations the caller can see (of one kind, or all), by kind then name: what
-    a form or a filter may offer."""
-    statement = visible_query(caller, kind=kind).order_by(
+    """The organisations the caller can see (of one kind, or all; those matching `search`),
+    by kind then name: what a form or a filter may offer."""
+    statement = visible_query(caller, kind=kind, search=search).order_by(
         Organisation.kind, Organisation.name, Organisation.id
     )
-    return list(session.exec(statement).all())
+    return list(session.exec(statement.limit(limit)).all())
 
 
 def display_names(session: Session, *, ids: set[int]) -> dict[int, str]:

@@ -292,3 +292,19 @@ def test_a_user_who_left_is_deactivated_and_can_no_longer_use_the_pages(client, 
     client.post(own, data={"csrf_token": token, "full_name": "Olu", "role": "council-officer",
                            "is_active": "false"})  # fmt: skip
     assert user_named(session, world.officer_a.email).is_active is True
+
+
+def test_a_national_admin_finds_the_organisation_instead_of_scrolling_thousands(
+    client, session, world, monkeypatch
+):
+    import dfc.accounts.admin_common
+
+    monkeypatch.setattr(dfc.accounts.admin_common, "PICKER_LIMIT", 2)
+    sign_in_pages(client, session, world.admin)
+    option = f'<option value="{world.school_a1.id}"'
+    first = client.get("/admin/users/new").text
+    assert 'name="find"' in first and option not in first
+    found = client.get(f"/admin/users/new?find={world.school_a1.urn}").text
+    assert option in found and "1 organisation matches" in found
+    assert option in client.get(f"/admin/users/new?organisation_id={world.school_a1.id}").text
+    assert option in client.get(f"/admin/api-keys/new?find={world.school_a1.urn}").text
