@@ -89,6 +89,9 @@ def erase_families(session: Session, ids: list[int]) -> int:
         .where(
             DeviceEvent.device_id.in_(transferred),
             DeviceEvent.action == TRANSFER_ACTION,
+            # Only the hand-over to these families: a device handed on later to another
+            # family keeps that family's own record.
+            DeviceEvent.after["owner_family_id"].as_integer().in_(ids),
             DeviceEvent.after["acceptance"].as_string().is_not(None),
         )
         .values(after=_without_acceptance(session.get_bind().dialect.name))

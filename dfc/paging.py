@@ -19,7 +19,7 @@ class Paging:
 
     def __init__(
         self,
-        page: Annotated[int, Query(ge=1)] = 1,
+        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=500)] = 50,
         sort: Annotated[str | None, Query(description="a column; prefix '-' to reverse")] = None,
         format: Annotated[

@@ -4,6 +4,7 @@ parent who has the reference but not the link. Answers never say whether a refer
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from dfc.accounts.secrets import secret_hash
@@ -15,6 +16,8 @@ from support.references import display, normalise
 
 CODE_LIFETIME = timedelta(minutes=15)
 MOST_TRIES = 5
+MOST_CODES = 3  # codes texted for one ticket within CODES_WINDOW
+CODES_WINDOW = timedelta(hours=1)
 
 
 def send_code(session: Session, *, reference: str, now: datetime | None = None) -> None:
@@ -22,6 +25,13 @@ def send_code(session: Session, *, reference: str, now: datetime | None = None) 
     now = now or utcnow()
     ticket = session.exec(select(Ticket).where(Ticket.reference == normalise(reference))).first()
     if ticket is None or not ticket.phone_number:
+        return
+    recent = session.exec(
+        select(func.count())
+        .select_from(FollowCode)
+        .where(FollowCode.ticket_id == ticket.id, FollowCode.expires_at > now - CODES_WINDOW)
+    ).one()
+    if recent >= MOST_CODES:  # no flood of texts to the family, no endless fresh guesses
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
     follow = FollowCode(

@@ -75,3 +75,23 @@ def test_the_sign_in_page_is_translated_into_every_served_language(client, langu
     assert translated != "Sign in", f"no compiled catalogue for {language.code} (run make)"
     page = client.get(f"/sign-in?lang={language.code}").text
     assert f'<h1 class="govuk-heading-l">{translated}</h1>' in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/help/contacts?school=99999999999999999999",
+        "/api/support/follow/x?page=99999999999999999999",
+        "/families/99999999999999999999",
+        "/privacy/audit?until=9999-12-31",
+        "/privacy/audit?since=0001-01-01",
+    ],
+)
+def test_a_number_or_date_too_large_is_the_requests_fault_not_a_500(client, session, path):
+    from dfc.accounts.models import Role
+    from tests.factories import make_council, make_user, sign_in_pages
+
+    officer = make_user(session, organisation=make_council(session), role=Role.COUNCIL_OFFICER)
+    sign_in_pages(client, session, officer)
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code in (400, 404, 422), response.status_code

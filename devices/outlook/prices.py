@@ -50,12 +50,12 @@ def _amount(name: str, *, limit: Decimal, money: bool) -> BeforeValidator:
             raise ValueError(f"Enter {label} as a number, {example}")
         if amount < 0:
             raise ValueError(f"{sentence} cannot be negative")
+        if amount >= limit:  # before rounding: a huge number cannot be rounded to pence
+            shown = f"£{limit:,}" if money else f"{limit:,}"
+            raise ValueError(f"{sentence} must be less than {shown}")
         if amount != amount.quantize(Decimal("0.01")):
             unit = "pence" if money else "2 decimal places"
             raise ValueError(f"Enter {label} to the nearest {'penny' if money else unit}")
-        if amount >= limit:
-            shown = f"£{limit:,}" if money else f"{limit:,}"
-            raise ValueError(f"{sentence} must be less than {shown}")
         return amount.quantize(Decimal("0.01"))
 
     return BeforeValidator(parse)

@@ -237,7 +237,7 @@ def visible_audit(caller: Caller, filters: AuditFilters) -> Select[Any]:
             statement = statement.where(column == value)
     if filters.since:
         statement = statement.where(AccessAudit.occurred_at >= _local_midnight(filters.since))
-    if filters.until:
+    if filters.until and filters.until < date(9999, 1, 1):  # no day after the last one
         end = _local_midnight(filters.until + timedelta(days=1))
         statement = statement.where(AccessAudit.occurred_at < end)
     return statement

@@ -51,16 +51,22 @@ SECTIONS = (
 )
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
+
 def day_of(text: str | None, field: str) -> date | None:
     """A date typed as YYYY-MM-DD, or a 422 naming the filter."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
             "Enter the date as year-month-day, like 2026-03-27", field=field
         ) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"Enter a date between {EARLIEST.year} and {LATEST.year}", field=field)
+    return day
 
 
 @router.get("/privacy")

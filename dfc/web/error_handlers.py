@@ -57,7 +57,8 @@ async def domain_error(request: Request, error: DomainError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotSignedIn) else None
         return JSONResponse(body, status_code=error.status_code, headers=headers)
     if isinstance(error, NotSignedIn) and request.method == "GET":
-        return RedirectResponse(f"/sign-in?{urlencode({'next': request.url.path})}", 303)
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?{urlencode({'next': back})}", 303)
     return _page(request, error.status_code, error.message)
 
 
@@ -87,6 +88,16 @@ async def validation_error(request: Request, error: RequestValidationError) -> R
     return _page(request, 400, "; ".join(f"{p['field']}: {p['message']}" for p in problems))
 
 
+async def out_of_range(request: Request, error: OverflowError) -> Response:
+    """An id, page or date too large for the database or the calendar (SQLite refuses
+    integers over 2**63; there is no day after 31 December 9999): the request's fault."""
+    log.info("out of range on %s %s: %s", request.method, request.url.path, error)
+    message = "A number or date in the request is too large"
+    if _wants_json(request):
+        return JSONResponse({"detail": message, "code": "out-of-range"}, status_code=400)
+    return _page(request, 400, message)
+
+
 async def unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if _wants_json(request):
@@ -104,4 +115,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(OverflowError, out_of_range)
     app.add_exception_handler(Exception, unexpected_error)

@@ -226,6 +226,7 @@ def test_prices_are_saved_once_per_council_and_replace_the_licence_default(sessi
         ("ten pounds", "as a number"),
         ("NaN", "as a number"),
         ("100000000", "must be less than £100,000,000"),
+        ("1e30", "must be less than £100,000,000"),  # too big to round to pence
     ],
 )
 def test_a_price_must_be_money_not_negative_and_to_the_penny(typed, problem):

@@ -258,3 +258,30 @@ def test_a_filter_left_at_any_is_no_filter_not_an_error(session, client):
     assert response.status_code == 200 and device.serial_number in response.text
     assert client.get("/families?broadband=&school=").status_code == 200
     assert client.get("/requests?status=").status_code == 200
+
+
+def test_signing_in_returns_to_the_list_asked_for_with_its_filters(session, client):
+    school = make_school(session, council=make_council(session))
+    make_user(session, organisation=school, role=Role.SCHOOL_STAFF, email="sam@example.org")
+    asked = client.get(
+        "/devices?status=in-stock&sort=-serial_number", headers=HTML, follow_redirects=False
+    )
+    assert asked.headers["location"] == (
+        "/sign-in?next=%2Fdevices%3Fstatus%3Din-stock%26sort%3D-serial_number"
+    )
+    form = client.get(asked.headers["location"]).text
+    assert 'name="next" value="/devices?status=in-stock&amp;sort=-serial_number"' in form
+    from tests.factories import PASSWORD
+
+    client.get("/sign-in")
+    signed_in = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": client.cookies["dfc_csrf"],
+            "email": "sam@example.org",
+            "password": PASSWORD,
+            "next": "/devices?status=in-stock&sort=-serial_number",
+        },
+        follow_redirects=False,
+    )
+    assert signed_in.headers["location"] == "/devices?status=in-stock&sort=-serial_number"

@@ -350,3 +350,33 @@ def test_batches_smaller_than_the_rows_reach_every_row(session, school, monkeypa
 
     assert report.counts == {"family-contact": 5} and batches == [2, 2, 1]
     assert all(is_erased(fresh(session, family)) for family in families)
+
+
+def test_erasing_a_family_leaves_another_familys_hand_over_of_the_same_device(session, school):
+    from devices.retention import erase_families
+
+    first = handed_over_family(session, school, on=LONG_AGO)
+    device_id = session.execute(
+        select(OwnershipTransfer.device_id).where(OwnershipTransfer.to_family_id == first.id)
+    ).scalar_one()
+    later = make_family(session, school=school)
+    session.add(
+        DeviceEvent(
+            device_id=device_id,
+            actor="test",
+            action="ownership-transferred",
+            before={},
+            after={"owner_family_id": later.id, "acceptance": "the later family's form"},
+        )
+    )
+    session.commit()
+    erase_families(session, [first.id])
+    session.commit()
+    kept = {
+        event.after.get("owner_family_id"): event.after.get("acceptance")
+        for event in session.exec(select(DeviceEvent).where(DeviceEvent.device_id == device_id))
+        .scalars()
+        .all()
+        if event.action == "ownership-transferred"
+    }
+    assert kept == {first.id: None, later.id: "the later family's form"}

@@ -76,3 +76,12 @@ def test_the_follow_pages_are_in_the_familys_language_right_to_left(client):
     page = client.get("/help/follow?lang=ar").text
     assert '<html lang="ar" dir="rtl"' in page
     assert "Follow your request" not in page and "Text me a code" not in page
+
+
+def test_codes_for_one_request_are_limited_so_a_phone_is_not_flooded(client, session):
+    ticket = _ticket_with_phone(session)
+    for _ in range(5):
+        answer = _post(client, "/help/follow", reference=display(ticket.reference))
+        assert answer.status_code == 200 and 'name="code"' in answer.text  # same answer
+    codes = select(OutboxMessage).where(OutboxMessage.template == "ticket-follow-code")
+    assert len(session.exec(codes).all()) == 3
