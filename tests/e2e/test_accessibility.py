@@ -94,3 +94,50 @@ def test_a_record_page_has_no_wcag_22_aa_violations(page_as, who, path, link, la
     page.wait_for_load_state()
     violations = axe_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+
+FAMILY_PAGES = ["/help", "/help/contacts?q=Kentish", "/help/follow", "/sign-in"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("path", FAMILY_PAGES)
+def test_a_family_page_reflows_on_a_small_phone_without_sideways_scrolling(
+    browser, service, path, language
+):
+    """WCAG 1.4.10: at 320 CSS pixels wide nothing needs scrolling sideways."""
+    context = browser.new_context(base_url=service.base_url, viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(f"{path}{'&' if '?' in path else '?'}lang={language}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} in {language} is {width}px wide at 320px"
+        assert not axe_violations(page)
+    finally:
+        context.close()
+
+
+STAFF_PAGES_ON_A_PHONE = [
+    ("staff@demo.example", "/devices"),
+    ("staff@demo.example", "/devices/5/allocate"),
+    ("agent@demo.example", "/tickets/1"),
+    ("officer@demo.example", "/dashboard"),
+]
+
+
+@pytest.mark.parametrize(("who", "path"), STAFF_PAGES_ON_A_PHONE)
+def test_a_staff_page_on_a_small_phone_has_no_wcag_22_aa_violations(
+    browser, service, signed_in_states, page_as, who, path
+):
+    page_as(who)  # signs in once, keeping the session for the phone-sized tab
+    context = browser.new_context(
+        base_url=service.base_url,
+        viewport={"width": 320, "height": 640},
+        storage_state=signed_in_states[who],
+    )
+    try:
+        page = context.new_page()
+        page.goto(path)
+        violations = axe_violations(page)
+        assert not violations, "\n".join(violations)
+    finally:
+        context.close()
