@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from dfc.csv_import import ImportRejected
@@ -88,10 +89,11 @@ async def validation_error(request: Request, error: RequestValidationError) -> R
     return _page(request, 400, "; ".join(f"{p['field']}: {p['message']}" for p in problems))
 
 
-async def out_of_range(request: Request, error: OverflowError) -> Response:
+async def out_of_range(request: Request, error: OverflowError | DataError) -> Response:
     """An id, page or date too large for the database or the calendar (SQLite refuses
-    integers over 2**63; there is no day after 31 December 9999): the request's fault."""
-    log.info("out of range on %s %s: %s", request.method, request.url.path, error)
+    integers over 2**63, PostgreSQL an integer column's over 2**31; there is no day after
+    31 December 9999): the request's fault, and nothing was saved."""
+    log.warning("out of range on %s %s: %s", request.method, request.url.path, error)
     message = "A number or date in the request is too large"
     if _wants_json(request):
         return JSONResponse({"detail": message, "code": "out-of-range"}, status_code=400)
@@ -116,4 +118,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(OverflowError, out_of_range)
+    app.add_exception_handler(DataError, out_of_range)
     app.add_exception_handler(Exception, unexpected_error)
