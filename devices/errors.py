@@ -1,5 +1,8 @@
 """The register's domain errors; each says what is wrong and what to do."""
 
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
 from dfc.errors import Conflict
 
 
@@ -19,3 +22,13 @@ class LicenceFull(Conflict):
 
 class DuplicateRecord(Conflict):
     code = "duplicate"
+
+
+def flush_or_duplicate(session: Session, message: str, *, field: str | None = None) -> None:
+    """Writes what is pending; a unique index that says no becomes a 409 with `message`,
+    and nothing of the request is kept."""
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise DuplicateRecord(message, field=field) from None

@@ -2,14 +2,18 @@
 it in the background and its page shows progress, then every bad row by row and column
 (nothing saved) or what was added."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from devices.api.imports import MAX_UPLOAD_BYTES
 from devices.imports.jobs import get_job, visible_jobs
 from devices.imports.queueing import queue_import
 from devices.models import ImportJob, ImportKind, ImportStatus
+from dfc.accounts.caller import Caller
 from dfc.accounts.deps import SessionDep
 from dfc.errors import DomainError
 from dfc.listing import PageRequest, apply_sort, paginate
@@ -29,9 +33,14 @@ STATUS_TAGS = {
 
 
 def _list(
-    request: Request, session, caller, *, field_errors: dict[str, str], status_code: int = 200
+    request: Request,
+    session: Session,
+    caller: Caller,
+    *,
+    page_number: int = 1,
+    field_errors: dict[str, str],
+    status_code: int = 200,
 ) -> Response:
-    page_number = max(1, int(request.query_params.get("page", "1") or 1))
     statement = apply_sort(visible_jobs(caller), None, columns=SORTABLE, default="-created_at")
     jobs = paginate(session, statement, PageRequest(page=page_number, per_page=20))
     return render(
@@ -51,8 +60,13 @@ def _list(
 
 
 @router.get("/imports")
-def import_list(request: Request, session: SessionDep, caller: SchoolStaff) -> Response:
-    return _list(request, session, caller, field_errors={})
+def import_list(
+    request: Request,
+    session: SessionDep,
+    caller: SchoolStaff,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    return _list(request, session, caller, page_number=page, field_errors={})
 
 
 @router.post("/imports")

@@ -3,11 +3,10 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from devices.errors import DuplicateRecord
+from devices.errors import flush_or_duplicate
 from devices.models import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
 from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
@@ -28,14 +27,6 @@ SIM_SORTABLE = {
     "contract_ends_on": Sim.contract_ends_on,
     "network_operator": Sim.network_operator,
 }
-
-
-def _flush_or_duplicate(session: Session, message: str) -> None:
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise DuplicateRecord(message) from None
 
 
 def visible_dongles(
@@ -74,7 +65,7 @@ def create_dongle(session: Session, *, caller: Caller, dongle_in: DongleCreate) 
         get_device(session, caller=caller, device_id=dongle_in.paired_device_id)
     dongle = Dongle(**dongle_in.model_dump())
     session.add(dongle)
-    _flush_or_duplicate(session, f"A dongle with IMEI {dongle_in.imei} is already registered")
+    flush_or_duplicate(session, f"A dongle with IMEI {dongle_in.imei} is already registered")
     return dongle
 
 
@@ -119,7 +110,7 @@ def create_sim(session: Session, *, caller: Caller, sim_in: SimCreate) -> Sim:
         - relativedelta(days=1),
     )
     session.add(sim)
-    _flush_or_duplicate(session, f"A SIM with ICCID {sim_in.iccid} is already registered")
+    flush_or_duplicate(session, f"A SIM with ICCID {sim_in.iccid} is already registered")
     session.add(
         DataAllowance(
             sim_id=sim.id,
@@ -170,7 +161,7 @@ def uplift_allowance(
         sim_id=sim.id, gb_per_month=uplift.gb_per_month, effective_from=uplift.effective_from
     )
     session.add(allowance)
-    _flush_or_duplicate(session, f"The SIM already has an allowance from {uplift.effective_from}")
+    flush_or_duplicate(session, f"The SIM already has an allowance from {uplift.effective_from}")
     return allowance
 
 

@@ -1,10 +1,9 @@
 """Children's families: only what the service needs, scoped to their school."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from devices.errors import DuplicateRecord
+from devices.errors import flush_or_duplicate
 from devices.models import Allocation, Family
 from devices.schemas import FamilyCreate, FamilyUpdate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
@@ -76,14 +75,11 @@ def create_family(session: Session, *, caller: Caller, family_in: FamilyCreate) 
         raise InvalidInput(f"Organisation {school.id} is not a school", field="school_id")
     family = Family(**family_in.model_dump())
     session.add(family)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise DuplicateRecord(
-            f"The school already has a family with pupil reference {family_in.pupil_reference}",
-            field="pupil_reference",
-        ) from None
+    flush_or_duplicate(
+        session,
+        f"The school already has a family with pupil reference {family_in.pupil_reference}",
+        field="pupil_reference",
+    )
     return family
 
 

@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 from sqlalchemy import JSON, Date, func, insert, literal
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from devices.errors import DuplicateRecord, LicenceFull
+from devices.errors import LicenceFull, flush_or_duplicate
 from devices.models import DeviceEvent, Licence, LicenceProduct, LicenceSeat
 from devices.schemas import LicenceCreate, LicenceRenew, SeatAssign
 from devices.service import events
@@ -89,13 +88,9 @@ def assign_seat(
         )
     seat = LicenceSeat(licence_id=licence.id, device_id=device.id, assigned_on=seat_in.assigned_on)
     session.add(seat)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise DuplicateRecord(
-            f"Device {device.serial_number} already holds a seat on this licence"
-        ) from None
+    flush_or_duplicate(
+        session, f"Device {device.serial_number} already holds a seat on this licence"
+    )
     events.record(
         session,
         device=device,

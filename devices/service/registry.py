@@ -6,11 +6,10 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import exists, func, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from devices.errors import DuplicateRecord
+from devices.errors import flush_or_duplicate
 from devices.models import (
     Device,
     DeviceKind,
@@ -111,14 +110,6 @@ def get_device(session: Session, *, caller: Caller, device_id: int) -> Device:
     return get_scoped(session, caller, Device, device_id, Device.holder_id, "device")
 
 
-def _flush_or_duplicate(session: Session, message: str) -> None:
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise DuplicateRecord(message) from None
-
-
 def create_device(session: Session, *, caller: Caller, device_in: DeviceCreate) -> Device:
     """Adds a device held by a council or school, with the scheme's default central support
     (six months from receipt unless said otherwise)."""
@@ -127,7 +118,7 @@ def create_device(session: Session, *, caller: Caller, device_in: DeviceCreate) 
     values = device_in.model_dump(exclude={"central_support_months"})
     device = Device(**values, status=DeviceStatus.IN_STOCK, owner_kind=OwnerKind.SCHEME)
     session.add(device)
-    _flush_or_duplicate(
+    flush_or_duplicate(
         session, f"A device with serial number {device_in.serial_number} is already in the register"
     )
     if device_in.central_support_months:

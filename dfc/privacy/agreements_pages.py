@@ -3,11 +3,11 @@ recording a new agreement, and an agreement's page with the keys tied to it and 
 end it early. Council officers and scheme admins only; another council's agreement is 404."""
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BeforeValidator, ValidationError
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from dfc.accounts import organisations
@@ -30,7 +30,6 @@ from dfc.web.templating import add_template_dir, render
 router = APIRouter(include_in_schema=False)
 add_template_dir(Path(__file__).resolve().parent / "templates")
 DEFAULT_SORT = "ends_on"
-Blank = BeforeValidator(lambda value: value or None)
 CATEGORY_LABELS = {
     DataCategory.CONTACT: "Contact details: a family's phone number and email address",
     DataCategory.PUPIL: "Pupil details: the school's pupil reference and year group",
@@ -61,8 +60,8 @@ def agreements_page(
     session: SessionDep,
     caller: CouncilStaff,
     paging: PagingDep,
-    status: Annotated[Status | None, Blank] = None,
-    search: Annotated[str | None, Blank] = None,
+    status: Status | None = None,
+    search: str | None = None,
 ) -> Response:
     found = agreement_list(session, caller, paging, status=status, search=search)
     if isinstance(found, Response):

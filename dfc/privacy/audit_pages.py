@@ -4,11 +4,9 @@ CSV. Looking at the audit is not itself audited: it shows staff actions, not fam
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BeforeValidator
 
 from dfc.accounts.deps import SessionDep
 from dfc.errors import InvalidInput
@@ -22,7 +20,6 @@ router = APIRouter(include_in_schema=False)
 add_template_dir(Path(__file__).resolve().parent / "templates")
 DEFAULT_SORT = "-occurred_at"
 # A filter left empty is sent as an empty value; it means no filter.
-Blank = BeforeValidator(lambda value: value or None)
 ACTION_LABELS = {
     AuditAction.READ: "Read",
     AuditAction.EXPORT: "Exported",
@@ -84,11 +81,11 @@ def audit_list(
     session: SessionDep,
     caller: CouncilStaff,
     paging: PagingDep,
-    actor: Annotated[str | None, Blank] = None,
-    family_id: Annotated[int | None, Blank] = None,
-    action: Annotated[AuditAction | None, Blank] = None,
-    since: Annotated[str | None, Blank] = None,
-    until: Annotated[str | None, Blank] = None,
+    actor: str | None = None,
+    family_id: int | None = None,
+    action: AuditAction | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> Response:
     filters = audit.AuditFilters(
         actor=actor,

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import BeforeValidator
 from sqlmodel import Session, select
 
 from devices.service.access import organisation_names, schools_reached
@@ -24,7 +23,6 @@ from dfc.web.templating import add_template_dir, render
 
 router = APIRouter(include_in_schema=False)
 add_template_dir(Path(__file__).resolve().parent / "templates")
-Blank = BeforeValidator(lambda value: value or None)
 REASONS = {
     ErasureReason.NO_LONGER_NEEDED: "The data is no longer needed for the reason it was collected",
     ErasureReason.CONSENT_WITHDRAWN: "The family withdrew their consent",
@@ -47,9 +45,9 @@ def search_page(
     request: Request,
     session: SessionDep,
     caller: CouncilStaff,
-    phone: Annotated[str | None, Blank, Query(max_length=40)] = None,
-    pupil_reference: Annotated[str | None, Blank, Query(max_length=50)] = None,
-    school: Annotated[int | None, Blank] = None,
+    phone: Annotated[str | None, Query(max_length=40)] = None,
+    pupil_reference: Annotated[str | None, Query(max_length=50)] = None,
+    school: int | None = None,
 ) -> Response:
     subject_access.require_officer(caller)
     values = {"phone": phone, "pupil_reference": pupil_reference, "school": school}

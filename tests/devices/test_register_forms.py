@@ -108,3 +108,9 @@ def test_another_organisations_import_is_not_found(session, client):
     client.cookies.clear()
     _other, _token = _signed_in(session, client, Role.SCHOOL_STAFF)
     assert client.get(f"/imports/{job.id}", headers=HTML).status_code == 404
+
+
+def test_a_page_number_that_is_not_a_number_is_explained_not_a_500(session, client):
+    _signed_in(session, client, Role.SCHOOL_STAFF)
+    response = client.get("/imports?page=abc", headers=HTML)
+    assert response.status_code == 400 and "page" in response.text
