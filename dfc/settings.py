@@ -60,6 +60,35 @@ class Settings(BaseSettings):
     SMTP_FROM: str = "devices-for-children@localhost"
     SMTP_STARTTLS: bool = True
 
+    # The web tier (docs/operations.md): uvicorn restarts a worker process that does not
+    # answer its health check within WEB_HEALTHCHECK_SECONDS; past WEB_MAX_CONCURRENCY open
+    # connections a process answers 503 at once rather than queueing without end.
+    WEB_HEALTHCHECK_SECONDS: int = Field(default=30, ge=5, le=600)
+    WEB_MAX_CONCURRENCY: int = Field(default=200, ge=1, le=100_000)
+    WEB_BACKLOG: int = Field(default=2048, ge=64, le=65_535)
+    WEB_KEEP_ALIVE_SECONDS: int = Field(default=5, ge=1, le=300)
+
+    # Background work (docs/operations.md): processes per queue in `dfc run`; the broker hands
+    # a killed worker's unacknowledged tasks to another after BROKER_VISIBILITY_SECONDS.
+    TEXT_WORKERS: int = Field(default=2, ge=1, le=64)
+    IMPORT_WORKERS: int = Field(default=1, ge=1, le=64)
+    HOUSEKEEPING_WORKERS: int = Field(default=1, ge=1, le=64)
+    BROKER_VISIBILITY_SECONDS: int = Field(default=300, ge=30, le=86_400)
+    # A running import records a heartbeat this often; one silent for four beats has lost
+    # its worker and is run again (at most IMPORT_MAX_RUNS times) or marked failed.
+    IMPORT_HEARTBEAT_SECONDS: int = Field(default=15, ge=1, le=600)
+    IMPORT_MAX_RUNS: int = Field(default=3, ge=1, le=10)
+    # SQLite (the embedded default): how long a write waits for another writer to finish.
+    SQLITE_BUSY_SECONDS: float = Field(default=30.0, gt=0, le=600)
+
+    # Limits on input (README, "Limits"): bigger requests and files are refused with a 413 or
+    # 400 that says what to do, before they are parsed.
+    MAX_REQUEST_BYTES: int = Field(default=1_000_000, ge=10_000, le=1_000_000_000)
+    MAX_UPLOAD_BYTES: int = Field(default=20_000_000, ge=10_000, le=1_000_000_000)
+    MAX_IMPORT_ROWS: int = Field(default=200_000, ge=10, le=10_000_000)
+    MAX_XLSX_UNPACKED_BYTES: int = Field(default=200_000_000, ge=100_000, le=10_000_000_000)
+    MAX_IMPORT_PROBLEMS_KEPT: int = Field(default=1000, ge=10, le=1_000_000)
+
     # Retention (README, "Retention"): days before personal data is erased; the daily job
     # changes at most RETENTION_BATCH_SIZE rows per statement.
     RETAIN_FAMILY_CONTACT_DAYS: int = Field(default=365, ge=1, le=3650)
