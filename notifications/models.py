@@ -72,6 +72,13 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = Field(default=0, **not_personal())
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
     provider_id: str | None = Field(default=None, max_length=64, index=True, **not_personal())
+    unconfirmed_attempt_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="when an attempt began whose outcome the provider never told us (a "
+        "timeout, a dropped connection, a worker killed mid-send): ask before sending again",
+        **not_personal(),
+    )
     outbox_only: bool = Field(
         default=False, description="kept here; no provider was set up", **not_personal()
     )

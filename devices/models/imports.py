@@ -44,6 +44,18 @@ class ImportJob(SQLModel, table=True):
     problems: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=not_personal().on(Column(JSON, nullable=False))
     )
+    problem_count: int = Field(
+        default=0,
+        description="every problem found; at most a setting's worth are kept",
+        **not_personal(),
+    )
+    runs: int = Field(default=0, description="times a worker started it", **not_personal())
+    heartbeat_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="last sign of life from its worker",
+        **not_personal(),
+    )
     summary: dict[str, int] | None = Field(
         default=None, sa_column=not_personal().on(Column(JSON, nullable=True))
     )
