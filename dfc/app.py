@@ -18,6 +18,7 @@ from dfc.request_log import RequestLogMiddleware, configure_logging
 from dfc.settings import get_settings
 from dfc.web import error_handlers
 from dfc.web.blank_filters import BlankFiltersMiddleware
+from dfc.web.body_limit import BodyLimitMiddleware
 from notifications import pages as notification_pages
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
 from support import desk_pages, follow_pages
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
         docs_url="/docs",
     )
+    app.add_middleware(BodyLimitMiddleware)  # inside the request log, so a 413 is logged
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(BlankFiltersMiddleware)
     error_handlers.install(app)
