@@ -327,6 +327,60 @@ def run() -> None:
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command("backup")
+def backup_command(
+    path: Annotated[
+        Path, typer.Argument(help="File to write, or a folder to write a dated file in")
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace PATH if it is already there")
+    ] = False,
+) -> None:
+    """Copy the embedded SQLite database to PATH, safely while the service runs, and check
+    the copy (PostgreSQL: use pg_dump, see docs/operations.md)."""
+    settings = settings_or_exit()
+    from dfc import backup
+
+    try:
+        copy = backup.backup(
+            database_url=settings.database_url, destination=path, overwrite=overwrite
+        )
+    except backup.BackupError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"Backed up to {copy.path} ({copy.size_bytes / 1_000_000:.1f} MB, schema "
+        f"{copy.revision}, integrity check ok)."
+    )
+    typer.echo("\n".join(copy.lines()))
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A file made by `dfc backup`")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Restore even though a web server or worker seems to run"),
+    ] = False,
+) -> None:
+    """Replace the embedded SQLite database with a backup (the current one is kept beside
+    it), then migrate it to the latest schema. Stop `dfc run` first."""
+    settings = settings_or_exit()
+    from dfc import backup
+
+    try:
+        report = backup.restore(
+            database_url=settings.database_url,
+            source=path,
+            force=force,
+            web_address=(settings.HOST, settings.PORT),
+        )
+    except backup.BackupError as error:
+        typer.secho(str(error), fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.echo("\n".join(report.lines()))
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()

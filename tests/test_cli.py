@@ -22,6 +22,8 @@ COMMANDS = [
     "run",
     "retention",
     "open-data",
+    "backup",
+    "restore",
 ]
 
 
