@@ -24,11 +24,12 @@ def liveness() -> dict[str, str]:
 def readiness() -> JSONResponse:
     """The database and the broker are reachable; 503 names whichever is not."""
     checks: dict[str, str] = {}
-    worker_seen = None
+    worker_seen, queues_seen = None, {}
     try:
         with Session(get_engine()) as session:
             session.execute(text("SELECT 1"))
             worker_seen = heartbeat.latest(session)
+            queues_seen = heartbeat.latest_by_queue(session)
         checks["database"] = "ok"
     except SQLAlchemyError as error:
         checks["database"] = f"unreachable: {type(error).__name__}"
@@ -38,5 +39,7 @@ def readiness() -> JSONResponse:
         "status": "ready" if ready else "not ready",
         "checks": checks,
         "worker_last_seen": worker_seen.isoformat() if worker_seen else None,
+        # A queue seen long ago has no worker, or a backlog its workers cannot keep up with.
+        "queues_last_seen": {queue: seen.isoformat() for queue, seen in queues_seen.items()},
     }
     return JSONResponse(body, status_code=200 if ready else 503)

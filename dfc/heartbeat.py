@@ -26,3 +26,13 @@ def latest(session: Session) -> datetime | None:
     return session.exec(
         select(WorkerHeartbeat.seen_at).order_by(WorkerHeartbeat.seen_at.desc()).limit(1)
     ).first()
+
+
+def latest_by_queue(session: Session) -> dict[str, datetime]:
+    """When a worker last answered on each queue (workers are named queue@host)."""
+    seen: dict[str, datetime] = {}
+    for worker, seen_at in session.exec(select(WorkerHeartbeat.worker, WorkerHeartbeat.seen_at)):
+        queue = worker.split("@", 1)[0] if "@" in worker else "any"
+        if queue not in seen or seen_at > seen[queue]:
+            seen[queue] = seen_at
+    return seen

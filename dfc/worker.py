@@ -2,6 +2,11 @@
 
 The broker is CELERY_BROKER_URL: the embedded `filesystem://` broker keeps messages in
 files under VAR_DIR (no server needed); production uses Redis.
+
+Work goes to three queues, each with its own workers (docs/operations.md), so a morning of
+texts never holds up a heartbeat or an import, and a long import never holds up a text.
+The broker is only a doorbell: every message and import is a row in the database first, and
+the sweeps find whatever a lost or killed worker dropped.
 """
 
 from datetime import timedelta
@@ -20,8 +25,24 @@ TASK_MODULES = [
     "dfc.privacy.tasks",
     "devices.open_data.tasks",
 ]
+TEXTS, IMPORTS, HOUSEKEEPING = "texts", "imports", "housekeeping"
+QUEUES = (TEXTS, IMPORTS, HOUSEKEEPING)
+# Long jobs share the imports queue; the short, frequent ones keep housekeeping moving.
+TASK_QUEUES = {
+    "notifications.send_text": TEXTS,
+    "notifications.send_email": TEXTS,
+    "devices.tasks.run_import": IMPORTS,
+    "notifications.daily_alerts": IMPORTS,
+    "devices.open_data.publish": IMPORTS,
+    "dfc.tasks.record_heartbeat": HOUSEKEEPING,
+    "notifications.sweep_outbox": HOUSEKEEPING,
+    "devices.tasks.sweep_imports": HOUSEKEEPING,
+    "support.sla_alerts": HOUSEKEEPING,
+    "privacy.retention": HOUSEKEEPING,
+}
 HEARTBEAT_EVERY = timedelta(seconds=60)
 OUTBOX_SWEEP_EVERY = timedelta(seconds=60)
+IMPORT_SWEEP_EVERY = timedelta(seconds=60)
 SLA_CHECK_EVERY = timedelta(minutes=5)
 # Retention runs nightly, in the quiet hours and before the daily alerts.
 RETENTION_AT = crontab(hour=2, minute=30)
@@ -30,9 +51,12 @@ OPEN_DATA_AT = crontab(day_of_month=1, hour=5, minute=0)
 
 
 def broker_options(settings: Settings) -> dict:
-    """Transport options: the embedded broker's folders, made on first use."""
+    """Transport options. Redis and RabbitMQ hand a task taken by a worker that died to
+    another worker once BROKER_VISIBILITY_SECONDS have passed unacknowledged. The embedded
+    broker deletes a task's file when a worker takes it, so a killed worker's tasks are
+    gone: the outbox's lease and the import heartbeat bring their work back instead."""
     if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        return {}
+        return {"visibility_timeout": settings.BROKER_VISIBILITY_SECONDS}
     folder = settings.broker_folder
     (folder / "queue").mkdir(parents=True, exist_ok=True)
     (folder / "control").mkdir(parents=True, exist_ok=True)
@@ -45,14 +69,24 @@ def broker_options(settings: Settings) -> dict:
 
 
 def beat_schedule(settings: Settings) -> dict:
-    """What beat queues: the heartbeat, the outbox sweep (held and retried messages), the
-    daily alerts at DAILY_ALERTS_AT, Europe/London time, the nightly retention run and
-    last month's open data on the 1st."""
+    """What beat queues: a heartbeat on each queue, the outbox sweep (held, retried and lost
+    messages), the import sweep (jobs whose worker died), the daily alerts at
+    DAILY_ALERTS_AT, Europe/London time, the nightly retention run and last month's open
+    data on the 1st."""
     hour, minute = (int(part) for part in settings.DAILY_ALERTS_AT.split(":"))
-    return {
-        "worker-heartbeat": {
+    heartbeats = {
+        f"worker-heartbeat-{queue}": {
             "task": "dfc.tasks.record_heartbeat",
             "schedule": HEARTBEAT_EVERY.total_seconds(),
+            "args": (queue,),
+            "options": {"queue": queue, "expires": HEARTBEAT_EVERY.total_seconds()},
+        }
+        for queue in QUEUES
+    }
+    return heartbeats | {
+        "sweep-imports": {
+            "task": "devices.tasks.sweep_imports",
+            "schedule": IMPORT_SWEEP_EVERY.total_seconds(),
         },
         "sweep-outbox": {
             "task": "notifications.sweep_outbox",
@@ -87,6 +121,11 @@ def create_celery(settings: Settings) -> Celery:
             "interval_max": 1,
         },
         task_ignore_result=True,
+        task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
+        task_default_queue=HOUSEKEEPING,
+        # A task is acknowledged when done, so one taken by a worker that was killed goes
+        # back to the queue (work is idempotent: a message is claimed once, an import runs
+        # once); a task that raised is not retried by the broker, our own sweeps do that.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

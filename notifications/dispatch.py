@@ -1,35 +1,67 @@
-"""Hands new messages to the worker once their transaction has committed. If the broker is
-down nothing is lost: the message is already in the outbox and the sweep sends it."""
+"""Hands new messages to the worker once the outermost transaction has committed, and never
+before: a worker that looked for a message its sender had not yet committed would find
+nothing. A savepoint that commits passes its messages up to the transaction around it; one
+that rolls back forgets them. If the broker is down nothing is lost: the message is already
+in the outbox, and the sweep sends it."""
 
 import logging
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
-from notifications.models import OutboxMessage
+from notifications.models import Channel, OutboxMessage
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "outbox_ids_to_send"
+Pending = dict[SessionTransaction, list[tuple[int, Channel]]]
+
+
+def _pending(session: Session) -> Pending:
+    return session.info.setdefault(PENDING_KEY, {})
+
+
+def _current(session: Session) -> SessionTransaction | None:
+    return session.get_nested_transaction() or session.get_transaction()
 
 
 def send_after_commit(session: Session, message: OutboxMessage) -> None:
-    session.info.setdefault(PENDING_KEY, []).append((message.id, message.channel))
+    """Queue `message` for sending once whatever transaction it was written in commits."""
+    transaction = _current(session)
+    if transaction is None:  # written outside a transaction: already committed
+        _hand_over([(message.id, message.channel)])
+        return
+    _pending(session).setdefault(transaction, []).append((message.id, message.channel))
 
 
 @event.listens_for(Session, "after_commit")
-def _queue_sends(session: Session) -> None:
-    ids = session.info.pop(PENDING_KEY, [])
-    if not ids:
+def _on_commit(session: Session) -> None:
+    pending = session.info.get(PENDING_KEY)
+    committed = _current(session)
+    if not pending or committed is None or committed not in pending:
         return
+    messages = pending.pop(committed)
+    if committed.nested and committed.parent is not None:
+        pending.setdefault(committed.parent, []).extend(messages)
+    else:
+        _hand_over(messages)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever is still pending for a transaction that ended was rolled back."""
+    pending = session.info.get(PENDING_KEY)
+    if pending is None:
+        return
+    pending.pop(transaction, None)
+    if not pending:
+        session.info.pop(PENDING_KEY, None)
+
+
+def _hand_over(messages: list[tuple[int, Channel]]) -> None:
     from notifications.tasks import send_later  # the task module imports this one
 
-    for message_id, channel in ids:
+    for message_id, channel in messages:
         try:
             send_later(message_id, channel)
         except Exception:
             log.warning("could not queue message %s now; the sweep will send it", message_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_sends(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)

@@ -72,6 +72,13 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = Field(default=0, **not_personal())
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
     provider_id: str | None = Field(default=None, max_length=64, index=True, **not_personal())
+    handed_over_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="when it was last given to the broker; the sweep waits a while before "
+        "giving it again, so a queue working through a backlog is not filled twice",
+        **not_personal(),
+    )
     unconfirmed_attempt_at: datetime | None = Field(
         default=None,
         sa_type=UTCDateTime,

@@ -78,6 +78,8 @@ def enqueue(
         )
         if allowed > now:
             message.status, message.next_attempt_at = MessageStatus.HELD, allowed
+    if message.status is MessageStatus.PENDING:
+        message.handed_over_at = now  # once this transaction commits (dispatch)
     nested = session.begin_nested()
     session.add(message)
     try:

@@ -1,25 +1,37 @@
 """Sending one message: claim it, hand it to its channel, record what happened. Temporary
-failures retry with exponential backoff and jitter; permanent ones do not."""
+failures retry with exponential backoff and jitter; permanent ones do not. An attempt whose
+outcome the provider never told us (a timeout, a dropped connection, a worker killed
+mid-send) is marked, and before the message is sent again the provider is asked whether it
+took it after all, so a family never gets the same text twice."""
 
 import logging
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from dfc.db import session_scope
 from dfc.db_types import utcnow
 from dfc.settings import get_settings
-from notifications.channels.base import Delivery, PermanentFailure, TemporaryFailure
+from notifications.channels.base import (
+    Delivery,
+    PermanentFailure,
+    Sender,
+    Sent,
+    TemporaryFailure,
+)
 from notifications.channels.select import sender_for
-from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
+from notifications.models import Channel, MessageStatus, OutboxMessage, SmsOptOut
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(minutes=5)  # a claimed message whose worker died is due again after this
+# A message given to the broker this recently is not given again by the sweep: its task is
+# most likely still in the queue, behind others.
+HANDOVER_GRACE = timedelta(minutes=5)
 WAITING = (MessageStatus.PENDING, MessageStatus.HELD)
 
 
@@ -39,7 +51,8 @@ def due(now: datetime):
 
 
 def claim(session: Session, message_id: int, now: datetime) -> bool:
-    """Marks the message as being sent, if it is due; only one worker can win."""
+    """Marks the message as being sent, if it is due; only one worker can win. The attempt
+    is unconfirmed until the provider answers; the earliest unconfirmed one is kept."""
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, due(now))
@@ -47,6 +60,7 @@ def claim(session: Session, message_id: int, now: datetime) -> bool:
             status=MessageStatus.SENDING,
             attempts=OutboxMessage.attempts + 1,
             next_attempt_at=now + LEASE,
+            unconfirmed_attempt_at=func.coalesce(OutboxMessage.unconfirmed_attempt_at, now),
         )
     )
     return result.rowcount == 1
@@ -70,8 +84,14 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
             subject=message.subject,
             status_callback_url=status_callback_url(),
         )
+        earlier_attempt = message.unconfirmed_attempt_at
+        if earlier_attempt is not None and earlier_attempt >= now:
+            earlier_attempt = None  # the mark is this attempt's own
+        known_ids = _provider_ids_for(session, message.recipient) if earlier_attempt else set()
+    sender = sender_for(delivery.channel, get_settings())
     try:  # no transaction is open while we wait on the provider
-        sent = sender_for(delivery.channel, get_settings()).send(delivery)
+        sent = _already_sent(sender, delivery, earlier_attempt, known_ids)
+        sent = sent or sender.send(delivery)
     except TemporaryFailure as failure:
         return _record_failure(message_id, failure, now, retry=True)
     except PermanentFailure as failure:
@@ -80,9 +100,32 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
         message = session.get(OutboxMessage, message_id)
         message.status, message.sent_at = MessageStatus.SENT, utcnow()
         message.provider_id, message.outbox_only = sent.provider_id, sent.delivered_locally
-        message.error = None
+        message.error, message.unconfirmed_attempt_at = None, None
         session.add(message)
         return message.status
+
+
+def _provider_ids_for(session: Session, recipient: str) -> set[str]:
+    """Provider ids already recorded for this recipient: an earlier attempt found at the
+    provider must be none of these."""
+    statement = select(OutboxMessage.provider_id).where(
+        OutboxMessage.recipient == recipient, OutboxMessage.provider_id.is_not(None)
+    )
+    return set(session.exec(statement))
+
+
+def _already_sent(
+    sender: Sender, delivery: Delivery, earlier_attempt: datetime | None, known_ids: set[str]
+) -> Sent | None:
+    """The earlier attempt, if the provider says it took the message after all."""
+    find_accepted = getattr(sender, "find_accepted", None)
+    if earlier_attempt is None or find_accepted is None:
+        return None
+    provider_id = find_accepted(delivery, since=earlier_attempt, exclude=known_ids)
+    if provider_id is None:
+        return None
+    log.info("an earlier attempt to send to %s got through as %s", delivery.channel, provider_id)
+    return Sent(provider_id=provider_id)
 
 
 def _record_failure(
@@ -91,6 +134,8 @@ def _record_failure(
     with session_scope() as session:
         message = session.get(OutboxMessage, message_id)
         message.error = f"{failure.code or ''} {failure.message}".strip()[:500]
+        if not getattr(failure, "outcome_unknown", False):
+            message.unconfirmed_attempt_at = None  # the provider said no: nothing to find
         if retry and message.attempts < MAX_ATTEMPTS:
             message.status = MessageStatus.PENDING
             message.next_attempt_at = now + backoff(
@@ -116,12 +161,31 @@ def opt_out(session: Session, phone_number: str) -> None:
     )
 
 
-def due_ids(session: Session, now: datetime, *, limit: int = 1000) -> list[int]:
-    return list(
-        session.exec(
-            select(OutboxMessage.id)
-            .where(due(now))
-            .order_by(OutboxMessage.next_attempt_at)
-            .limit(limit)
+def take_due(session: Session, now: datetime, *, limit: int = 1000) -> list[tuple[int, Channel]]:
+    """(id, channel) of due messages not given to the broker in the last HANDOVER_GRACE,
+    marked as given now; the caller commits, then queues them."""
+    recently = now - HANDOVER_GRACE
+    statement = (
+        select(OutboxMessage.id, OutboxMessage.channel)
+        .where(
+            due(now),
+            or_(OutboxMessage.handed_over_at.is_(None), OutboxMessage.handed_over_at <= recently),
         )
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(limit)
+    )
+    taken = list(session.exec(statement))
+    if taken:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([message_id for message_id, _ in taken]))
+            .values(handed_over_at=now)
+        )
+    return [(message_id, channel) for message_id, channel in taken]
+
+
+def forget_hand_over(session: Session, message_ids: list[int]) -> None:
+    """These never reached the broker: the next sweep may take them at once."""
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(message_ids)).values(handed_over_at=None)
     )

@@ -31,12 +31,18 @@ def send_later(message_id: int, channel: Channel) -> None:
 
 @celery_app.task(name="notifications.sweep_outbox")
 def sweep_outbox() -> int:
-    """Queues every message that is due: held ones in the morning, retries, and any whose
-    first hand-over to the worker was lost."""
+    """Queues every message that is due: held ones in the morning, retries, ones whose
+    worker died mid-send, and any whose first hand-over to the broker was lost. They are
+    marked as handed over first, so a backlog still in the queue is not queued twice."""
     with session_scope() as session:
-        due = sending.due_ids(session, utcnow())
-    for message_id, channel in due:
-        send_later(message_id, channel)
+        due = sending.take_due(session, utcnow())
+    for queued, (message_id, channel) in enumerate(due):
+        try:
+            send_later(message_id, channel)
+        except Exception:  # the broker went away: the next sweep tries the rest again
+            with session_scope() as session:
+                sending.forget_hand_over(session, [taken for taken, _ in due[queued:]])
+            raise
     return len(due)
 
 

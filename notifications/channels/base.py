@@ -1,6 +1,8 @@
 """What every channel takes and gives back, and the two ways sending can fail."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from notifications.models import Channel
@@ -29,13 +31,21 @@ class SendFailed(Exception):
 
 
 class TemporaryFailure(SendFailed):
-    """Worth trying again later: rate limited, the provider's error, a network fault."""
+    """Worth trying again later: rate limited, the provider's error, a network fault.
+    `outcome_unknown`: the provider may have taken the message before the fault (a timeout,
+    a dropped connection, its own 5xx), so ask it before sending again."""
 
     def __init__(
-        self, message: str, *, code: str | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
     ) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
 
 
 class PermanentFailure(SendFailed):
@@ -48,3 +58,14 @@ class PermanentFailure(SendFailed):
 
 class Sender(Protocol):
     def send(self, delivery: Delivery) -> Sent: ...
+
+
+class CheckingSender(Sender, Protocol):
+    """A sender that can say whether an earlier attempt got through after all."""
+
+    def find_accepted(
+        self, delivery: Delivery, *, since: datetime, exclude: Collection[str]
+    ) -> str | None:
+        """The provider's id for a message like `delivery` it took since `since`, other than
+        those in `exclude`; None if it took none. Raises TemporaryFailure if it cannot tell."""
+        ...

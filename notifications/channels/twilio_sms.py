@@ -3,7 +3,8 @@ failure: rate limits, Twilio's own faults and network trouble are worth retrying
 else Twilio refuses (an invalid number, an opted-out recipient) is not."""
 
 import threading
-from datetime import UTC, datetime
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -18,6 +19,8 @@ from notifications.channels.base import Delivery, PermanentFailure, Sent, Tempor
 from notifications.models import Channel
 
 WHATSAPP = "whatsapp:"
+RECENT_MESSAGES = 50  # how far back to look for an earlier attempt that got through
+CLOCK_GRACE = timedelta(minutes=1)
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -128,12 +131,41 @@ class TwilioSender:
             message = self.client.messages.create(**fields)
         except (TwilioRestException, TwilioServiceException) as error:
             raise self._failure(error) from error
+        except requests.exceptions.ConnectTimeout as error:
+            raise TemporaryFailure(f"Could not reach Twilio: {error}") from error
         except requests.exceptions.Timeout as error:
             # Twilio may have accepted the message before we stopped waiting.
-            raise TemporaryFailure(f"Twilio did not answer in time: {error}") from error
+            message = f"Twilio did not answer in time: {error}"
+            raise TemporaryFailure(message, outcome_unknown=True) from error
+        except requests.exceptions.ConnectionError as error:
+            # Refused before sending, or cut off after: we cannot tell which from here.
+            message = f"Lost the connection to Twilio: {error}"
+            raise TemporaryFailure(message, outcome_unknown=True) from error
         except (requests.exceptions.RequestException, TwilioException) as error:
             raise TemporaryFailure(f"Could not reach Twilio: {error}") from error
         return Sent(provider_id=message.sid)
+
+    def find_accepted(
+        self, delivery: Delivery, *, since: datetime, exclude: Collection[str]
+    ) -> str | None:
+        """Asks Twilio for the latest messages to the recipient and answers the earliest one
+        with the same body created since `since` (a minute's grace for clocks)."""
+        to = self.message_fields(delivery)["to"]
+        earliest = since - CLOCK_GRACE
+        try:
+            recent = self.client.messages.list(to=to, limit=RECENT_MESSAGES)
+        except (TwilioException, requests.exceptions.RequestException) as error:
+            message = f"Could not ask Twilio whether an earlier attempt was sent: {error}"
+            raise TemporaryFailure(message, outcome_unknown=True) from error
+        matches = [
+            found
+            for found in recent
+            if found.body == delivery.body
+            and found.sid not in exclude
+            and (found.date_created is None or found.date_created >= earliest)
+        ]
+        matches.sort(key=lambda found: found.date_created or earliest)
+        return matches[0].sid if matches else None
 
     def _failure(
         self, error: TwilioRestException | TwilioServiceException
@@ -145,7 +177,7 @@ class TwilioSender:
         if status == 429:
             return TemporaryFailure(message, code=code, retry_after=self.http_client.retry_after)
         if status >= 500:
-            return TemporaryFailure(message, code=code)
+            return TemporaryFailure(message, code=code, outcome_unknown=True)
         # 21610 opted out, 21211/21614 invalid or not a mobile, 21408 region not enabled, ...
         return PermanentFailure(message, code=code)
 

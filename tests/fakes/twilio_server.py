@@ -1,14 +1,17 @@
 """A local Twilio-compatible HTTP server for tests: the real SDK posts messages to it (through
 TWILIO_API_BASE_URL), it records each request, and answers as scripted: 201 by default, or a
-Twilio error, a rate limit, a server error, or silence longer than the client will wait."""
+Twilio error, a rate limit, a server error, silence longer than the client will wait, or a
+connection closed without an answer. Like Twilio, it lists the messages it accepted (GET
+Messages.json?To=...), newest first, so a sender can ask whether a message got through."""
 
 import base64
 import json
 import re
 import secrets
+import socket
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -28,6 +31,7 @@ class RecordedRequest:
     path: str
     form: dict[str, str]
     headers: dict[str, str]
+    query: dict[str, str] = field(default_factory=dict)
 
     @property
     def basic_auth(self) -> tuple[str, str] | None:
@@ -45,6 +49,7 @@ class Answer:
     body: dict[str, Any] | None = None  # None: the default created message
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
+    drop: bool = False  # close the connection instead of answering
 
 
 def twilio_error(status: int, code: int, message: str) -> dict[str, Any]:
@@ -63,6 +68,7 @@ class FakeTwilio:
         self.auth_token = auth_token  # when set, the password must match too
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
+        self._accepted: list[dict[str, Any]] = []
         self._script: deque[Answer] = deque()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -78,6 +84,12 @@ class FakeTwilio:
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
             return list(self._requests)
+
+    @property
+    def accepted(self) -> list[dict[str, Any]]:
+        """Every message the server took (answered or not), oldest first: what Twilio sends."""
+        with self._lock:
+            return list(self._accepted)
 
     def start(self) -> "FakeTwilio":
         self._thread = threading.Thread(
@@ -128,8 +140,13 @@ class FakeTwilio:
         self._queue(Answer(status, twilio_error(status, 20500, "Internal Server Error")))
 
     def hang_next(self, seconds: float) -> None:
-        """Waits `seconds` (or until stopped) before answering 201, like a stalled API."""
+        """Takes the message, then waits `seconds` (or until stopped) before answering 201,
+        like a stalled API: a client that stops waiting never learns it was accepted."""
         self._queue(Answer(201, delay=seconds))
+
+    def drop_next(self, *, accepted: bool) -> None:
+        """Closes the connection without an answer, having taken the message or not."""
+        self._queue(Answer(201 if accepted else 500, drop=True))
 
     @staticmethod
     def signed_status_callback(
@@ -155,16 +172,39 @@ class FakeTwilio:
     def answer(self, request: RecordedRequest) -> tuple[Answer, dict[str, Any]]:
         """What to send back for a recorded request: the answer and its JSON body."""
         match = MESSAGES_PATH.match(request.path)
-        if request.method != "POST" or match is None:
+        if request.method not in ("POST", "GET") or match is None:
             return Answer(404), twilio_error(404, 20404, "The requested resource was not found")
         if not self._authorised(request, match["sid"]):
             return Answer(401), twilio_error(401, 20003, "Authenticate")
+        if request.method == "GET":
+            return Answer(200), self._message_list(request)
         answer = self._next_answer()
+        created = None
+        if answer.body is None and answer.status == 201:
+            created = created_message(match["sid"], request.form)
+            with self._lock:
+                self._accepted.append(created)
         if answer.delay:
             self._stopping.wait(answer.delay)
-        if answer.body is not None:
-            return answer, answer.body
-        return answer, created_message(match["sid"], request.form)
+        return answer, answer.body if answer.body is not None else (created or {})
+
+    def _message_list(self, request: RecordedRequest) -> dict[str, Any]:
+        """One page of accepted messages to `To` (all when not given), newest first."""
+        to = request.query.get("To")
+        with self._lock:
+            found = [m for m in reversed(self._accepted) if to is None or m["to"] == to]
+        size = int(request.query.get("PageSize", 50))
+        return {
+            "messages": found[:size],
+            "page": 0,
+            "page_size": size,
+            "start": 0,
+            "end": min(size, len(found)) - 1,
+            "first_page_uri": request.path,
+            "next_page_uri": None,
+            "previous_page_uri": None,
+            "uri": request.path,
+        }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -182,11 +222,20 @@ class FakeTwilio:
                 form = {
                     key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()
                 }
+                path, _, query = self.path.partition("?")
                 request = RecordedRequest(
-                    self.command, self.path.split("?")[0], form, dict(self.headers.items())
+                    self.command,
+                    path,
+                    form,
+                    dict(self.headers.items()),
+                    {key: values[0] for key, values in parse_qs(query).items()},
                 )
                 fake._record(request)
                 answer, payload = fake.answer(request)
+                if answer.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 content = json.dumps(payload).encode()
                 try:
                     self.send_response(answer.status)

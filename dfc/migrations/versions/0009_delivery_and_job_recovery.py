@@ -1,4 +1,4 @@
-"""outbox attempts whose outcome is unknown; import job heartbeats, runs and problem counts
+"""outbox hand-overs and attempts whose outcome is unknown; import job heartbeats, runs and problem counts
 
 Revision ID: 0009
 Revises: 0008
@@ -19,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox_message") as table:
+        table.add_column(sa.Column("handed_over_at", dfc.db_types.UTCDateTime(), nullable=True))
         table.add_column(
             sa.Column("unconfirmed_attempt_at", dfc.db_types.UTCDateTime(), nullable=True)
         )
@@ -37,3 +38,4 @@ def downgrade() -> None:
         table.drop_column("problem_count")
     with op.batch_alter_table("outbox_message") as table:
         table.drop_column("unconfirmed_attempt_at")
+        table.drop_column("handed_over_at")
