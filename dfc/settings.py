@@ -73,7 +73,13 @@ class Settings(BaseSettings):
     TEXT_WORKERS: int = Field(default=2, ge=1, le=64)
     IMPORT_WORKERS: int = Field(default=1, ge=1, le=64)
     HOUSEKEEPING_WORKERS: int = Field(default=1, ge=1, le=64)
-    BROKER_VISIBILITY_SECONDS: int = Field(default=300, ge=30, le=86_400)
+    BROKER_VISIBILITY_SECONDS: int = Field(default=300, ge=5, le=86_400)
+    # The outbox: beat's sweep runs every OUTBOX_SWEEP_SECONDS; a message claimed by a worker
+    # that then died is sent again after OUTBOX_LEASE_SECONDS (the provider asked first); a
+    # message given to the broker is not given again for OUTBOX_HANDOVER_SECONDS.
+    OUTBOX_SWEEP_SECONDS: int = Field(default=60, ge=1, le=3600)
+    OUTBOX_LEASE_SECONDS: int = Field(default=300, ge=5, le=86_400)
+    OUTBOX_HANDOVER_SECONDS: int = Field(default=300, ge=5, le=86_400)
     # A running import records a heartbeat this often; one silent for four beats has lost
     # its worker and is run again (at most IMPORT_MAX_RUNS times) or marked failed.
     IMPORT_HEARTBEAT_SECONDS: int = Field(default=15, ge=1, le=600)

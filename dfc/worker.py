@@ -41,8 +41,6 @@ TASK_QUEUES = {
     "privacy.retention": HOUSEKEEPING,
 }
 HEARTBEAT_EVERY = timedelta(seconds=60)
-OUTBOX_SWEEP_EVERY = timedelta(seconds=60)
-IMPORT_SWEEP_EVERY = timedelta(seconds=60)
 SLA_CHECK_EVERY = timedelta(minutes=5)
 # Retention runs nightly, in the quiet hours and before the daily alerts.
 RETENTION_AT = crontab(hour=2, minute=30)
@@ -86,11 +84,11 @@ def beat_schedule(settings: Settings) -> dict:
     return heartbeats | {
         "sweep-imports": {
             "task": "devices.tasks.sweep_imports",
-            "schedule": IMPORT_SWEEP_EVERY.total_seconds(),
+            "schedule": float(settings.IMPORT_HEARTBEAT_SECONDS),
         },
         "sweep-outbox": {
             "task": "notifications.sweep_outbox",
-            "schedule": OUTBOX_SWEEP_EVERY.total_seconds(),
+            "schedule": float(settings.OUTBOX_SWEEP_SECONDS),
         },
         "ticket-sla-alerts": {
             "task": "support.sla_alerts",

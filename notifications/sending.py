@@ -28,11 +28,12 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
-LEASE = timedelta(minutes=5)  # a claimed message whose worker died is due again after this
-# A message given to the broker this recently is not given again by the sweep: its task is
-# most likely still in the queue, behind others.
-HANDOVER_GRACE = timedelta(minutes=5)
 WAITING = (MessageStatus.PENDING, MessageStatus.HELD)
+
+
+def lease() -> timedelta:
+    """How long a claimed message is left to its worker before it is due again."""
+    return timedelta(seconds=get_settings().OUTBOX_LEASE_SECONDS)
 
 
 def backoff(attempts: int, *, retry_after: float | None = None) -> timedelta:
@@ -59,7 +60,7 @@ def claim(session: Session, message_id: int, now: datetime) -> bool:
         .values(
             status=MessageStatus.SENDING,
             attempts=OutboxMessage.attempts + 1,
-            next_attempt_at=now + LEASE,
+            next_attempt_at=now + lease(),
             unconfirmed_attempt_at=func.coalesce(OutboxMessage.unconfirmed_attempt_at, now),
         )
     )
@@ -162,9 +163,10 @@ def opt_out(session: Session, phone_number: str) -> None:
 
 
 def take_due(session: Session, now: datetime, *, limit: int = 1000) -> list[tuple[int, Channel]]:
-    """(id, channel) of due messages not given to the broker in the last HANDOVER_GRACE,
+    """(id, channel) of due messages not given to the broker in the last few minutes,
     marked as given now; the caller commits, then queues them."""
-    recently = now - HANDOVER_GRACE
+    # A message given to the broker this recently is most likely still in the queue.
+    recently = now - timedelta(seconds=get_settings().OUTBOX_HANDOVER_SECONDS)
     statement = (
         select(OutboxMessage.id, OutboxMessage.channel)
         .where(
