@@ -1,40 +1,72 @@
 """Bulk imports: a supplier's delivery manifest and a network operator's usage file.
-Small files are imported at once; large ones (or on request) are queued for the worker."""
+Small files are imported at once; the rest (or on request) are queued for the worker, so no
+request parses a big file."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from devices.imports.jobs import IMPORTERS, get_job
 from devices.imports.manifest import ManifestSummary
 from devices.imports.queueing import queue_import
-from devices.imports.reader import count_rows
-from devices.imports.schemas import ImportJobPublic
+from devices.imports.reader import Measure, measure
+from devices.imports.schemas import ImportJobPublic, problems_note
 from devices.imports.usage import UsageSummary
 from devices.models import ImportKind
 from devices.service.access import require_writer
 from dfc.accounts.caller import Caller
 from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.csv_import import HEADER_ROW, ImportRejected, RowProblem
+from dfc.settings import get_settings
+from dfc.web.body_limit import size_text
 
 router = APIRouter(prefix="/api/imports", tags=["imports"])
-BACKGROUND_FROM_ROWS = 5_000  # more rows than this: queued, so the request answers at once
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+# Imported inside the request only when small by every measure; anything else is queued.
+INLINE_MAX_ROWS = 1_000
+INLINE_MAX_BYTES = 1_000_000  # the file, or for a workbook what it unpacks to
 QUEUED = {status.HTTP_202_ACCEPTED: {"model": ImportJobPublic, "description": "Queued"}}
-REJECTED = {status.HTTP_422_UNPROCESSABLE_CONTENT: {"description": "Every bad row; nothing saved"}}
+REJECTED = {
+    status.HTTP_422_UNPROCESSABLE_CONTENT: {
+        "description": "The first bad rows (`problems`) and how many in all (`problem_count`); "
+        "nothing saved"
+    }
+}
 Background = Annotated[
-    bool, Query(description=f"queue the import (always done above {BACKGROUND_FROM_ROWS} rows)")
+    bool,
+    Query(
+        description=f"queue the import (always done from {INLINE_MAX_ROWS:,} rows or "
+        f"{size_text(INLINE_MAX_BYTES)})"
+    ),
 ]
 Upload = Annotated[UploadFile, File(description="a .csv (UTF-8) or .xlsx file")]
 
 
 def _read(upload: UploadFile) -> tuple[bytes, str]:
-    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        message = f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB; split it"
+    limit = get_settings().MAX_UPLOAD_BYTES
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        message = f"the file is larger than the limit of {size_text(limit)}; split it"
         raise ImportRejected([RowProblem(HEADER_ROW, "-", message)])
     return data, upload.filename or "upload"
+
+
+def _small(size: Measure) -> bool:
+    return size.rows < INLINE_MAX_ROWS and size.unpacked_bytes < INLINE_MAX_BYTES
+
+
+def _rejected(rejected: ImportRejected) -> JSONResponse:
+    """The error handler's answer, plus how many problems there were in all."""
+    problems = [{"row": p.row, "column": p.column, "message": p.message} for p in rejected.problems]
+    body = {
+        "detail": rejected.message,
+        "code": rejected.code,
+        "problems": problems,
+        "problem_count": rejected.problem_count,
+        "problems_note": problems_note(len(problems), rejected.problem_count),
+    }
+    return JSONResponse(body, status_code=rejected.status_code)
 
 
 def _import_or_queue(
@@ -45,16 +77,22 @@ def _import_or_queue(
     upload: UploadFile,
     background: bool,
     response: Response,
-) -> ManifestSummary | UsageSummary | ImportJobPublic:
+) -> ManifestSummary | UsageSummary | ImportJobPublic | JSONResponse:
     """Imports now and answers the summary, or queues the file and answers the job (202)."""
     require_writer(caller)
-    data, filename = _read(upload)
-    rows = count_rows(data, filename=filename)
-    if not background and rows <= BACKGROUND_FROM_ROWS:
-        summary = IMPORTERS[kind](session, caller=caller, data=data, filename=filename)
-        session.commit()
-        return summary
-    job = queue_import(session, caller=caller, kind=kind, data=data, filename=filename)
+    try:
+        data, filename = _read(upload)
+        size = measure(data, filename=filename)  # refuses files over a limit, unparsed
+        if not background and _small(size):
+            summary = IMPORTERS[kind](session, caller=caller, data=data, filename=filename)
+            session.commit()
+            return summary
+    except ImportRejected as rejected:
+        session.rollback()
+        return _rejected(rejected)
+    job = queue_import(
+        session, caller=caller, kind=kind, data=data, filename=filename, measured=size
+    )
     response.status_code = status.HTTP_202_ACCEPTED
     return ImportJobPublic.model_validate(job)
 
@@ -105,5 +143,6 @@ def import_usage_file(
 
 @router.get("/{job_id}")
 def read_import(job_id: int, session: SessionDep, caller: ApiCaller) -> ImportJobPublic:
-    """A queued import's status and progress; its problems or summary once finished."""
+    """A queued import's status and progress; its problems (the first ones, with how many
+    in all) or summary once finished."""
     return ImportJobPublic.model_validate(get_job(session, caller=caller, job_id=job_id))

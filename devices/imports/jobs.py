@@ -17,7 +17,7 @@ from devices.service.access import actor, get_scoped, require_writer
 from dfc.accounts.caller import Caller
 from dfc.accounts.models import ApiKey, Organisation, User
 from dfc.accounts.scoping import scoped
-from dfc.csv_import import ImportRejected, RowProblem
+from dfc.csv_import import ImportRejected, RowProblem, problems_kept
 from dfc.db_types import utcnow
 from dfc.errors import DomainError
 
@@ -107,10 +107,17 @@ def _finish(
     *,
     status: ImportStatus,
     problems: Sequence[RowProblem] = (),
+    problem_count: int = 0,
     summary: dict[str, int] | None = None,
 ) -> None:
+    """Records the outcome; of the problems only the first MAX_IMPORT_PROBLEMS_KEPT are
+    stored, with how many there were in all, so the job's page stays small."""
     job.status = status
-    job.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in problems]
+    job.problems = [
+        {"row": p.row, "column": p.column, "message": p.message}
+        for p in problems[: problems_kept()]
+    ]
+    job.problem_count = max(problem_count, len(problems))
     job.summary = summary
     job.content = None  # the file is not kept once it has been dealt with
     job.finished_at = utcnow()
@@ -118,10 +125,13 @@ def _finish(
         job.processed_rows = job.total_rows
 
 
-def _fail(session: Session, *, job_id: int, problems: Sequence[RowProblem]) -> None:
+def _fail(
+    session: Session, *, job_id: int, problems: Sequence[RowProblem], problem_count: int = 0
+) -> None:
     """Forgets whatever the import wrote, then records why it failed."""
     session.rollback()
-    _finish(session.get_one(ImportJob, job_id), status=ImportStatus.FAILED, problems=problems)
+    job = session.get_one(ImportJob, job_id)
+    _finish(job, status=ImportStatus.FAILED, problems=problems, problem_count=problem_count)
     session.commit()
 
 
@@ -154,7 +164,8 @@ def run_job(session: Session, *, job_id: int) -> None:
     try:
         summary = importer(session, caller=caller, data=data, filename=filename, progress=progress)
     except ImportRejected as rejected:
-        return _fail(session, job_id=job_id, problems=rejected.problems)
+        count = rejected.problem_count
+        return _fail(session, job_id=job_id, problems=rejected.problems, problem_count=count)
     except DomainError as error:
         return _fail(
             session, job_id=job_id, problems=_whole_file(error.message, error.field or "-")

@@ -2,6 +2,7 @@
 SIM) paired with that row's device, or a dongle or SIM on its own. Checked with the API's own
 schemas, then saved all together (see manifest_save) or not at all."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -24,7 +25,7 @@ from devices.service.access import require_writer
 from dfc.accounts.caller import Caller
 from dfc.accounts.models import Organisation
 from dfc.accounts.scoping import visible_organisations
-from dfc.csv_import import ImportRejected, RowProblem
+from dfc.csv_import import Problems, RowProblem
 
 __all__ = ["COLUMNS", "ManifestSummary", "import_manifest"]
 
@@ -87,11 +88,13 @@ DEVICE_OR_DONGLE = ("kind", "make", "model")
 
 @dataclass
 class _Checked:
-    """What the first pass found: rows fit to save, problems, and who first used each id."""
+    """What the first pass keeps (never the rows' cells): rows fit to save, the first
+    problems (all counted), who first used each id, and the rows naming each holder."""
 
     rows: list[ManifestRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     first_row: dict[tuple[str, str], int] = field(default_factory=dict)
+    holder_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _misplaced(row: int, cells: dict[str, str]) -> list[RowProblem]:
@@ -146,6 +149,8 @@ def _check_row(checked: _Checked, row: int, cells: dict[str, str]) -> None:
         first = checked.first_row.setdefault((column, key), row) if key else row
         if first != row:
             problems.append(RowProblem(row, column, f"{key} is also on row {first}"))
+    if cells["holder"]:
+        checked.holder_rows.setdefault(cells["holder"], []).append(row)
     if problems:
         checked.problems.extend(dict.fromkeys(problems))  # one date checked twice: one problem
     else:
@@ -191,9 +196,8 @@ def _existing(session: Session, rows: list[ManifestRow]) -> Existing:
     )
 
 
-def _held_elsewhere(rows: list[ManifestRow], existing: Existing) -> list[RowProblem]:
+def _held_elsewhere(rows: list[ManifestRow], existing: Existing) -> Iterator[RowProblem]:
     """A known serial, IMEI or ICCID is fine when the row says what the register says."""
-    problems = []
     for row in rows:
         for column, key, known in (
             ("serial_number", row.device and row.device.serial_number, existing.devices),
@@ -202,8 +206,7 @@ def _held_elsewhere(rows: list[ManifestRow], existing: Existing) -> list[RowProb
         ):
             if key in known and known[key][1] != row.holder_id:
                 message = f"{key} is already registered to another holder"
-                problems.append(RowProblem(row.row, column, message))
-    return problems
+                yield RowProblem(row.row, column, message)
 
 
 def import_manifest(
@@ -214,27 +217,26 @@ def import_manifest(
     filename: str,
     progress: ProgressCallback | None = None,
 ) -> ManifestSummary:
-    """Adds every new device, dongle and SIM in the file, or raises ImportRejected with every
-    problem and adds nothing. Known items held as the file says are left unchanged. The
-    caller commits."""
+    """Adds every new device, dongle and SIM in the file, or raises ImportRejected with its
+    problems (every one counted, the first kept) and adds nothing. Known items held as the
+    file says are left unchanged. The caller commits."""
     require_writer(caller)
-    cells_by_row = read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS)
-    tracker = Progress(progress, total=len(cells_by_row))
+    table = read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS)
+    tracker = Progress(progress, total=table.rows)
     checked = _Checked()
-    for row, cells in cells_by_row:
+    for row, cells in table:
         _check_row(checked, row, cells)
         tracker.advance()
-    holders = _holder_ids(session, caller, {c["holder"] for _, c in cells_by_row if c["holder"]})
-    checked.problems.extend(
-        RowProblem(row, "holder", f"no school or council you reach has URN or LA code {code}")
-        for row, cells in cells_by_row
-        if (code := cells["holder"]) and code not in holders
-    )
+    holders = _holder_ids(session, caller, set(checked.holder_rows))
+    for code, rows_naming in checked.holder_rows.items():
+        if code not in holders:
+            message = f"no school or council you reach has URN or LA code {code}"
+            checked.problems.extend(RowProblem(row, "holder", message) for row in rows_naming)
     rows = [row for row in checked.rows if row.holder in holders]
     for row in rows:
         row.holder_id = holders[row.holder]
     existing = _existing(session, rows)
-    problems = checked.problems + _held_elsewhere(rows, existing)
-    if problems:
-        raise ImportRejected(sorted(problems, key=lambda problem: problem.row))
+    checked.problems.extend(_held_elsewhere(rows, existing))
+    if checked.problems:
+        raise checked.problems.rejected()  # the first problems in row order, all counted
     return save_manifest(session, caller=caller, rows=rows, existing=existing, progress=tracker)

@@ -6,7 +6,7 @@ import logging
 from sqlmodel import Session
 
 from devices.imports.jobs import ImportNotQueued, create_job
-from devices.imports.reader import count_rows
+from devices.imports.reader import Measure, measure
 from devices.models import ImportJob, ImportKind
 from devices.service.access import require_writer
 from dfc.accounts.caller import Caller
@@ -15,13 +15,20 @@ log = logging.getLogger(__name__)
 
 
 def queue_import(
-    session: Session, *, caller: Caller, kind: ImportKind, data: bytes, filename: str
+    session: Session,
+    *,
+    caller: Caller,
+    kind: ImportKind,
+    data: bytes,
+    filename: str,
+    measured: Measure | None = None,
 ) -> ImportJob:
-    """Saves the file as a job and sends it to the worker; commits."""
+    """Saves the file as a job and sends it to the worker; commits. A file over a limit
+    (rows, or a workbook's unpacked size) is refused first with ImportRejected."""
     from devices.tasks import run_import  # the task module imports the app's models
 
     require_writer(caller)
-    rows = count_rows(data, filename=filename)
+    rows = (measured or measure(data, filename=filename)).rows
     job = create_job(session, caller=caller, kind=kind, filename=filename, data=data, rows=rows)
     session.commit()
     try:

@@ -20,7 +20,7 @@ from devices.schemas import Iccid, UsageReadingCreate
 from devices.service.access import require_writer
 from dfc.accounts.caller import Caller
 from dfc.accounts.scoping import scoped
-from dfc.csv_import import HEADER_ROW, ImportRejected, RowProblem
+from dfc.csv_import import HEADER_ROW, ImportRejected, Problems, RowProblem
 
 __all__ = ["COLUMNS", "UsageSummary", "import_usage"]
 
@@ -124,17 +124,17 @@ def import_usage(
     filename: str,
     progress: ProgressCallback | None = None,
 ) -> UsageSummary:
-    """Adds new readings and corrects changed ones, or raises ImportRejected with every
-    problem and changes nothing. The caller commits."""
+    """Adds new readings and corrects changed ones, or raises ImportRejected with its
+    problems (every one counted, the first kept) and changes nothing. The caller commits."""
     require_writer(caller)
-    cells_by_row = read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS)
-    if not {"used_mb", "used_gb"} & set(cells_by_row[0][1]):
+    table = read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS)
+    if not {"used_mb", "used_gb"} & set(table.columns):
         raise ImportRejected([RowProblem(HEADER_ROW, "used_mb", "add a used_mb or used_gb column")])
-    tracker = Progress(progress, total=len(cells_by_row))
-    readings: list[_Reading] = []
-    problems: list[RowProblem] = []
+    tracker = Progress(progress, total=table.rows)
+    readings: list[_Reading] = []  # what a good row needs saved, never its cells
+    problems = Problems()
     first_row: dict[tuple[str, date], int] = {}
-    for row, cells in cells_by_row:
+    for row, cells in table:
         reading, row_problems = _check_row(row, cells, first_row)
         problems.extend(dict.fromkeys(row_problems))
         readings.extend([reading] if reading else [])
@@ -146,7 +146,7 @@ def import_usage(
         if reading.iccid not in sims
     )
     if problems:
-        raise ImportRejected(sorted(problems, key=lambda problem: problem.row))
+        raise problems.rejected()  # the first problems in row order, all counted
     return _save(session, readings=readings, sims=sims, progress=tracker)
 
 

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
@@ -25,11 +26,21 @@ class ImportStatus(StrEnum):
     FAILED = "failed"
 
 
+# The uploaded file, loaded only when read (by the worker): listing jobs or polling one's
+# progress never fetches its megabytes.
+_CONTENT = personal(
+    DataCategory.FREE_TEXT,
+    retention="import-file",
+    note="an uploaded file may hold anything its sender put in",
+).on(Column("content", LargeBinary, nullable=True))
+
+
 class ImportJob(SQLModel, table=True):
     """One uploaded file. The uploader is kept (user or API key) so the worker imports with
     exactly their reach; the file's bytes are dropped once the job has finished."""
 
     __tablename__ = "import_job"
+    __mapper_args__: ClassVar[dict[str, Any]] = {"properties": {"content": deferred(_CONTENT)}}
     __table_args__ = (Index("ix_import_job_organisation_created", "organisation_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True, **not_personal())
@@ -59,14 +70,7 @@ class ImportJob(SQLModel, table=True):
     summary: dict[str, int] | None = Field(
         default=None, sa_column=not_personal().on(Column(JSON, nullable=True))
     )
-    content: bytes | None = Field(
-        default=None,
-        sa_column=personal(
-            DataCategory.FREE_TEXT,
-            retention="import-file",
-            note="an uploaded file may hold anything its sender put in",
-        ).on(Column(LargeBinary, nullable=True)),
-    )
+    content: bytes | None = Field(default=None, sa_column=_CONTENT)
     created_by: str = Field(
         max_length=200, **personal(DataCategory.STAFF, retention="staff-action")
     )

@@ -9,14 +9,17 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from devices.api.imports import MAX_UPLOAD_BYTES
 from devices.imports.jobs import get_job, visible_jobs
 from devices.imports.queueing import queue_import
+from devices.imports.schemas import problems_note
 from devices.models import ImportJob, ImportKind, ImportStatus
 from dfc.accounts.caller import Caller
 from dfc.accounts.deps import SessionDep
+from dfc.csv_import import ImportRejected
 from dfc.errors import DomainError
 from dfc.listing import PageRequest, apply_sort, paginate
+from dfc.settings import get_settings
+from dfc.web.body_limit import size_text
 from dfc.web.csrf import CsrfChecked
 from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
@@ -83,13 +86,15 @@ async def upload(
     elif not upload_file.filename.lower().endswith((".csv", ".xlsx")):
         errors["file"] = "The file must be a CSV or an Excel (.xlsx) file"
     if not errors:
-        data = await upload_file.read(MAX_UPLOAD_BYTES + 1)
+        limit = get_settings().MAX_UPLOAD_BYTES
+        data = await upload_file.read(limit + 1)
         if not data:
             errors["file"] = "The file is empty"
-        elif len(data) > MAX_UPLOAD_BYTES:
-            errors["file"] = f"The file must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB"
+        elif len(data) > limit:
+            errors["file"] = f"The file must be smaller than {size_text(limit)}"
     if not errors:
         try:
+            # Always queued: measuring (rows, a workbook's unpacked size) is all done here.
             job = queue_import(
                 session,
                 caller=caller,
@@ -98,10 +103,17 @@ async def upload(
                 filename=upload_file.filename,
             )
             return RedirectResponse(f"/imports/{job.id}", status_code=303)
+        except ImportRejected as refused:  # too many rows, or a workbook too big unpacked
+            session.rollback()
+            errors["file"] = _sentence("; ".join(p.message for p in refused.problems))
         except DomainError as refused:
             session.rollback()
             errors["file"] = refused.message
     return _list(request, session, caller, field_errors=errors, status_code=400)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 @router.get("/imports/{job_id}")
@@ -109,11 +121,14 @@ def import_page(
     request: Request, job_id: int, session: SessionDep, caller: SchoolStaff
 ) -> Response:
     job = get_job(session, caller=caller, job_id=job_id)
+    problem_count = max(job.problem_count, len(job.problems))
     return render(
         request,
         "register_import.html",
         {
             "job": job,
+            "problem_count": problem_count,
+            "problems_note": problems_note(len(job.problems), problem_count),
             "kinds": KIND_NAMES,
             "tags": STATUS_TAGS,
             "finished": job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED),
