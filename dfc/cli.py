@@ -28,6 +28,11 @@ def settings_or_exit() -> Settings:
         raise typer.Exit(2) from None
 
 
+# On a stop, requests under way get this long to finish (within docker-compose.yml's
+# stop_grace_period for the api) before their connections are closed.
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on [default: HOST]")] = None,
@@ -49,6 +54,13 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        # A worker busy with slow requests may answer the supervisor's ping late; killing it
+        # would drop every request it holds (docs/operations.md, "The web tier").
+        timeout_worker_healthcheck=settings.WEB_HEALTHCHECK_SECONDS,
+        limit_concurrency=settings.WEB_MAX_CONCURRENCY,
+        backlog=settings.WEB_BACKLOG,
+        timeout_keep_alive=settings.WEB_KEEP_ALIVE_SECONDS,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
 
 
