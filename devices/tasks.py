@@ -1,7 +1,9 @@
 """Celery tasks of the register. Thin: open a session, call a function."""
 
+from devices.imports import recovery
 from devices.imports.jobs import run_job
 from dfc.db import session_scope
+from dfc.db_types import utcnow
 from dfc.worker import celery_app
 
 
@@ -10,3 +12,13 @@ def run_import(job_id: int) -> None:
     """Imports an uploaded file in the background; the job records progress and outcome."""
     with session_scope() as session:
         run_job(session, job_id=job_id)
+
+
+@celery_app.task(name="devices.tasks.sweep_imports")
+def sweep_imports() -> int:
+    """Queues again the imports whose worker died, and fails those cut off too often."""
+    with session_scope() as session:
+        job_ids = recovery.sweep(session, now=utcnow())
+    for job_id in job_ids:
+        run_import.delay(job_id)
+    return len(job_ids)

@@ -73,13 +73,32 @@ def worker(
         ),
     ] = False,
     concurrency: Annotated[int, typer.Option(help="Task processes")] = 2,
+    queues: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated queues: texts, imports, housekeeping [default: all]"),
+    ] = None,
     loglevel: Annotated[str, typer.Option(help="Celery log level")] = "INFO",
 ) -> None:
-    """Run a Celery worker for background tasks."""
+    """Run a Celery worker for background tasks, on every queue or the ones named."""
     settings_or_exit()
-    from dfc.worker import celery_app
+    from dfc.worker import QUEUES, celery_app
 
-    arguments = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}"]
+    chosen = [name.strip() for name in (queues or ",".join(QUEUES)).split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(QUEUES))
+    if unknown or not chosen:
+        typer.secho(
+            f"--queues: unknown queue {', '.join(unknown) or '(none)'}; use {', '.join(QUEUES)}",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(2)
+    arguments = [
+        "worker",
+        f"--loglevel={loglevel}",
+        f"--concurrency={concurrency}",
+        f"--queues={','.join(chosen)}",
+        f"--hostname={'+'.join(chosen)}@%h",
+    ]
     if beat:
         arguments.append("--beat")
     celery_app.worker_main(arguments)
@@ -305,15 +324,26 @@ def open_data_command(
 @app.command()
 def run() -> None:
     """Start everything on one machine: migrate, load councils, seed the demo once, then the
-    web server and a worker with beat. Ctrl-C stops them all."""
+    web server, beat and a worker for each queue. Ctrl-C stops them all."""
     settings = settings_or_exit()
     migrate()
     load_councils_command(None)
     seed_demo_command()
     command = [sys.executable, "-m", "dfc"]
+    workers = [
+        ("texts", settings.TEXT_WORKERS),
+        ("imports", settings.IMPORT_WORKERS),
+        ("housekeeping", settings.HOUSEKEEPING_WORKERS),
+    ]
     children = [
         subprocess.Popen([*command, "serve"]),  # noqa: S603 (our own CLI)
-        subprocess.Popen([*command, "worker", "--beat", "--concurrency", "1"]),  # noqa: S603
+        subprocess.Popen([*command, "beat", "--loglevel", "WARNING"]),  # noqa: S603
+        *(
+            subprocess.Popen(  # noqa: S603
+                [*command, "worker", "--queues", queue, "--concurrency", str(processes)]
+            )
+            for queue, processes in workers
+        ),
     ]
     typer.secho(
         f"\nDevices for Children is running at http://{settings.HOST}:{settings.PORT}/ "

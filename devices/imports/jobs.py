@@ -11,6 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from devices.imports.common import ProgressCallback
 from devices.imports.manifest import import_manifest
+from devices.imports.recovery import heartbeat, start_run
 from devices.imports.usage import import_usage
 from devices.models import ImportJob, ImportKind, ImportStatus
 from devices.service.access import actor, get_scoped, require_writer
@@ -142,7 +143,8 @@ def _whole_file(message: str, column: str = "-") -> list[RowProblem]:
 def run_job(session: Session, *, job_id: int) -> None:
     """Runs a queued import, committing three times: the job is running; the import and
     'succeeded' together; or, after a rollback, 'failed' with why. A job delivered twice
-    runs once (a finished job is left alone; a running one was cut off, so it runs again)."""
+    runs once: a finished job is left alone, a running one with a heartbeat belongs to
+    another worker, and a silent one was cut off, so it runs again (see recovery)."""
     job = session.get(ImportJob, job_id)
     if job is None or job.status in FINISHED:
         return
@@ -151,8 +153,11 @@ def run_job(session: Session, *, job_id: int) -> None:
         message = "whoever uploaded the file can no longer import it; nothing was saved"
         _fail(session, job_id=job_id, problems=_whole_file(message))
         return
-    job.status = ImportStatus.RUNNING
+    if not start_run(session, job_id=job_id, now=utcnow()):
+        session.rollback()  # another worker is on it, or it ran out of runs (see recovery)
+        return
     session.commit()
+    session.refresh(job)
     importer, data, filename = IMPORTERS[job.kind], job.content or b"", job.filename
     totals: dict[str, int] = {}
     record = progress_recorder(session, job_id=job_id)
@@ -162,7 +167,10 @@ def run_job(session: Session, *, job_id: int) -> None:
         record(done, total)
 
     try:
-        summary = importer(session, caller=caller, data=data, filename=filename, progress=progress)
+        with heartbeat(session.get_bind().engine, job_id=job_id):
+            summary = importer(
+                session, caller=caller, data=data, filename=filename, progress=progress
+            )
     except ImportRejected as rejected:
         count = rejected.problem_count
         return _fail(session, job_id=job_id, problems=rejected.problems, problem_count=count)
