@@ -1,0 +1,78 @@
+"""The sweep hands every due message to the broker once: held ones in the morning, retries
+whose time has come, ones whose worker died mid-send, ones whose first hand-over was lost;
+not ones given to the broker moments ago, and not retries that are not yet due."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from dfc.db_types import utcnow
+from notifications import tasks
+from notifications.models import Audience, Channel, MessageStatus, OutboxMessage
+
+NOW = utcnow()
+AGO = NOW - timedelta(hours=1)
+
+
+@pytest.fixture
+def handed_over(monkeypatch) -> list[int]:
+    given: list[int] = []
+    monkeypatch.setattr(tasks, "send_later", lambda message_id, channel: given.append(message_id))
+    return given
+
+
+def message(session: Session, key: str, status: MessageStatus, **fields) -> int:
+    row = OutboxMessage(
+        idempotency_key=key,
+        audience=Audience.FAMILY,
+        channel=Channel.SMS,
+        recipient="+447911123456",
+        locale="en",
+        template="unsupported",
+        body=f"text {key}",
+        status=status,
+        **fields,
+    )
+    session.add(row)
+    session.commit()
+    return row.id
+
+
+def test_every_kind_of_due_message_is_swept_once_and_nothing_else(session, handed_over):
+    due = [
+        message(session, "held", MessageStatus.HELD, next_attempt_at=AGO),
+        message(session, "retry", MessageStatus.PENDING, next_attempt_at=AGO, attempts=2,
+                handed_over_at=AGO),
+        message(session, "lease", MessageStatus.SENDING, next_attempt_at=AGO, attempts=1,
+                handed_over_at=AGO, unconfirmed_attempt_at=AGO),
+        message(session, "lost", MessageStatus.PENDING, next_attempt_at=AGO, handed_over_at=AGO),
+    ]  # fmt: skip
+    message(session, "queued", MessageStatus.PENDING, next_attempt_at=NOW, handed_over_at=NOW)
+    message(session, "later", MessageStatus.PENDING, next_attempt_at=NOW + timedelta(hours=1))
+    message(session, "leased", MessageStatus.SENDING, next_attempt_at=NOW + timedelta(minutes=4))
+    message(session, "sent", MessageStatus.SENT, next_attempt_at=AGO)
+    message(session, "failed", MessageStatus.FAILED, next_attempt_at=AGO)
+    assert tasks.sweep_outbox() == len(due)
+    assert sorted(handed_over) == sorted(due)
+    assert tasks.sweep_outbox() == 0, "a message just handed over is left to the broker"
+
+
+def test_when_the_broker_fails_mid_sweep_the_rest_are_swept_next_time(
+    session, handed_over, monkeypatch
+):
+    ids = [message(session, f"m{n}", MessageStatus.HELD, next_attempt_at=AGO) for n in range(3)]
+
+    def broker_down_after_one(message_id: int, channel: Channel) -> None:
+        if handed_over:
+            raise ConnectionError("the broker went away")
+        handed_over.append(message_id)
+
+    monkeypatch.setattr(tasks, "send_later", broker_down_after_one)
+    with pytest.raises(ConnectionError):
+        tasks.sweep_outbox()
+    monkeypatch.setattr(
+        tasks, "send_later", lambda message_id, channel: handed_over.append(message_id)
+    )
+    assert tasks.sweep_outbox() == 2
+    assert sorted(handed_over) == ids
