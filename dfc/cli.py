@@ -72,7 +72,14 @@ def worker(
             "--beat", help="Also run the beat scheduler in this process (for one machine only)"
         ),
     ] = False,
-    concurrency: Annotated[int, typer.Option(help="Task processes")] = 2,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            help="Task processes [default: TEXT_WORKERS, IMPORT_WORKERS and/or "
+            "HOUSEKEEPING_WORKERS, added up for the queues taken]",
+            min=1,
+        ),
+    ] = None,
     queues: Annotated[
         str | None,
         typer.Option(help="Comma-separated queues: texts, imports, housekeeping [default: all]"),
@@ -80,7 +87,7 @@ def worker(
     loglevel: Annotated[str, typer.Option(help="Celery log level")] = "INFO",
 ) -> None:
     """Run a Celery worker for background tasks, on every queue or the ones named."""
-    settings_or_exit()
+    settings = settings_or_exit()
     from dfc.worker import QUEUES, celery_app
 
     chosen = [name.strip() for name in (queues or ",".join(QUEUES)).split(",") if name.strip()]
@@ -92,6 +99,13 @@ def worker(
             err=True,
         )
         raise typer.Exit(2)
+    if concurrency is None:
+        per_queue = {
+            "texts": settings.TEXT_WORKERS,
+            "imports": settings.IMPORT_WORKERS,
+            "housekeeping": settings.HOUSEKEEPING_WORKERS,
+        }
+        concurrency = sum(per_queue[name] for name in chosen)
     arguments = [
         "worker",
         f"--loglevel={loglevel}",
@@ -330,19 +344,12 @@ def run() -> None:
     load_councils_command(None)
     seed_demo_command()
     command = [sys.executable, "-m", "dfc"]
-    workers = [
-        ("texts", settings.TEXT_WORKERS),
-        ("imports", settings.IMPORT_WORKERS),
-        ("housekeeping", settings.HOUSEKEEPING_WORKERS),
-    ]
     children = [
         subprocess.Popen([*command, "serve"]),  # noqa: S603 (our own CLI)
         subprocess.Popen([*command, "beat", "--loglevel", "WARNING"]),  # noqa: S603
         *(
-            subprocess.Popen(  # noqa: S603
-                [*command, "worker", "--queues", queue, "--concurrency", str(processes)]
-            )
-            for queue, processes in workers
+            subprocess.Popen([*command, "worker", "--queues", queue])  # noqa: S603
+            for queue in ("texts", "imports", "housekeeping")
         ),
     ]
     typer.secho(

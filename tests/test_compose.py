@@ -147,3 +147,22 @@ def test_dockerfile_runs_a_real_cli_command() -> None:
 def test_dockerfile_health_check_asks_healthz() -> None:
     checks = [line for line in final_stage_instructions() if line.startswith("HEALTHCHECK")]
     assert len(checks) == 1 and "/healthz" in checks[0]
+
+
+def test_every_queue_has_workers_of_its_own_that_wait_for_migrations() -> None:
+    """Texts, imports and housekeeping each have a worker service, so none waits on another."""
+    from dfc.worker import QUEUES
+
+    served: dict[str, str] = {}
+    for name, service in services().items():
+        command = command_of(service)
+        if command[1:2] == ["worker"]:
+            assert "--queues" in command, f"{name} takes every queue; name its queue"
+            for queue in command[command.index("--queues") + 1].split(","):
+                served[queue] = name
+            depends = service.get("depends_on") or {}
+            assert any(
+                (depends.get(step) or {}).get("condition") == "service_completed_successfully"
+                for step in migrate_steps(services())
+            ), name
+    assert sorted(served) == sorted(QUEUES)
