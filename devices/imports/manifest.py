@@ -1,16 +1,29 @@
 """A supplier's delivery manifest: one row per delivered item, a device, a dongle (with its
 SIM) paired with that row's device, or a dongle or SIM on its own. Checked with the API's own
-schemas, then saved all together (see manifest_save) or not at all."""
+schemas, then saved all together (see manifest_save) or not at all.
 
+The file is read twice, a row at a time: first to check every row, keeping only each good
+row's keys (serial, IMEI, ICCID, holder), then, if nothing was wrong, to save it a thousand
+rows at a time. Memory grows by a few hundred bytes a row, not by the checked items."""
+
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from devices.imports.common import Progress, ProgressCallback, chunks, key_in, present, validate
+from devices.imports.common import (
+    CHUNK_SIZE,
+    Progress,
+    ProgressCallback,
+    chunks,
+    key_in,
+    present,
+    validate,
+)
 from devices.imports.manifest_save import (
     Existing,
     Known,
@@ -25,7 +38,7 @@ from devices.service.access import require_writer
 from dfc.accounts.caller import Caller
 from dfc.accounts.models import Organisation
 from dfc.accounts.scoping import visible_organisations
-from dfc.csv_import import Problems, RowProblem
+from dfc.csv_import import ImportRejected, Problems, RowProblem
 
 __all__ = ["COLUMNS", "ManifestSummary", "import_manifest"]
 
@@ -86,12 +99,23 @@ DEVICE_ONLY = ("asset_tag", "operating_system", "warranty_ends_on")
 DEVICE_OR_DONGLE = ("kind", "make", "model")
 
 
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """What the first pass keeps of a good row: its holder and the keys it registers."""
+
+    row: int
+    holder: str
+    serial: str | None
+    imei: str | None
+    iccid: str | None
+
+
 @dataclass
 class _Checked:
-    """What the first pass keeps (never the rows' cells): rows fit to save, the first
-    problems (all counted), who first used each id, and the rows naming each holder."""
+    """What the first pass keeps (never the rows' cells or items): good rows' keys, the
+    first problems (all counted), who first used each id, and the rows naming each holder."""
 
-    rows: list[ManifestRow] = field(default_factory=list)
+    good: list[_Keys] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
     first_row: dict[tuple[str, str], int] = field(default_factory=dict)
     holder_rows: dict[str, list[int]] = field(default_factory=dict)
@@ -154,7 +178,15 @@ def _check_row(checked: _Checked, row: int, cells: dict[str, str]) -> None:
     if problems:
         checked.problems.extend(dict.fromkeys(problems))  # one date checked twice: one problem
     else:
-        checked.rows.append(ManifestRow(row, cells["holder"], device, dongle, sim))
+        checked.good.append(
+            _Keys(
+                row,
+                cells["holder"],
+                device and device.serial_number,
+                dongle and dongle.imei,
+                sim and sim.iccid,
+            )
+        )
 
 
 def _holder_ids(session: Session, caller: Caller, codes: set[str]) -> dict[str, int]:
@@ -185,10 +217,10 @@ def _registered(
     return found
 
 
-def _existing(session: Session, rows: list[ManifestRow]) -> Existing:
-    serials = {row.device.serial_number for row in rows if row.device}
-    imeis = {row.dongle.imei for row in rows if row.dongle}
-    iccids = {row.sim.iccid for row in rows if row.sim}
+def _existing(session: Session, rows: list[_Keys]) -> Existing:
+    serials = {row.serial for row in rows if row.serial}
+    imeis = {row.imei for row in rows if row.imei}
+    iccids = {row.iccid for row in rows if row.iccid}
     return Existing(
         devices=_registered(session, Device, Device.serial_number, serials),
         dongles=_registered(session, Dongle, Dongle.imei, imeis),
@@ -196,15 +228,17 @@ def _existing(session: Session, rows: list[ManifestRow]) -> Existing:
     )
 
 
-def _held_elsewhere(rows: list[ManifestRow], existing: Existing) -> Iterator[RowProblem]:
+def _held_elsewhere(
+    rows: list[_Keys], existing: Existing, holders: dict[str, int]
+) -> Iterator[RowProblem]:
     """A known serial, IMEI or ICCID is fine when the row says what the register says."""
     for row in rows:
         for column, key, known in (
-            ("serial_number", row.device and row.device.serial_number, existing.devices),
-            ("dongle_imei", row.dongle and row.dongle.imei, existing.dongles),
-            ("sim_iccid", row.sim and row.sim.iccid, existing.sims),
+            ("serial_number", row.serial, existing.devices),
+            ("dongle_imei", row.imei, existing.dongles),
+            ("sim_iccid", row.iccid, existing.sims),
         ):
-            if key in known and known[key][1] != row.holder_id:
+            if key in known and known[key][1] != holders[row.holder]:
                 message = f"{key} is already registered to another holder"
                 yield RowProblem(row.row, column, message)
 
@@ -232,11 +266,54 @@ def import_manifest(
         if code not in holders:
             message = f"no school or council you reach has URN or LA code {code}"
             checked.problems.extend(RowProblem(row, "holder", message) for row in rows_naming)
-    rows = [row for row in checked.rows if row.holder in holders]
-    for row in rows:
-        row.holder_id = holders[row.holder]
-    existing = _existing(session, rows)
-    checked.problems.extend(_held_elsewhere(rows, existing))
+    good = [row for row in checked.good if row.holder in holders]
+    existing = _existing(session, good)
+    checked.problems.extend(_held_elsewhere(good, existing, holders))
     if checked.problems:
         raise checked.problems.rejected()  # the first problems in row order, all counted
-    return save_manifest(session, caller=caller, rows=rows, existing=existing, progress=tracker)
+    del checked, good  # the second pass needs only the holders and what is registered
+    return _save(
+        session,
+        caller=caller,
+        data=data,
+        filename=filename,
+        holders=holders,
+        existing=existing,
+        tracker=tracker,
+    )
+
+
+def _save(
+    session: Session,
+    *,
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    holders: dict[str, int],
+    existing: Existing,
+    tracker: Progress,
+) -> ManifestSummary:
+    """The second pass over a file with no problems: each row checked again into its items
+    and saved with the next thousand."""
+    totals: Counter[str] = Counter()
+    batch: list[ManifestRow] = []
+
+    def save_batch() -> None:
+        summary = save_manifest(
+            session, caller=caller, rows=batch, existing=existing, progress=tracker
+        )
+        totals.update(asdict(summary))
+        batch.clear()
+
+    for row, cells in read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS):
+        problems: list[RowProblem] = []
+        device, dongle, sim = _items(row, cells, problems)
+        if problems:  # the same row passed the first time, so this cannot happen
+            raise ImportRejected(problems)
+        holder = cells["holder"]
+        batch.append(ManifestRow(row, holder, device, dongle, sim, holder_id=holders[holder]))
+        if len(batch) == CHUNK_SIZE:
+            save_batch()
+    if batch:
+        save_batch()
+    return ManifestSummary(**totals)
