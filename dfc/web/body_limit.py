@@ -10,9 +10,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dfc.settings import get_settings
 from dfc.web.templating import render
 
-# Where a file is uploaded as multipart/form-data: the import API and the imports page.
+# Where a file is uploaded as multipart/form-data: the import API (the schools' list of the
+# whole country is over a megabyte too) and the imports page.
 UPLOAD_PATHS = ("/api/imports/",)
-UPLOAD_PAGES = ("/imports",)
+UPLOAD_EXACT = ("/api/schools/import", "/imports")
 TITLE = "The file or form is too large"
 
 
@@ -23,7 +24,7 @@ class BodyTooLarge(Exception):
 def _is_upload(scope: Scope) -> bool:
     path, headers = scope["path"], dict(scope["headers"])
     multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
-    at_upload = path.startswith(UPLOAD_PATHS) or path.rstrip("/") in UPLOAD_PAGES
+    at_upload = path.startswith(UPLOAD_PATHS) or path.rstrip("/") in UPLOAD_EXACT
     return scope["method"] == "POST" and multipart and at_upload
 
 

@@ -169,6 +169,9 @@ def test_an_upload_to_an_import_gets_the_upload_limit_and_other_forms_do_not(
     )
     elsewhere = client.post("/api/families", files=files, headers=headers)
     assert elsewhere.status_code == 413 and "10 KB" in elsewhere.json()["detail"]
+    schools = {"file": ("s.csv", b"urn,name,phase,la_code\n" + b"x" * 30_000, "text/csv")}
+    response = client.post("/api/schools/import", files=schools, headers=headers)
+    assert response.status_code == 422, response.text  # read, and refused for its rows
 
 
 def test_a_page_upload_over_the_limit_gets_a_page_saying_so(session, client, school, limits):
