@@ -151,6 +151,9 @@ def test_the_middleware_stops_reading_a_chunked_body_once_past_the_limit(limits)
     assert b"10 KB" in sent[1]["body"]
     sent, read = _run(app, scope, [b"x" * 4000] * 2)
     assert (sent[0]["status"], sent[1]["body"]) == (200, b"read it all")
+    declared = _scope("/api/families", {"content-length": "400000"})
+    sent, read = _run(app, declared, [b"x" * 4000] * 100)
+    assert (sent[0]["status"], read) == (413, 0)  # refused from its length, nothing read
 
 
 def test_an_upload_to_an_import_gets_the_upload_limit_and_other_forms_do_not(
