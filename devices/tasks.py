@@ -4,10 +4,10 @@ from devices.imports import recovery
 from devices.imports.jobs import run_job
 from dfc.db import session_scope
 from dfc.db_types import utcnow
-from dfc.worker import celery_app
+from dfc.worker import RETRY_WHEN_DATABASE_BUSY, celery_app
 
 
-@celery_app.task(name="devices.tasks.run_import")
+@celery_app.task(name="devices.tasks.run_import", **RETRY_WHEN_DATABASE_BUSY)
 def run_import(job_id: int) -> None:
     """Imports an uploaded file in the background; the job records progress and outcome."""
     with session_scope() as session:

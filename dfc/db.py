@@ -24,6 +24,16 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def lock_for_writing(session: Session) -> None:
+    """On SQLite, takes the database's one write lock now, for the rest of the transaction,
+    waiting up to SQLITE_BUSY_SECONDS for another writer; elsewhere nothing is needed."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _begin_before_savepoint(connection, _name) -> None:
     """Python's sqlite3 starts a transaction only before an INSERT, UPDATE or DELETE, so a
     SAVEPOINT that comes first would open a transaction of its own, and releasing it would

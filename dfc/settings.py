@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     IMPORT_HEARTBEAT_SECONDS: int = Field(default=15, ge=1, le=600)
     IMPORT_MAX_RUNS: int = Field(default=3, ge=1, le=10)
     # SQLite (the embedded default): how long a write waits for another writer to finish.
-    SQLITE_BUSY_SECONDS: float = Field(default=30.0, gt=0, le=600)
+    SQLITE_BUSY_SECONDS: float = Field(default=60.0, gt=0, le=600)
 
     # Limits on input (README, "Limits"): bigger requests and files are refused with a 413 or
     # 400 that says what to do, before they are parsed.

@@ -14,6 +14,7 @@ from datetime import timedelta
 from celery import Celery
 from celery.schedules import crontab
 from kombu import Connection
+from sqlalchemy.exc import OperationalError
 
 from dfc.settings import Settings, get_settings
 
@@ -46,6 +47,17 @@ SLA_CHECK_EVERY = timedelta(minutes=5)
 RETENTION_AT = crontab(hour=2, minute=30)
 # Last month's open data is written on the 1st, once the month is over.
 OPEN_DATA_AT = crontab(day_of_month=1, hour=5, minute=0)
+
+
+# For tasks whose work is safe to repeat: a database that was busy (SQLite's one writer) or
+# briefly unreachable (PostgreSQL restarting) is tried again shortly, not given up on.
+RETRY_WHEN_DATABASE_BUSY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
 def broker_options(settings: Settings) -> dict:

@@ -3,12 +3,16 @@
 from dfc.db import session_scope
 from dfc.db_types import utcnow
 from dfc.settings import get_settings
-from dfc.worker import celery_app
+from dfc.worker import RETRY_WHEN_DATABASE_BUSY, celery_app
 from notifications import sending
 from notifications.models import Channel
 
 
-@celery_app.task(name="notifications.send_text", rate_limit=f"{get_settings().SMS_PER_SECOND:g}/s")
+@celery_app.task(
+    name="notifications.send_text",
+    rate_limit=f"{get_settings().SMS_PER_SECOND:g}/s",
+    **RETRY_WHEN_DATABASE_BUSY,
+)
 def send_text(message_id: int) -> str | None:
     """SMS and WhatsApp, at most SMS_PER_SECOND a second per worker."""
     status = sending.send_one(message_id)
@@ -16,7 +20,9 @@ def send_text(message_id: int) -> str | None:
 
 
 @celery_app.task(
-    name="notifications.send_email", rate_limit=f"{get_settings().EMAILS_PER_SECOND:g}/s"
+    name="notifications.send_email",
+    rate_limit=f"{get_settings().EMAILS_PER_SECOND:g}/s",
+    **RETRY_WHEN_DATABASE_BUSY,
 )
 def send_email(message_id: int) -> str | None:
     status = sending.send_one(message_id)
@@ -46,7 +52,7 @@ def sweep_outbox() -> int:
     return len(due)
 
 
-@celery_app.task(name="notifications.daily_alerts")
+@celery_app.task(name="notifications.daily_alerts", **RETRY_WHEN_DATABASE_BUSY)
 def daily_alerts() -> int:
     from dfc.privacy.agreement_alerts import run_agreement_alerts
     from notifications.alerts import run_daily_alerts

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -178,6 +179,17 @@ def run_job(session: Session, *, job_id: int) -> None:
         return _fail(
             session, job_id=job_id, problems=_whole_file(error.message, error.field or "-")
         )
+    except OperationalError:
+        # The database was busy or went away: nothing was saved, and the job is queued
+        # again for the task's own retry (or, failing that, the import sweep).
+        session.rollback()
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id)
+            .values(status=ImportStatus.QUEUED, heartbeat_at=None)
+        )
+        session.commit()
+        raise
     except Exception:
         message = "something went wrong on our side; nothing was saved"
         _fail(session, job_id=job_id, problems=_whole_file(message))

@@ -4,6 +4,7 @@ new device's national-scheme support and 'registered' event and each new SIM's a
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -64,6 +65,7 @@ class ManifestRow:
     holder_id: int = 0
 
 
+@lru_cache(maxsize=4096)  # a manifest's rows share a handful of dates and terms
 def _months_from(start: date, months: int) -> date:
     """The last day of `months` months from `start`, as create_device and create_sim count."""
     return start + relativedelta(months=months) - timedelta(days=1)

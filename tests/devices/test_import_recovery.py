@@ -160,11 +160,36 @@ def test_an_import_whose_worker_is_killed_midway_is_finished_by_another_once(
             _dfc("worker", "--queues", "imports,housekeeping", env=recovering_env),
             _dfc("beat", "--loglevel", "WARNING", env=recovering_env),
         ]
-        done = wait_until(session, job, lambda j: j.status is ImportStatus.SUCCEEDED, 120)
+        done = wait_until(session, job, lambda j: j.status is ImportStatus.SUCCEEDED, 180)
         assert done.runs == 2
         assert devices(session) == 20_000
     finally:
         for process in (first, *others):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+            try:
                 process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+
+
+def test_a_database_too_busy_to_write_puts_the_job_back_for_a_retry(
+    session, school, officer, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    job = queued_job(session, officer, many_devices(school, 3))
+
+    def busy(*args, **kwargs):
+        raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    monkeypatch.setitem(jobs.IMPORTERS, job.kind, busy)
+    with pytest.raises(OperationalError):
+        jobs.run_job(session, job_id=job.id)
+    session.expire_all()
+    assert (job.status, job.problems, devices(session)) == (ImportStatus.QUEUED, [], 0)
+    monkeypatch.undo()
+    jobs.run_job(session, job_id=job.id)  # the task's own retry
+    session.expire_all()
+    assert (job.status, job.runs, devices(session)) == (ImportStatus.SUCCEEDED, 2, 3)
