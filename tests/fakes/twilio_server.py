@@ -1,8 +1,10 @@
 """A local Twilio-compatible HTTP server for tests: the real SDK posts messages to it (through
 TWILIO_API_BASE_URL), it records each request, and answers as scripted: 201 by default, or a
 Twilio error, a rate limit, a server error, silence longer than the client will wait, or a
-connection closed without an answer. Like Twilio, it lists the messages it accepted (GET
-Messages.json?To=...), newest first, so a sender can ask whether a message got through."""
+connection closed without an answer; one answer at a time (`*_next`) or every answer for a
+while (`*_for`, an outage), and every accepted message a little late if `latency` is set.
+Like Twilio, it lists the messages it accepted (GET Messages.json?To=...), newest first, so a
+sender can ask whether a message got through."""
 
 import base64
 import json
@@ -10,7 +12,8 @@ import re
 import secrets
 import socket
 import threading
-from collections import deque
+import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +35,7 @@ class RecordedRequest:
     form: dict[str, str]
     headers: dict[str, str]
     query: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic)
 
     @property
     def basic_auth(self) -> tuple[str, str] | None:
@@ -50,6 +54,30 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     drop: bool = False  # close the connection instead of answering
+    accept: bool | None = None  # take the message; None: only a plain 201 does
+
+    @property
+    def accepts(self) -> bool:
+        return self.accept if self.accept is not None else self.status == 201 and not self.body
+
+    @property
+    def kind(self) -> str:
+        """How `answered` counts it: the status, "hang" or "drop"."""
+        return "drop" if self.drop else "hang" if self.delay else str(self.status)
+
+
+@dataclass(frozen=True)
+class Outage:
+    """Every message request between `start` and `end` (time.monotonic) gets `answer`."""
+
+    start: float
+    end: float
+    answer: Answer
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # many senders at once: the default backlog of 5 refuses some
 
 
 def twilio_error(status: int, code: int, message: str) -> dict[str, Any]:
@@ -70,9 +98,13 @@ class FakeTwilio:
         self._requests: list[RecordedRequest] = []
         self._accepted: list[dict[str, Any]] = []
         self._script: deque[Answer] = deque()
+        self._outages: deque[Outage] = deque()
+        self._answered: Counter[str] = Counter()
+        self._exchanges: list[tuple[RecordedRequest, str]] = []
+        self._in_flight = 0
+        self.latency = 0.0  # seconds every accepted message waits for its answer
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property
@@ -90,6 +122,24 @@ class FakeTwilio:
         """Every message the server took (answered or not), oldest first: what Twilio sends."""
         with self._lock:
             return list(self._accepted)
+
+    @property
+    def answered(self) -> Counter[str]:
+        """How many message requests got each kind of answer: "201", "429", "hang", "drop"..."""
+        with self._lock:
+            return Counter(self._answered)
+
+    @property
+    def exchanges(self) -> list[tuple[RecordedRequest, str]]:
+        """Every message request (POST) with the kind of answer it got, in the order taken."""
+        with self._lock:
+            return list(self._exchanges)
+
+    @property
+    def in_flight(self) -> int:
+        """Message requests taken and not yet answered (hanging, or slow from `latency`)."""
+        with self._lock:
+            return self._in_flight
 
     def start(self) -> "FakeTwilio":
         self._thread = threading.Thread(
@@ -136,8 +186,9 @@ class FakeTwilio:
         headers = (("Retry-After", str(retry_after)),) if retry_after is not None else ()
         self._queue(Answer(429, twilio_error(429, 20429, "Too Many Requests"), headers))
 
-    def server_error_next(self, *, status: int = 500) -> None:
-        self._queue(Answer(status, twilio_error(status, 20500, "Internal Server Error")))
+    def server_error_next(self, *, status: int = 500, accepted: bool = False) -> None:
+        """A server error; `accepted`: having taken the message first, as Twilio may."""
+        self._queue(_server_error(status, accepted))
 
     def hang_next(self, seconds: float) -> None:
         """Takes the message, then waits `seconds` (or until stopped) before answering 201,
@@ -148,6 +199,30 @@ class FakeTwilio:
         """Closes the connection without an answer, having taken the message or not."""
         self._queue(Answer(201 if accepted else 500, drop=True))
 
+    # Outages: every message request gets the same answer for a while. One outage starts
+    # when the one before it ends, so `rate_limit_for(5)` then `server_error_for(5)` is ten
+    # seconds of trouble. Scripted `*_next` answers come first.
+    def _outage(self, seconds: float, answer: Answer) -> None:
+        with self._lock:
+            start = max([time.monotonic(), *(outage.end for outage in self._outages)])
+            self._outages.append(Outage(start, start + seconds, answer))
+
+    def rate_limit_for(self, seconds: float, *, retry_after: int | None = 1) -> None:
+        headers = (("Retry-After", str(retry_after)),) if retry_after is not None else ()
+        self._outage(seconds, Answer(429, twilio_error(429, 20429, "Too Many Requests"), headers))
+
+    def server_error_for(
+        self, seconds: float, *, status: int = 500, accepted: bool = False
+    ) -> None:
+        self._outage(seconds, _server_error(status, accepted))
+
+    def hang_for(self, seconds: float, *, hang: float) -> None:
+        """Takes every message for `seconds`, each answered `hang` seconds late."""
+        self._outage(seconds, Answer(201, delay=hang))
+
+    def drop_for(self, seconds: float, *, accepted: bool) -> None:
+        self._outage(seconds, Answer(201 if accepted else 500, drop=True))
+
     @staticmethod
     def signed_status_callback(
         url: str, auth_token: str, params: dict[str, str]
@@ -157,7 +232,14 @@ class FakeTwilio:
 
     def _next_answer(self) -> Answer:
         with self._lock:
-            return self._script.popleft() if self._script else Answer(201)
+            if self._script:
+                return self._script.popleft()
+            now = time.monotonic()
+            while self._outages and self._outages[0].end <= now:
+                self._outages.popleft()
+            if self._outages and self._outages[0].start <= now:
+                return self._outages[0].answer
+            return Answer(201)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -180,12 +262,20 @@ class FakeTwilio:
             return Answer(200), self._message_list(request)
         answer = self._next_answer()
         created = None
-        if answer.body is None and answer.status == 201:
-            created = created_message(match["sid"], request.form)
-            with self._lock:
+        with self._lock:
+            self._answered[answer.kind] += 1
+            self._exchanges.append((request, answer.kind))
+            if answer.accepts:
+                created = created_message(match["sid"], request.form)
                 self._accepted.append(created)
-        if answer.delay:
-            self._stopping.wait(answer.delay)
+            self._in_flight += 1
+        delay = answer.delay or (self.latency if created and answer.status == 201 else 0.0)
+        try:
+            if delay:
+                self._stopping.wait(delay)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
         return answer, answer.body if answer.body is not None else (created or {})
 
     def _message_list(self, request: RecordedRequest) -> dict[str, Any]:
@@ -252,6 +342,10 @@ class FakeTwilio:
                 pass  # keep test output quiet
 
         return Handler
+
+
+def _server_error(status: int, accepted: bool) -> Answer:
+    return Answer(status, twilio_error(status, 20500, "Internal Server Error"), accept=accepted)
 
 
 def created_message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
