@@ -53,7 +53,7 @@ update-translations: extract-messages ## merge new strings into every language's
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 
 data-inventory: $(VENV)/.installed ## write docs/data-inventory.md from the models' privacy marks
-	$(BIN)/python -m dfc.privacy.inventory > docs/data-inventory.md.tmp
+	$(BIN)/python -m privacy.inventory > docs/data-inventory.md.tmp
 	mv docs/data-inventory.md.tmp docs/data-inventory.md
 
 lint: $(VENV)/.installed

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
+from accounts.models import Organisation, OrganisationKind, Role
 from benchmarks.dataset import MODELS
 from benchmarks.scenarios import Timing
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind, Role
+from dfc.caller import Caller
 
 SKIPPED = "skipped: devices.imports not available"
 THROWAWAY_LA_CODE = "999"

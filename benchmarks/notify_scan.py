@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlmodel import Session
 
+from accounts.models import Organisation, OrganisationKind
 from benchmarks.database import DEFAULT_URL, check_safe, connect, read_meta
 from benchmarks.explain import literal_sql
 from benchmarks.notify_report import Cell, CountWarnings, n, peak_memory_gb, table
 from benchmarks.notify_tracker import PHASES, TOP_LEVEL, Tracker, query_label
 from devices import queries
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind
+from dfc.caller import Caller
 from notifications import alerts
 from notifications.models import AlertPolicy, AlertRaised, OutboxMessage
 

@@ -49,8 +49,8 @@ def format_table(timings: Sequence[Timing]) -> str:
 
 
 def dashboard_scenarios(today: date) -> list[tuple[str, Build]]:
-    """The council dashboard's grouped queries (devices.outlook, support.reports)."""
-    from devices.outlook import ending, figures, forecast
+    """The council dashboard's grouped queries (reporting.dashboard, support.reports)."""
+    from reporting.dashboard import ending, figures, forecast
     from support import reports
 
     now = datetime.combine(today, time(12), tzinfo=UTC)

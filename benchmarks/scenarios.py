@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Engine, Select, text
 from sqlmodel import Session
 
+from accounts.models import OrganisationKind, Role
 from benchmarks.explain import explain
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import OrganisationKind, Role
+from dfc.caller import Caller
 
 Build = Callable[[Caller], Any]
 

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Numeric, Select, and_, cast, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
+from accounts.models import Organisation, OrganisationKind
+from accounts.scoping import scoped
 from devices.models import (
     Allocation,
     DataAllowance,
@@ -25,9 +27,7 @@ from devices.models import (
 )
 from devices.service.registry import OUT_OF_SERVICE, supported_on
 from devices.sql import add_days, add_months
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 
 THREE_YEARS_IN_MONTHS = 36
 MB_PER_GB = 1024

@@ -1,4 +1,4 @@
-"""The register's retention rules (see dfc.privacy.retention): families' contact details
+"""The register's retention rules (see privacy.retention): families' contact details
 (family-contact) and uploaded files left behind (import-file).
 
 A family is erased, not deleted: its row, allocations, transfers and device history stay so
@@ -29,9 +29,9 @@ from devices.models.ownership import OwnerKind
 from support import retention as support_retention
 
 if TYPE_CHECKING:
-    from dfc.privacy.retention import Cutoff
+    from privacy.retention import Cutoff
 
-ERASED_PREFIX = "ERASED-"  # the same token dfc.privacy.erasure writes
+ERASED_PREFIX = "ERASED-"  # the same token privacy.erasure writes
 TRANSFER_ACTION = "ownership-transferred"
 _SYNC = {"synchronize_session": False}
 

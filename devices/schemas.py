@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from accounts.schemas import StrictModel
 from devices.models import (
     DeviceKind,
     DeviceStatus,
@@ -17,7 +18,6 @@ from devices.models import (
 )
 from devices.models.connectivity import DongleKind
 from devices.phone import to_e164
-from dfc.accounts.schemas import StrictModel
 from dfc.i18n import BY_CODE
 
 

@@ -6,14 +6,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from accounts import admin_pages
+from accounts import api as accounts_api
+from accounts import pages as accounts_pages
 from devices.api import ROUTERS as DEVICE_ROUTERS
-from devices.outlook import pages as outlook_pages
 from devices.pages import register as register_pages
 from dfc import health
-from dfc.accounts import admin_pages
-from dfc.accounts import api as accounts_api
-from dfc.accounts import pages as accounts_pages
-from dfc.privacy import routes as privacy_routes
 from dfc.request_log import RequestLogMiddleware, configure_logging
 from dfc.settings import get_settings
 from dfc.web import error_handlers
@@ -21,6 +19,8 @@ from dfc.web.blank_filters import BlankFiltersMiddleware
 from dfc.web.body_limit import BodyLimitMiddleware
 from notifications import pages as notification_pages
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from privacy import routes as privacy_routes
+from reporting.dashboard import pages as outlook_pages
 from support import desk_pages, follow_pages
 from support import pages as support_pages
 from support.api import ROUTERS as SUPPORT_ROUTERS

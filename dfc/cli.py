@@ -150,7 +150,7 @@ def load_councils_command(
 ) -> None:
     """Load councils (reference data); safe to run again."""
     settings_or_exit()
-    from dfc.accounts.reference_data import load_councils
+    from accounts.reference_data import load_councils
     from dfc.csv_import import ImportRejected
     from dfc.db import session_scope
 
@@ -180,7 +180,7 @@ def import_schools_command(
 ) -> None:
     """Add and update schools from a CSV; any bad row rejects the whole file."""
     settings_or_exit()
-    from dfc.accounts.school_import import import_schools
+    from accounts.school_import import import_schools
     from dfc.csv_import import ImportRejected
     from dfc.db import session_scope
 
@@ -220,10 +220,10 @@ def create_user(
     from pydantic import ValidationError
     from sqlmodel import or_, select
 
-    from dfc.accounts.models import Organisation, OrganisationKind
-    from dfc.accounts.organisations import ensure_scheme
-    from dfc.accounts.schemas import UserCreate
-    from dfc.accounts.users import add_user
+    from accounts.models import Organisation, OrganisationKind
+    from accounts.organisations import ensure_scheme
+    from accounts.schemas import UserCreate
+    from accounts.users import add_user
     from dfc.db import session_scope
     from dfc.errors import DomainError
 
@@ -301,7 +301,7 @@ def retention(
     """Apply the retention rules now (the worker does it daily) and print what changed."""
     settings_or_exit()
     from dfc.db import session_scope
-    from dfc.privacy.retention import run as run_retention
+    from privacy.retention import run as run_retention
 
     with session_scope() as session:
         report = run_retention(session, dry_run=dry_run)
@@ -319,9 +319,9 @@ def open_data_command(
 ) -> None:
     """Write a month's open data: CSV and JSON per dataset, datapackage.json and a README."""
     settings = settings_or_exit()
-    from devices.open_data.period import BadMonth
-    from devices.open_data.publish import publish_month
     from dfc.db import session_scope
+    from reporting.open_data.period import BadMonth
+    from reporting.open_data.publish import publish_month
 
     try:
         with session_scope() as session:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Organisation, OrganisationKind, Role, SchoolPhase, User
-from dfc.accounts.organisations import ensure_scheme
-from dfc.accounts.reference_data import load_councils
-from dfc.accounts.schemas import UserCreate
-from dfc.accounts.users import add_user
+from accounts.models import Organisation, OrganisationKind, Role, SchoolPhase, User
+from accounts.organisations import ensure_scheme
+from accounts.reference_data import load_councils
+from accounts.schemas import UserCreate
+from accounts.users import add_user
 from dfc.clock import today as london_today
 from dfc.demo_register import seed_register
 

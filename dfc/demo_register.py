@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from accounts.models import Organisation, OrganisationKind, Role
 from devices.models import DeviceKind, LicenceProduct
 from devices.schemas import (
     AllocationCreate,
@@ -19,8 +20,7 @@ from devices.schemas import (
     SimCreate,
 )
 from devices.service import connectivity, demand, families, licences, lifecycle, registry
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind, Role
+from dfc.caller import Caller
 from support.models import Category, Via
 from support.tickets import open_ticket
 

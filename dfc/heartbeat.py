@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Field, Session, SQLModel, select
 
 from dfc.db_types import UTCDateTime, utcnow
-from dfc.privacy.marks import not_personal
+from dfc.personal_data.marks import not_personal
 
 
 class WorkerHeartbeat(SQLModel, table=True):

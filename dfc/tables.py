@@ -2,12 +2,12 @@
 
 from sqlmodel import SQLModel
 
+import accounts.models  # noqa: F401
 import devices.models  # noqa: F401
-import dfc.accounts.models
-import dfc.heartbeat
-import dfc.privacy.agreements_models
-import dfc.privacy.models  # noqa: F401
+import dfc.heartbeat  # noqa: F401
 import notifications.models  # noqa: F401
+import privacy.agreements_models  # noqa: F401
+import privacy.models  # noqa: F401
 import support.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -23,8 +23,8 @@ TASK_MODULES = [
     "devices.tasks",
     "notifications.tasks",
     "support.tasks",
-    "dfc.privacy.tasks",
-    "devices.open_data.tasks",
+    "privacy.tasks",
+    "reporting.open_data.tasks",
 ]
 TEXTS, IMPORTS, HOUSEKEEPING = "texts", "imports", "housekeeping"
 QUEUES = (TEXTS, IMPORTS, HOUSEKEEPING)
@@ -34,7 +34,7 @@ TASK_QUEUES = {
     "notifications.send_email": TEXTS,
     "devices.tasks.run_import": IMPORTS,
     "notifications.daily_alerts": IMPORTS,
-    "devices.open_data.publish": IMPORTS,
+    "reporting.open_data.publish": IMPORTS,
     "dfc.tasks.record_heartbeat": HOUSEKEEPING,
     "notifications.sweep_outbox": HOUSEKEEPING,
     "devices.tasks.sweep_imports": HOUSEKEEPING,
@@ -111,7 +111,7 @@ def beat_schedule(settings: Settings) -> dict:
             "schedule": crontab(hour=hour, minute=minute),
         },
         "daily-retention": {"task": "privacy.retention", "schedule": RETENTION_AT},
-        "monthly-open-data": {"task": "devices.open_data.publish", "schedule": OPEN_DATA_AT},
+        "monthly-open-data": {"task": "reporting.open_data.publish", "schedule": OPEN_DATA_AT},
     }
 
 

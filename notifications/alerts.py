@@ -11,10 +11,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from accounts.models import Organisation, OrganisationKind, Role, User
 from devices import queries
 from devices.models import Allocation, Dongle, Family
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind, Role, User
+from dfc.caller import Caller
 from dfc.clock import today as london_today
 from notifications.digest import digest_lines
 from notifications.models import AlertPolicy, AlertRaised, Channel

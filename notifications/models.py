@@ -8,8 +8,8 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from dfc.db_types import UTCDateTime, string_enum, utcnow
-from dfc.privacy.categories import DataCategory
-from dfc.privacy.marks import not_personal, personal
+from dfc.personal_data.categories import DataCategory
+from dfc.personal_data.marks import not_personal, personal
 
 
 class Channel(StrEnum):

@@ -8,16 +8,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
-from dfc.accounts.deps import PageCaller, SessionDep
-from dfc.accounts.models import Role
-from dfc.accounts.scoping import scoped
+from accounts.deps import PageCaller, SessionDep
+from accounts.models import Role
+from accounts.scoping import scoped
 from dfc.errors import Forbidden
 from dfc.listing import PageRequest, apply_sort, paginate
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.templating import add_template_dir, render
 from notifications.api.outbox import SORTABLE
 from notifications.models import MessageStatus, OutboxMessage
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 add_template_dir(Path(__file__).resolve().parent / "templates")

@@ -1,4 +1,4 @@
-"""The outbox's retention rule (see dfc.privacy.retention): a finished message's rendered
+"""The outbox's retention rule (see privacy.retention): a finished message's rendered
 text, subject, recipient and provider error are removed after RETAIN_OUTBOX_BODY_DAYS; its
 channel, status, segment count and times stay, so delivery figures never change."""
 
@@ -10,7 +10,7 @@ from sqlmodel import Session
 from notifications.models import MessageStatus, OutboxMessage
 
 if TYPE_CHECKING:
-    from dfc.privacy.retention import Cutoff
+    from privacy.retention import Cutoff
 
 # Never a message still to be sent: its body is what will be sent.
 FINISHED = (

@@ -54,8 +54,8 @@ def sweep_outbox() -> int:
 
 @celery_app.task(name="notifications.daily_alerts", **RETRY_WHEN_DATABASE_BUSY)
 def daily_alerts() -> int:
-    from dfc.privacy.agreement_alerts import run_agreement_alerts
     from notifications.alerts import run_daily_alerts
+    from privacy.agreement_alerts import run_agreement_alerts
 
     with session_scope() as session:
         return run_daily_alerts(session) + run_agreement_alerts(session)

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Organisation, OrganisationKind
+from accounts.models import Organisation, OrganisationKind
 from dfc.errors import NotFound
 from support.models import Category, SupportContact, Team
 from support.routing import council_of, route

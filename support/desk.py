@@ -8,9 +8,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind, Role, User
-from dfc.accounts.scoping import scoped
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from notifications.models import Channel

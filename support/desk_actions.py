@@ -13,12 +13,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import SessionDep
+from accounts.deps import SessionDep
+from accounts.staff import DeskStaff
+from dfc.caller import Caller
 from dfc.errors import DomainError, Forbidden, NotFound
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problems_of
-from dfc.web.staff import DeskStaff
 from support import desk
 from support.desk_common import Now
 from support.desk_ticket import show_ticket

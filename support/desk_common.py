@@ -8,11 +8,11 @@ from babel import Locale, UnknownLocaleError
 from fastapi import Depends
 from pydantic import BeforeValidator
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Role
+from accounts.models import Role
+from accounts.staff import staff
+from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.i18n import BY_CODE, LANGUAGES
-from dfc.web.staff import staff
 from support.models import Author, Category, Team, TicketPriority, TicketStatus
 from support.pages import CATEGORY_NAMES
 from support.sla import SlaState

@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from dfc.accounts.deps import SessionDep
+from accounts.deps import SessionDep
 from dfc.paging import PagingDep, listing
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.templating import add_template_dir, render
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 from support import desk, desk_actions, desk_ticket
 from support.desk_common import (
     CATEGORY,

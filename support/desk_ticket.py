@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import SessionDep
-from dfc.accounts.organisations import get_organisation
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
+from accounts.deps import SessionDep
+from accounts.organisations import get_organisation
+from dfc.caller import Caller
 from dfc.web.templating import render
 from notifications.templates import render as render_message
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 from support import desk
 from support.desk_common import (
     AUTHOR,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dfc.accounts.secrets import secret_hash
+from accounts.secrets import secret_hash
 from dfc.db_types import utcnow
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue

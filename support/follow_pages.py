@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from dfc.accounts.deps import SessionDep
+from accounts.deps import SessionDep
 from dfc.i18n import translations
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import add_template_dir, page_language, render

@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, ValidationError
 from sqlmodel import Session, select
 
-from dfc.accounts.deps import SessionDep
-from dfc.accounts.secrets import secret_hash
+from accounts.deps import SessionDep
+from accounts.secrets import secret_hash
 from dfc.errors import NotFound
 from dfc.i18n import N_, translations
 from dfc.web.csrf import CsrfChecked

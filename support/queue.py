@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, or_, select
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import User
+from accounts.models import User
+from dfc.caller import Caller
 from dfc.db_types import UTCDateTime
 from support.desk import visible_tickets
 from support.models import AgentLanguage, Category, Team, Ticket, TicketMessage, TicketStatus

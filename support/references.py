@@ -2,7 +2,7 @@
 
 import secrets
 
-from dfc.accounts.secrets import secret_hash
+from accounts.secrets import secret_hash
 
 # No 0/O or 1/I: they are confused when read aloud or copied from a text.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

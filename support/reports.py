@@ -14,8 +14,8 @@ from babel import Locale, UnknownLocaleError
 from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlmodel import Session
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.scoping import scoped
+from accounts.scoping import scoped
+from dfc.caller import Caller
 from support.models import Ticket, TicketStatus
 from support.sla import SLA_TARGETS, SlaState, add_working_time
 

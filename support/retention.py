@@ -1,4 +1,4 @@
-"""The help desk's retention rules (see dfc.privacy.retention): ticket text (ticket-text)
+"""The help desk's retention rules (see privacy.retention): ticket text (ticket-text)
 and spent one-time codes (follow-code). A ticket keeps its category, language, status and
 times, so the figures by language and category never change."""
 
@@ -11,7 +11,7 @@ from sqlmodel import Session
 from support.models import FollowCode, Ticket, TicketMessage, TicketStatus
 
 if TYPE_CHECKING:
-    from dfc.privacy.retention import Cutoff
+    from privacy.retention import Cutoff
 
 REMOVED_TEXT = "[removed after the retention period]"
 FINISHED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)

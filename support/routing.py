@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Organisation, OrganisationKind
+from accounts.models import Organisation, OrganisationKind
 from support.models import Category, SupportContact, Team, TicketPriority
 
 URGENT_CATEGORIES = {Category.LOST_OR_STOLEN: TicketPriority.HIGH}

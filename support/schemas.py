@@ -4,8 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.schemas import StrictModel
 from devices.schemas import PhoneNumber
-from dfc.accounts.schemas import StrictModel
 from support.models import Author, Category, Team, TicketPriority, TicketStatus, Via
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from dfc.accounts.models import Role, User
+from accounts.models import Role, User
 from dfc.db_types import utcnow
 from notifications.models import AlertRaised, Audience, Channel
 from notifications.outbox import Recipient, enqueue

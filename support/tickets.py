@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from accounts.organisations import ensure_scheme
 from devices.models import Device, Family
-from dfc.accounts.organisations import ensure_scheme
 from dfc.db_types import utcnow
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue

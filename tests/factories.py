@@ -5,7 +5,7 @@ from itertools import count
 
 from sqlmodel import Session
 
-from dfc.accounts.models import (
+from accounts.models import (
     CredentialKind,
     Organisation,
     OrganisationKind,
@@ -13,9 +13,9 @@ from dfc.accounts.models import (
     SchoolPhase,
     User,
 )
-from dfc.accounts.organisations import ensure_scheme
-from dfc.accounts.passwords import hash_password
-from dfc.accounts.sign_in import issue_credential
+from accounts.organisations import ensure_scheme
+from accounts.passwords import hash_password
+from accounts.sign_in import issue_credential
 
 PASSWORD = "correct horse battery staple"
 _sequence = count(1)

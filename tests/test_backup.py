@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from accounts.models import Organisation
 from dfc import backup, migrate
-from dfc.accounts.models import Organisation
 from dfc.db import build_engine
 from tests.factories import make_council, make_school
 from tests.test_cli import dfc

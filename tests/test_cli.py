@@ -7,7 +7,7 @@ import sys
 import pytest
 from sqlmodel import Session, func, select
 
-from dfc.accounts.models import Organisation, OrganisationKind, User
+from accounts.models import Organisation, OrganisationKind, User
 from tests.factories import make_council
 
 COMMANDS = [

@@ -88,7 +88,7 @@ def test_the_sign_in_page_is_translated_into_every_served_language(client, langu
     ],
 )
 def test_a_number_or_date_too_large_is_the_requests_fault_not_a_500(client, session, path):
-    from dfc.accounts.models import Role
+    from accounts.models import Role
     from tests.factories import make_council, make_user, sign_in_pages
 
     officer = make_user(session, organisation=make_council(session), role=Role.COUNCIL_OFFICER)

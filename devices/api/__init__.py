@@ -2,7 +2,7 @@
 
 from devices.api import connectivity, demand, families, imports, licences, reports
 from devices.api import devices as devices_api
-from devices.open_data import api as open_data_api
+from reporting.open_data import api as open_data_api
 
 ROUTERS = [
     devices_api.router,

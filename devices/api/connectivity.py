@@ -4,6 +4,7 @@ from datetime import date
 
 from fastapi import APIRouter, status
 
+from accounts.deps import ApiCaller, SessionDep
 from devices.models import DongleStatus
 from devices.schemas import (
     AllowancePublic,
@@ -15,7 +16,6 @@ from devices.schemas import (
     UsageReadingCreate,
 )
 from devices.service import connectivity
-from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 

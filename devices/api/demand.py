@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, status
 
+from accounts.deps import ApiCaller, SessionDep
 from devices.models import RequestStatus
 from devices.schemas import DeviceRequestCreate, DeviceRequestDecision, DeviceRequestPublic
 from devices.service import demand
-from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from sqlmodel import Session
 
+from accounts.deps import ApiCaller, SessionDep
 from devices.models import Device, DeviceKind, DeviceStatus, OwnerKind
 from devices.schemas import (
     AllocationPublic,
@@ -23,14 +24,13 @@ from devices.schemas import (
     TransferToOrganisation,
 )
 from devices.service import events, families, lifecycle, ownership, registry, support
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import ApiCaller, SessionDep
+from dfc.caller import Caller
 from dfc.clock import today
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from dfc.privacy import sharing
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
+from privacy import sharing
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(prefix="/api/devices", tags=["devices"])
 CSV_COLUMNS = (

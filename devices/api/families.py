@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Request, status
 
+from accounts.deps import ApiCaller, SessionDep
 from devices.schemas import (
     AllocationCreate,
     AllocationPublic,
@@ -10,12 +11,11 @@ from devices.schemas import (
     FamilyUpdate,
 )
 from devices.service import families, lifecycle
-from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from dfc.privacy import sharing
-from dfc.privacy.audit import commit_audit, record_access, record_listing
-from dfc.privacy.models import AuditAction, SubjectType
+from privacy import sharing
+from privacy.audit import commit_audit, record_access, record_listing
+from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(prefix="/api", tags=["families and allocations"])
 FAMILY_COLUMNS = (

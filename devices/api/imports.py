@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
+from accounts.deps import ApiCaller, SessionDep
 from devices.imports.jobs import IMPORTERS, get_job
 from devices.imports.manifest import ManifestSummary
 from devices.imports.queueing import queue_import
@@ -16,8 +17,7 @@ from devices.imports.schemas import ImportJobPublic, problems_note
 from devices.imports.usage import UsageSummary
 from devices.models import ImportKind
 from devices.service.access import require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import ApiCaller, SessionDep
+from dfc.caller import Caller
 from dfc.csv_import import HEADER_ROW, ImportRejected, RowProblem
 from dfc.settings import get_settings
 from dfc.web.body_limit import size_text

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy import Select
 
+from accounts.deps import ApiCaller, SessionDep
 from devices import queries
-from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.clock import today
 from dfc.listing import Page
 from dfc.paging import Paging, PagingDep, listing

@@ -10,15 +10,15 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.models import ApiKey, Organisation, User
+from accounts.scoping import scoped
 from devices.imports.common import ProgressCallback
 from devices.imports.manifest import import_manifest
 from devices.imports.recovery import heartbeat, start_run
 from devices.imports.usage import import_usage
 from devices.models import ImportJob, ImportKind, ImportStatus
 from devices.service.access import actor, get_scoped, require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import ApiKey, Organisation, User
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.csv_import import ImportRejected, RowProblem, problems_kept
 from dfc.db_types import utcnow
 from dfc.errors import DomainError

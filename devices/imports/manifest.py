@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
+from accounts.models import Organisation
+from accounts.scoping import visible_organisations
 from devices.imports.common import (
     CHUNK_SIZE,
     Progress,
@@ -35,9 +37,7 @@ from devices.imports.reader import read_rows
 from devices.models import Device, Dongle, Sim
 from devices.schemas import DeviceCreate, DongleCreate, SimCreate
 from devices.service.access import require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation
-from dfc.accounts.scoping import visible_organisations
+from dfc.caller import Caller
 from dfc.csv_import import ImportRejected, Problems, RowProblem
 
 __all__ = ["COLUMNS", "ManifestSummary", "import_manifest"]

@@ -29,7 +29,7 @@ from devices.models import (
 from devices.schemas import DeviceCreate, DongleCreate, SimCreate
 from devices.service.access import actor
 from devices.service.events import TRACKED
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 from dfc.db_types import utcnow
 
 # key (serial, IMEI or ICCID) -> (id, holder id) of what the register already has

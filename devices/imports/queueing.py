@@ -9,7 +9,7 @@ from devices.imports.jobs import ImportNotQueued, create_job
 from devices.imports.reader import Measure, measure
 from devices.models import ImportJob, ImportKind
 from devices.service.access import require_writer
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 
 log = logging.getLogger(__name__)
 

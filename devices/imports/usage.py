@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from accounts.scoping import scoped
 from devices.errors import DuplicateRecord
 from devices.imports.bulk import insert_rows
 from devices.imports.common import Progress, ProgressCallback, chunks, key_in, present, validate
@@ -18,8 +19,7 @@ from devices.models import DataUsage, Sim
 from devices.queries import MB_PER_GB
 from devices.schemas import Iccid, UsageReadingCreate
 from devices.service.access import require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.csv_import import HEADER_ROW, ImportRejected, Problems, RowProblem
 
 __all__ = ["COLUMNS", "UsageSummary", "import_usage"]

@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import string_enum
-from dfc.privacy.marks import not_personal
+from dfc.personal_data.marks import not_personal
 
 DEFAULT_ALLOWANCE_GB = Decimal(3)
 DEFAULT_CONTRACT_MONTHS = 6

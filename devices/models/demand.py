@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 from devices.models.columns import fk
 from devices.models.devices import DeviceKind
 from dfc.db_types import string_enum
-from dfc.privacy.marks import not_personal
+from dfc.personal_data.marks import not_personal
 
 
 class RequestStatus(StrEnum):

@@ -10,8 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
 from dfc.db_types import UTCDateTime, string_enum, utcnow
-from dfc.privacy.categories import DataCategory
-from dfc.privacy.marks import not_personal, personal
+from dfc.personal_data.categories import DataCategory
+from dfc.personal_data.marks import not_personal, personal
 
 
 class ImportKind(StrEnum):

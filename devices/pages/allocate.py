@@ -11,20 +11,20 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from accounts.deps import SessionDep
+from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.schemas import AllocationCreate, FamilyCreate
 from devices.service import connectivity, families, lifecycle, registry
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import SessionDep
+from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import Conflict, DomainError
 from dfc.i18n import LANGUAGES
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, problems_of, values_of
-from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 NEW_FAMILY = "new"

@@ -13,7 +13,7 @@ from devices.models import Device, DeviceStatus, OwnerKind
 from devices.pages.labels import RETURN_REASONS
 from devices.service import lifecycle
 from devices.service.registry import ALLOCATABLE
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 
 Perform = Callable[[Session, Caller, Device, date, dict[str, Any]], object]
 

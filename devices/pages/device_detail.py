@@ -7,21 +7,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from accounts.deps import SessionDep
+from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.pages import labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
 from devices.service import events, families, lifecycle, ownership, registry, support
 from devices.service.access import organisation_names
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import SessionDep
+from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import DomainError, NotFound
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, values_of
-from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 

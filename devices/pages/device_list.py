@@ -4,15 +4,15 @@ filtered, sorted and paged in the URL, with CSV of every matching row."""
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from accounts.deps import SessionDep
+from accounts.staff import SchoolStaff
 from devices.api.devices import CSV_COLUMNS
 from devices.models import DeviceKind, DeviceStatus
 from devices.pages import labels
 from devices.service import registry
 from devices.service.access import organisation_names, schools_reached
-from dfc.accounts.deps import SessionDep
 from dfc.clock import today
 from dfc.paging import PagingDep, listing
-from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -4,17 +4,17 @@ pupil reference only; phone numbers are shown on the family's own page, not in l
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from accounts.deps import SessionDep
+from accounts.staff import SchoolStaff
 from devices.api.families import ALLOCATION_COLUMNS, FAMILY_COLUMNS
 from devices.service import families
 from devices.service.access import organisation_names, schools_reached
 from devices.service.registry import serial_numbers
-from dfc.accounts.deps import SessionDep
 from dfc.i18n import BY_CODE
 from dfc.paging import PagingDep, listing
-from dfc.privacy.audit import commit_audit, record_access, record_listing
-from dfc.privacy.models import AuditAction, SubjectType
-from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
+from privacy.audit import commit_audit, record_access, record_listing
+from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_SORT = "pupil_reference"

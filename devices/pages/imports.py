@@ -9,19 +9,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
+from accounts.deps import SessionDep
+from accounts.staff import SchoolStaff
 from devices.imports.jobs import get_job, visible_jobs
 from devices.imports.queueing import queue_import
 from devices.imports.schemas import problems_note
 from devices.models import ImportJob, ImportKind, ImportStatus
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import SessionDep
+from dfc.caller import Caller
 from dfc.csv_import import ImportRejected
 from dfc.errors import DomainError
 from dfc.listing import PageRequest, apply_sort, paginate
 from dfc.settings import get_settings
 from dfc.web.body_limit import size_text
 from dfc.web.csrf import CsrfChecked
-from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
 
 router = APIRouter(include_in_schema=False)

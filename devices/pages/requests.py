@@ -9,21 +9,21 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from accounts.deps import SessionDep
+from accounts.models import Role
+from accounts.staff import SchoolStaff
 from devices.api.demand import CSV_COLUMNS
 from devices.models import RequestStatus
 from devices.pages import labels
 from devices.schemas import DeviceRequestCreate, DeviceRequestDecision
 from devices.service import demand
 from devices.service.access import organisation_names, schools_reached
-from dfc.accounts.caller import Caller
-from dfc.accounts.deps import SessionDep
-from dfc.accounts.models import Role
+from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import DomainError
 from dfc.paging import PagingDep, listing
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problem_of, problems_of, values_of
-from dfc.web.staff import SchoolStaff
 from dfc.web.templating import render
 
 router = APIRouter(include_in_schema=False)

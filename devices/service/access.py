@@ -4,10 +4,10 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, OrganisationKind, Role
-from dfc.accounts.organisations import get_organisation
-from dfc.accounts.scoping import scoped
+from accounts.models import Organisation, OrganisationKind, Role
+from accounts.organisations import get_organisation
+from accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.errors import Forbidden, InvalidInput, NotFound
 
 Row = TypeVar("Row", bound=SQLModel)

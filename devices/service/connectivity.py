@@ -6,13 +6,13 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.scoping import scoped
 from devices.errors import flush_or_duplicate
 from devices.models import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
 from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
 from devices.service.registry import get_device
-from dfc.accounts.caller import Caller
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.errors import InvalidInput, NotFound
 
 DONGLE_SORTABLE = {

@@ -3,13 +3,13 @@
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.models import OrganisationKind, Role
+from accounts.scoping import scoped
 from devices.errors import IllegalTransition
 from devices.models import DeviceRequest, RequestStatus
 from devices.schemas import DeviceRequestCreate, DeviceRequestDecision
 from devices.service.access import get_scoped, reachable_organisation, require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import OrganisationKind, Role
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.errors import Forbidden, InvalidInput
 
 SORTABLE = {

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from devices.models import Device, DeviceEvent
 from devices.service.access import actor
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 
 TRACKED = (
     "status",

@@ -3,13 +3,13 @@
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.models import OrganisationKind
+from accounts.scoping import scoped
 from devices.errors import flush_or_duplicate
 from devices.models import Allocation, Family
 from devices.schemas import FamilyCreate, FamilyUpdate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import OrganisationKind
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.errors import InvalidInput
 
 ALLOCATION_SORTABLE = {

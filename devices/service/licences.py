@@ -6,14 +6,14 @@ from sqlalchemy import JSON, Date, func, insert, literal
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.scoping import scoped
 from devices.errors import LicenceFull, flush_or_duplicate
 from devices.models import DeviceEvent, Licence, LicenceProduct, LicenceSeat
 from devices.schemas import LicenceCreate, LicenceRenew, SeatAssign
 from devices.service import events
 from devices.service.access import actor, get_scoped, reachable_organisation, require_writer
 from devices.service.registry import get_device
-from dfc.accounts.caller import Caller
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 from dfc.db_types import UTCDateTime, utcnow
 from dfc.errors import Conflict, InvalidInput
 

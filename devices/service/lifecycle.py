@@ -22,7 +22,7 @@ from devices.service import events
 from devices.service.access import actor, get_scoped, require_writer
 from devices.service.families import get_family
 from devices.service.registry import ALLOCATABLE, get_device
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 from dfc.errors import InvalidInput, NotFound
 
 IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)

@@ -5,13 +5,13 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from accounts.models import OrganisationKind
 from devices.errors import IllegalTransition
 from devices.models import Device, OwnerKind, OwnershipTransfer
 from devices.service import events
 from devices.service.access import actor, reachable_organisation, require_writer
 from devices.service.registry import get_device
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import OrganisationKind
+from dfc.caller import Caller
 from dfc.errors import InvalidInput
 
 KIND_OF_ORGANISATION = {

@@ -9,6 +9,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.models import Organisation
+from accounts.scoping import scoped
 from devices.errors import flush_or_duplicate
 from devices.models import (
     Device,
@@ -22,9 +24,7 @@ from devices.models import (
 from devices.schemas import DeviceCreate, DeviceUpdate
 from devices.service import events
 from devices.service.access import get_scoped, reachable_organisation, require_writer
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation
-from dfc.accounts.scoping import scoped
+from dfc.caller import Caller
 
 SORTABLE = {
     "id": Device.id,

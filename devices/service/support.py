@@ -7,7 +7,7 @@ from devices.schemas import SupportPeriodCreate
 from devices.service import events
 from devices.service.access import require_writer
 from devices.service.registry import get_device
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 from dfc.errors import InvalidInput
 
 

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Role
+from accounts.models import Role
+from dfc.caller import Caller
 from dfc.i18n import N_
 
 ADMIN, OFFICER, SCHOOL, AGENT = (

@@ -23,7 +23,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from dfc.accounts.caller import Caller
+from dfc.caller import Caller
 from dfc.i18n import ENGLISH, LANGUAGES, Language, babel_locale, negotiate, translations
 from dfc.settings import get_settings
 from dfc.web.csrf import CSRF_COOKIE, csrf_token_for

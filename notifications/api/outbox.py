@@ -7,18 +7,18 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import select
 
-from dfc.accounts.deps import ApiCaller, SessionDep
-from dfc.accounts.models import Role
-from dfc.accounts.scoping import scoped
+from accounts.deps import ApiCaller, SessionDep
+from accounts.models import Role
+from accounts.scoping import scoped
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dfc.i18n import BY_CODE
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from dfc.privacy.audit import commit_audit, record_listing
-from dfc.privacy.models import SubjectType
 from notifications.dispatch import send_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.templates import TEMPLATES, render
+from privacy.audit import commit_audit, record_listing
+from privacy.models import SubjectType
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 SORTABLE = {

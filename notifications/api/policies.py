@@ -5,9 +5,9 @@ import re
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dfc.accounts.deps import ApiCaller, SessionDep
-from dfc.accounts.models import OrganisationKind, Role
-from dfc.accounts.organisations import get_organisation
+from accounts.deps import ApiCaller, SessionDep
+from accounts.models import OrganisationKind, Role
+from accounts.organisations import get_organisation
 from dfc.errors import Forbidden
 from notifications.models import AlertPolicy
 

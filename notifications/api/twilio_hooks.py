@@ -4,7 +4,7 @@ accepted only with a valid X-Twilio-Signature; anything else changes nothing."""
 from fastapi import APIRouter, Request, Response
 from sqlmodel import select
 
-from dfc.accounts.deps import SessionDep
+from accounts.deps import SessionDep
 from dfc.db_types import utcnow
 from dfc.errors import Forbidden
 from dfc.settings import get_settings

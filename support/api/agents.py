@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from sqlmodel import select
 
+from accounts.deps import ApiCaller, SessionDep
 from devices.service.families import get_family
-from dfc.accounts.deps import ApiCaller, SessionDep
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from dfc.privacy.audit import commit_audit, record_access
-from dfc.privacy.models import AuditAction, SubjectType
+from privacy.audit import commit_audit, record_access
+from privacy.models import AuditAction, SubjectType
 from support import desk
 from support.models import AgentLanguage, Author, Category, Team, Ticket, TicketStatus, Via
 from support.schemas import (

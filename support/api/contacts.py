@@ -4,10 +4,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from sqlmodel import delete, select
 
-from dfc.accounts.deps import ApiCaller, SessionDep
-from dfc.accounts.models import OrganisationKind, Role
-from dfc.accounts.organisations import get_organisation
-from dfc.accounts.users import get_user
+from accounts.deps import ApiCaller, SessionDep
+from accounts.models import OrganisationKind, Role
+from accounts.organisations import get_organisation
+from accounts.users import get_user
 from dfc.errors import Forbidden, InvalidInput
 from dfc.i18n import BY_CODE
 from support.models import AgentLanguage, Category, SupportContact, Team

@@ -3,8 +3,8 @@
 from fastapi import APIRouter, status
 from sqlmodel import select
 
-from dfc.accounts.deps import SessionDep
-from dfc.accounts.secrets import secret_hash
+from accounts.deps import SessionDep
+from accounts.secrets import secret_hash
 from dfc.errors import NotFound
 from dfc.settings import get_settings
 from support import follow as follow_codes

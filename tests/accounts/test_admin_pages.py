@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.api_keys import create_key
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import ApiKey, Organisation, Role, SchoolPhase, User
-from dfc.accounts.organisations import ensure_scheme
-from dfc.accounts.schemas import ApiKeyCreate
+from accounts.api_keys import create_key
+from accounts.models import ApiKey, Organisation, Role, SchoolPhase, User
+from accounts.organisations import ensure_scheme
+from accounts.schemas import ApiKeyCreate
+from dfc.caller import Caller
 from tests.factories import make_admin, make_council, make_school, make_user, sign_in_pages
 
 

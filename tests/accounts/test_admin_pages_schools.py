@@ -4,8 +4,8 @@ changing and removing a school; the success banner."""
 import pytest
 from sqlmodel import Session, select
 
+from accounts.models import Organisation, OrganisationKind, SchoolPhase
 from devices.models import Device
-from dfc.accounts.models import Organisation, OrganisationKind, SchoolPhase
 from tests.accounts.test_admin_pages import World, build_world, csv_rows, ids_linked
 from tests.devices.factories import make_device
 from tests.factories import sign_in_pages

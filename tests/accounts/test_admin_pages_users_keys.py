@@ -4,8 +4,8 @@ removing, passwords and secrets shown once, and a revoked key that stops working
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.models import ApiKey, Role, User
-from dfc.accounts.passwords import password_matches
+from accounts.models import ApiKey, Role, User
+from accounts.passwords import password_matches
 from tests.accounts.test_admin_pages import World, build_world, csv_rows, ids_linked
 from tests.factories import sign_in_pages
 
@@ -297,9 +297,9 @@ def test_a_user_who_left_is_deactivated_and_can_no_longer_use_the_pages(client, 
 def test_a_national_admin_finds_the_organisation_instead_of_scrolling_thousands(
     client, session, world, monkeypatch
 ):
-    import dfc.accounts.admin_common
+    import accounts.admin_common
 
-    monkeypatch.setattr(dfc.accounts.admin_common, "PICKER_LIMIT", 2)
+    monkeypatch.setattr(accounts.admin_common, "PICKER_LIMIT", 2)
     sign_in_pages(client, session, world.admin)
     option = f'<option value="{world.school_a1.id}"'
     first = client.get("/admin/users/new").text

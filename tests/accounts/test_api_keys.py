@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from dfc.accounts.models import ApiKey, Role
+from accounts.models import ApiKey, Role
 from tests.factories import bearer, make_council, make_school, make_user
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlmodel import Session, func, select
 
-from dfc.accounts.models import Organisation, OrganisationKind, Role
+from accounts.models import Organisation, OrganisationKind, Role
 from tests.factories import bearer, make_admin, make_council, make_school, make_user
 
 

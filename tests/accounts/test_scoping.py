@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session
 
-from dfc.accounts.models import ApiKey, Organisation, Role, User
-from dfc.accounts.secrets import secret_hash
+from accounts.models import ApiKey, Organisation, Role, User
+from accounts.secrets import secret_hash
 from tests.factories import (
     bearer,
     make_admin,

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Credential, Role
-from dfc.accounts.sign_in import AccountLocked, SignInFailed, sign_in
+from accounts.models import Credential, Role
+from accounts.sign_in import AccountLocked, SignInFailed, sign_in
 from dfc.db_types import utcnow
 from dfc.web.csrf import CSRF_COOKIE
 from tests.factories import PASSWORD, make_council, make_user

@@ -6,6 +6,7 @@ from itertools import count
 
 from sqlmodel import Session
 
+from accounts.models import Organisation
 from devices.models import (
     Allocation,
     DataAllowance,
@@ -20,7 +21,6 @@ from devices.models import (
     SupportPeriod,
     SupportProvider,
 )
-from dfc.accounts.models import Organisation
 
 _sequence = count(1)
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, func, select
 
+from accounts.models import Organisation, Role
 from devices.models import DataAllowance, DataUsage, Dongle, Sim
-from dfc.accounts.models import Organisation, Role
 from dfc.clock import today
 from tests.factories import bearer, make_council, make_school, make_user
 

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
+from accounts.models import Role
 from devices.models import CouncilPrices, DeviceStatus, SupportPeriod
-from dfc.accounts.models import Role
 from dfc.clock import today
 from tests.devices import factories
 from tests.factories import make_admin, make_council, make_school, make_user, sign_in_pages

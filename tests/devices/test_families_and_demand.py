@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import Session, func, select
 
+from accounts.models import Organisation, Role
 from devices.models import Family
-from dfc.accounts.models import Organisation, Role
 from tests.factories import bearer, make_council, make_school, make_user
 
 

@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from sqlalchemy import event
 from sqlmodel import Session, func, select
 
+from accounts.models import Role
 from devices.imports import jobs, reader
 from devices.imports.reader import measure, read_rows
 from devices.models import Device, ImportJob
-from dfc.accounts.models import Role
 from dfc.csv_import import ImportRejected, Problems, RowProblem
 from dfc.settings import get_settings
 from dfc.web.body_limit import BodyLimitMiddleware

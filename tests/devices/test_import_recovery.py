@@ -13,10 +13,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
+from accounts.models import Role
 from devices.imports import jobs, recovery
 from devices.models import Device
 from devices.models.imports import ImportJob, ImportStatus
-from dfc.accounts.models import Role
 from dfc.db_types import utcnow
 from dfc.settings import get_settings
 from tests.devices.test_imports import many_devices, queued_job

@@ -13,11 +13,11 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
+from accounts.models import Organisation, Role
 from devices.imports import jobs
 from devices.models import DataAllowance, DataUsage, Device, DeviceEvent, Dongle, Sim, SupportPeriod
 from devices.models.imports import ImportJob, ImportKind
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role
+from dfc.caller import Caller
 from tests.devices.factories import make_device, make_dongle_with_sim
 from tests.factories import bearer, make_council, make_school, make_user
 

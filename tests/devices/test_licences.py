@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, func, select
 
+from accounts.models import Organisation, Role
 from devices.models import Licence, LicenceSeat
-from dfc.accounts.models import Organisation, Role
 from dfc.clock import today
 from tests.devices.factories import make_device
 from tests.factories import bearer, make_council, make_school, make_user

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from accounts.models import Organisation, Role
 from devices.models import Allocation, DeviceStatus, Dongle, OwnerKind, OwnershipTransfer
-from dfc.accounts.models import Organisation, Role
 from tests.devices.factories import make_device, make_dongle_with_sim, make_family
 from tests.factories import bearer, make_council, make_school, make_user
 

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from accounts.models import Organisation, Role
 from devices.models import (
     CouncilPrices,
     DataUsage,
@@ -21,21 +22,20 @@ from devices.models import (
     SupportPeriod,
     SupportProvider,
 )
-from devices.outlook.ending import ending_by_month, ending_by_school
-from devices.outlook.figures import devices_by_status, headlines, sims_at_cap
-from devices.outlook.forecast import MAX_MONTHS, MIN_MONTHS, forecast
-from devices.outlook.months import months_between, months_from
-from devices.outlook.prices import (
+from dfc.caller import Caller
+from dfc.errors import Forbidden, InvalidInput, NotFound
+from reporting.dashboard.ending import ending_by_month, ending_by_school
+from reporting.dashboard.figures import devices_by_status, headlines, sims_at_cap
+from reporting.dashboard.forecast import MAX_MONTHS, MIN_MONTHS, forecast
+from reporting.dashboard.months import months_between, months_from
+from reporting.dashboard.prices import (
     PricesIn,
     licence_cost_from_licences,
     prices_for,
     saved_prices,
     set_prices,
 )
-from devices.outlook.scope import councils_for, dashboard_scope
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role
-from dfc.errors import Forbidden, InvalidInput, NotFound
+from reporting.dashboard.scope import councils_for, dashboard_scope
 from tests.devices import factories
 from tests.factories import make_admin, make_council, make_school, make_user
 

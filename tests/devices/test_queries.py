@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
+from accounts.models import Organisation, Role
 from devices import queries
 from devices.models import (
     DataAllowance,
@@ -22,8 +23,7 @@ from devices.models import (
     SupportPeriod,
     SupportProvider,
 )
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role
+from dfc.caller import Caller
 from tests.devices import factories
 from tests.factories import make_council, make_school, make_user
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
+from accounts.models import Role
 from devices.models import Device, DeviceEvent, DeviceStatus, SupportPeriod
-from dfc.accounts.models import Role
 from tests.devices.factories import make_device, make_dongle_with_sim
 from tests.factories import bearer, make_council, make_school, make_user
 

@@ -2,9 +2,9 @@
 
 from sqlmodel import select
 
+from accounts.models import Role
 from devices.imports.jobs import run_job
 from devices.models import Device, DeviceRequest, ImportJob, RequestStatus
-from dfc.accounts.models import Role
 from tests.devices.test_imports import as_csv, many_devices
 from tests.factories import make_council, make_school, make_user, sign_in_pages
 

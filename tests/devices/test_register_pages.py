@@ -5,8 +5,8 @@ import re
 
 from sqlmodel import select
 
+from accounts.models import Role
 from devices.models import Allocation, Device, DeviceStatus, Family
-from dfc.accounts.models import Role
 from dfc.clock import today
 from tests.devices.factories import make_device, make_dongle_with_sim, make_family
 from tests.factories import make_council, make_school, make_user, sign_in_pages

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from dfc.accounts.models import Organisation, Role
+from accounts.models import Organisation, Role
 from tests.devices.factories import make_device
 from tests.factories import bearer, make_council, make_school, make_user
 

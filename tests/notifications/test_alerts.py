@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from accounts.models import Organisation, Role
 from devices.models import Family
-from dfc.accounts.models import Organisation, Role
 from notifications.alerts import run_daily_alerts
 from notifications.models import Channel, OutboxMessage
 from tests.devices.factories import make_allocation, make_device, make_family

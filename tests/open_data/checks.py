@@ -3,7 +3,7 @@ test: exact linear algebra over the table's row and column equations."""
 
 from fractions import Fraction
 
-from devices.open_data.suppression import Position, Table
+from reporting.open_data.suppression import Position, Table
 
 
 def small_published(table: Table, hidden: set[Position]) -> list[Position]:

@@ -8,6 +8,7 @@ from itertools import count
 
 from sqlmodel import Session
 
+from accounts.models import Organisation
 from devices.models import (
     DataUsage,
     Device,
@@ -21,8 +22,7 @@ from devices.models import (
     SupportPeriod,
     SupportProvider,
 )
-from devices.open_data.period import Period
-from dfc.accounts.models import Organisation
+from reporting.open_data.period import Period
 from support.models import Category
 from tests.devices.factories import make_dongle_with_sim, make_licence
 from tests.factories import make_council, make_school

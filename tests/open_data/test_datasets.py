@@ -8,11 +8,11 @@ from sqlalchemy import Column, Table
 from sqlalchemy.sql import visitors
 from sqlmodel import Session
 
-from devices.open_data import queries
-from devices.open_data.datasets import Dataset, build_datasets
-from devices.open_data.period import BadMonth, Period, last_complete_month, parse_month
-from dfc.privacy.marks import mark_of
+from dfc.personal_data.marks import mark_of
 from dfc.settings import get_settings
+from reporting.open_data import queries
+from reporting.open_data.datasets import Dataset, build_datasets
+from reporting.open_data.period import BadMonth, Period, last_complete_month, parse_month
 from tests.open_data import scenario
 from tests.open_data.checks import lines_with_one_hidden, recoverable, small_published
 

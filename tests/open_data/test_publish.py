@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from devices.open_data import tasks
-from devices.open_data.catalogue import DATASET_NAMES
-from devices.open_data.period import Period
-from devices.open_data.publish import publish, root
-from devices.open_data.suppression import MARKER, Table
 from dfc.settings import get_settings
 from dfc.worker import TASK_MODULES, beat_schedule, celery_app
+from reporting.open_data import tasks
+from reporting.open_data.catalogue import DATASET_NAMES
+from reporting.open_data.period import Period
+from reporting.open_data.publish import publish, root
+from reporting.open_data.suppression import MARKER, Table
 from tests.open_data import scenario
 from tests.open_data.checks import lines_with_one_hidden, recoverable
 from tests.test_cli import dfc
@@ -254,12 +254,12 @@ def test_the_beat_schedule_writes_last_months_files_on_the_1st(
     session, published_root, monkeypatch
 ):
     entry = beat_schedule(get_settings())["monthly-open-data"]
-    assert entry["task"] == "devices.open_data.publish"
+    assert entry["task"] == "reporting.open_data.publish"
     assert entry["schedule"].day_of_month == {1}
-    assert "devices.open_data.tasks" in TASK_MODULES
+    assert "reporting.open_data.tasks" in TASK_MODULES
     for module in TASK_MODULES:
         importlib.import_module(module)
-    assert "devices.open_data.publish" in celery_app.tasks
+    assert "reporting.open_data.publish" in celery_app.tasks
 
     scenario.build(session)
     monkeypatch.setattr("dfc.clock.today", lambda: date(2026, 10, 1))

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from devices.open_data.suppression import (
+from reporting.open_data.suppression import (
     Table,
     suppress,
     suppress_sharing_row_totals,

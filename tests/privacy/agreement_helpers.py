@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role, User
+from dfc.caller import Caller
 from dfc.clock import today
-from dfc.privacy.agreements import create_agreement
-from dfc.privacy.agreements_models import AgreementCreate, SharingAgreement
+from privacy.agreements import create_agreement
+from privacy.agreements_models import AgreementCreate, SharingAgreement
 from tests.factories import make_council, make_school, make_trust, make_user
 
 

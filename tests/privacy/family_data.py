@@ -8,8 +8,8 @@ from itertools import count
 
 from sqlmodel import Session
 
+from accounts.models import Organisation
 from devices.models import DeviceEvent, DeviceStatus, Family, OwnerKind, OwnershipTransfer
-from dfc.accounts.models import Organisation
 from notifications.models import Audience, Channel, MessageStatus, OutboxMessage, SmsOptOut
 from support.models import (
     Author,

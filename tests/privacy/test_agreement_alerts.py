@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Role
-from dfc.privacy.agreement_alerts import run_agreement_alerts
+from accounts.models import Role
 from notifications.models import AlertPolicy, Channel, OutboxMessage
+from privacy.agreement_alerts import run_agreement_alerts
 from tests.factories import make_user
 from tests.privacy.agreement_helpers import World, build_world, record
 
@@ -102,8 +102,8 @@ def test_each_council_hears_only_of_its_own_agreements(session, world):
 
 
 def test_an_agreement_ended_early_or_far_off_raises_nothing(session, world):
-    from dfc.privacy.agreements import end_agreement_early
-    from dfc.privacy.agreements_models import AgreementEnd
+    from privacy.agreements import end_agreement_early
+    from privacy.agreements_models import AgreementEnd
     from tests.privacy.agreement_helpers import as_caller
 
     early = record(session, world.officer, reference="E", starts_on=date(2025, 1, 1), ends_on=ENDS)

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from accounts.models import ApiKey
 from dfc import clock
-from dfc.accounts.models import ApiKey
 from dfc.clock import today
-from dfc.privacy.agreements_models import SharingAgreement
+from privacy.agreements_models import SharingAgreement
 from tests.devices.factories import make_allocation, make_device, make_family
 from tests.factories import bearer, make_school, sign_in_pages
 from tests.privacy.agreement_helpers import World, build_world, record
@@ -250,8 +250,8 @@ def test_the_key_page_offers_the_councils_agreements_and_ties_the_key(client, se
 
 def test_a_key_without_pupil_data_reads_devices_but_not_whose_they_are(client, session, world):
     from devices.service import lifecycle
-    from dfc.accounts.caller import Caller
-    from dfc.privacy.models import AccessAudit
+    from dfc.caller import Caller
+    from privacy.models import AccessAudit
 
     officer = Caller.for_user(world.officer, world.council)
     lifecycle.transfer_to_family(

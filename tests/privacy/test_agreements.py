@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from dfc.accounts.models import Role
+from accounts.models import Role
 from dfc.clock import today
-from dfc.privacy.agreements_models import SharingAgreement
+from privacy.agreements_models import SharingAgreement
 from tests.factories import bearer, make_admin, make_user, sign_in_pages
 from tests.privacy.agreement_helpers import World, build_world, record
 

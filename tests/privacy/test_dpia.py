@@ -4,7 +4,7 @@ data category, is described."""
 import re
 from pathlib import Path
 
-from dfc.privacy.categories import DataCategory
+from dfc.personal_data.categories import DataCategory
 from dfc.settings import Settings
 
 DPIA = Path(__file__).resolve().parents[2] / "docs" / "dpia.md"

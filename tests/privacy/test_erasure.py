@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from accounts.models import Role
 from devices.models import Allocation, Device, DeviceEvent, Family, OwnershipTransfer
-from dfc.accounts.models import Role
-from dfc.privacy import erasure
-from dfc.privacy.models import AccessAudit, AuditAction, ErasureRecord
 from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
+from privacy import erasure
+from privacy.models import AccessAudit, AuditAction, ErasureRecord
 from support.models import FollowCode, Ticket, TicketMessage
 from support.retention import REMOVED_TEXT
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages

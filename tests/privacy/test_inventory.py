@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from dfc.privacy import inventory
-from dfc.privacy.categories import DataCategory
-from dfc.privacy.marks import RULES, not_personal, personal
+from dfc.personal_data.categories import DataCategory
+from dfc.personal_data.marks import RULES, not_personal, personal
 from dfc.settings import Settings
+from privacy import inventory
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "data-inventory.md"
 
@@ -19,7 +19,7 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "data-inventory.md"
 def test_every_column_of_every_table_is_marked_personal_or_not():
     missing = [f"{entry.table}.{entry.column}" for entry in inventory.unmarked()]
     assert not missing, (
-        "Mark these columns with personal(...) or not_personal() from dfc.privacy.marks: "
+        "Mark these columns with personal(...) or not_personal() from dfc.personal_data.marks: "
         + ", ".join(missing)
     )
 
@@ -44,7 +44,7 @@ def test_the_document_is_what_the_generator_writes_now():
 
 def test_the_module_prints_the_document():
     result = subprocess.run(
-        [sys.executable, "-m", "dfc.privacy.inventory"],
+        [sys.executable, "-m", "privacy.inventory"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from accounts.models import Credential, CredentialKind, Role
 from devices.models import Allocation, Device, DeviceEvent, Family, ImportJob, OwnershipTransfer
 from devices.models.imports import ImportKind
 from devices.service import lifecycle
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Credential, CredentialKind, Role
-from dfc.privacy import retention
+from dfc.caller import Caller
 from dfc.tables import metadata
 from notifications.models import Audience, Channel, MessageStatus, OutboxMessage
+from privacy import retention
 from support.models import Category, FollowCode, Ticket, TicketMessage, TicketStatus
 from support.retention import REMOVED_TEXT
 from tests.devices.factories import make_allocation, make_device, make_family

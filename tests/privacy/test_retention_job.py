@@ -20,18 +20,18 @@ def school(session: Session):
 
 
 def test_the_beat_schedule_runs_retention_every_night():
-    from dfc.privacy.tasks import apply_retention
     from dfc.settings import get_settings
     from dfc.worker import TASK_MODULES, beat_schedule, celery_app
+    from privacy.tasks import apply_retention
 
     entry = beat_schedule(get_settings())["daily-retention"]
     assert entry["task"] == apply_retention.name == "privacy.retention"
     assert isinstance(entry["schedule"], crontab)
-    assert "dfc.privacy.tasks" in TASK_MODULES and "privacy.retention" in celery_app.tasks
+    assert "privacy.tasks" in TASK_MODULES and "privacy.retention" in celery_app.tasks
 
 
 def test_the_task_applies_the_rules_now(session, school):
-    from dfc.privacy.tasks import apply_retention
+    from privacy.tasks import apply_retention
 
     family = family_with_device(session, school, returned_on=date.today() - timedelta(days=400))
     family.created_at = datetime.now(UTC) - timedelta(days=800)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from dfc.accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role, User
 from support.models import Category, Ticket, Via
 from support.tickets import open_ticket
 from tests.factories import make_user

@@ -8,7 +8,7 @@ import pytest
 from markupsafe import escape
 from sqlmodel import Session
 
-from dfc.accounts.models import Organisation
+from accounts.models import Organisation
 from dfc.i18n import LANGUAGES, translations
 from support.models import Category, SupportContact, Team, Via
 from support.pages import CATEGORY_NAMES

@@ -5,7 +5,7 @@ nothing; agents reply, change status, assign and merge within their organisation
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Organisation, Role
+from accounts.models import Organisation, Role
 from notifications import sending
 from notifications.models import Channel, OutboxMessage
 from support.models import Ticket, TicketMessage, TicketStatus

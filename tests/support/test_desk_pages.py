@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role, User
+from dfc.caller import Caller
 from support.desk_common import desk_now
 from support.models import AgentLanguage, Category, Team, Ticket, TicketPriority, TicketStatus
 from support.queue import QueueFilters, queue

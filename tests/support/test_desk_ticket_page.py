@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role, User
 from notifications.models import OutboxMessage
 from notifications.templates import render as render_message
 from support.models import Author, Team, Ticket, TicketMessage, TicketStatus

@@ -63,7 +63,7 @@ def test_an_arabic_request_is_saved_and_followed_by_its_private_link(client, ses
 
 
 def test_the_follow_page_says_whom_to_contact_in_the_familys_language(client, session):
-    from dfc.accounts.models import Organisation
+    from accounts.models import Organisation
     from support.models import Category, SupportContact, Team
     from tests.devices.factories import make_family
     from tests.factories import make_council, make_school

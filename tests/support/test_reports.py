@@ -7,8 +7,8 @@ from itertools import count
 import pytest
 from sqlmodel import Session
 
-from dfc.accounts.caller import Caller
-from dfc.accounts.models import Organisation, Role
+from accounts.models import Organisation, Role
+from dfc.caller import Caller
 from support.models import Author, Category, Team, Ticket, TicketStatus, Via
 from support.reports import (
     RUNNING,

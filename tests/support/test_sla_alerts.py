@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from dfc.accounts.models import Role
+from accounts.models import Role
 from notifications.models import OutboxMessage
 from support.models import Category, Via
 from support.sla_alerts import raise_sla_alerts

@@ -1,0 +1,191 @@
+"""Rules for staff users: which role fits which organisation, and who manages whom."""
+
+import secrets
+
+from sqlalchemy import Select, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.organisations import get_organisation
+from accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
+from accounts.schemas import UserCreate, UserUpdate
+from accounts.scoping import scoped
+from dfc.caller import Caller
+from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+ROLE_HOMES: dict[Role, set[OrganisationKind]] = {
+    Role.SCHEME_ADMIN: {OrganisationKind.SCHEME},
+    Role.COUNCIL_OFFICER: {OrganisationKind.COUNCIL},
+    Role.SCHOOL_STAFF: {OrganisationKind.SCHOOL, OrganisationKind.TRUST},
+    Role.SUPPORT_AGENT: {OrganisationKind.SCHEME, OrganisationKind.COUNCIL},
+}
+SORTABLE = {
+    "id": User.id,
+    "email": User.email,
+    "full_name": User.full_name,
+    "role": User.role,
+    "created_at": User.created_at,
+    "last_signed_in_at": User.last_signed_in_at,
+}
+
+
+def check_role_fits(role: Role, organisation: Organisation) -> None:
+    if organisation.kind not in ROLE_HOMES[role]:
+        homes = " or ".join(sorted(kind.value for kind in ROLE_HOMES[role]))
+        raise InvalidInput(
+            f"A {role.value} belongs to a {homes}, not a {organisation.kind.value}", field="role"
+        )
+
+
+def _require_user_manager(caller: Caller) -> None:
+    if not caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER):
+        raise Forbidden("Only scheme admins and council officers can manage users")
+
+
+def visible_users(
+    caller: Caller, *, organisation_id: int | None = None, role: Role | None = None
+) -> SelectOfScalar[User]:
+    statement = scoped(select(User), caller, User.organisation_id)
+    if organisation_id is not None:
+        statement = statement.where(User.organisation_id == organisation_id)
+    if role is not None:
+        statement = statement.where(User.role == role)
+    return statement
+
+
+def get_user(session: Session, *, caller: Caller, user_id: int) -> User:
+    user = session.exec(visible_users(caller).where(User.id == user_id)).one_or_none()
+    if user is None:
+        raise NotFound(f"No user with id {user_id}")
+    return user
+
+
+def add_user(session: Session, *, user_in: UserCreate, organisation: Organisation) -> User:
+    """Adds a user with no permission check: for the operator's command line and for the
+    API after its checks."""
+    check_role_fits(user_in.role, organisation)
+    user = User(
+        email=user_in.email.lower(),
+        full_name=user_in.full_name,
+        role=user_in.role,
+        organisation_id=organisation.id,
+        password_hash=hash_password(user_in.password),
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"A user with email {user_in.email} already exists", field="email") from None
+    return user
+
+
+def create_user(session: Session, *, caller: Caller, user_in: UserCreate) -> User:
+    _require_user_manager(caller)
+    try:
+        organisation = get_organisation(
+            session, caller=caller, organisation_id=user_in.organisation_id
+        )
+    except NotFound:
+        raise InvalidInput(
+            f"No organisation with id {user_in.organisation_id}", field="organisation_id"
+        ) from None
+    if user_in.role is Role.SCHEME_ADMIN and not caller.has_role(Role.SCHEME_ADMIN):
+        raise Forbidden("Only a scheme admin can make another scheme admin")
+    return add_user(session, user_in=user_in, organisation=organisation)
+
+
+def update_user(session: Session, *, caller: Caller, user_id: int, user_in: UserUpdate) -> User:
+    user = get_user(session, caller=caller, user_id=user_id)
+    _require_user_manager(caller)
+    changes = user_in.model_dump(exclude_unset=True)
+    if "role" in changes:
+        if changes["role"] is Role.SCHEME_ADMIN and not caller.has_role(Role.SCHEME_ADMIN):
+            raise Forbidden("Only a scheme admin can make another scheme admin")
+        check_role_fits(changes["role"], session.get(Organisation, user.organisation_id))
+    if user.id == caller.user_id and changes.get("is_active") is False:
+        raise Conflict("You cannot deactivate your own account")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def delete_user(session: Session, *, caller: Caller, user_id: int) -> None:
+    user = get_user(session, caller=caller, user_id=user_id)
+    _require_user_manager(caller)
+    if user.id == caller.user_id:
+        raise Conflict("You cannot delete your own account")
+    session.delete(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(
+            f"{user.email} is still named on other records; deactivate the account instead"
+        ) from None
+
+
+def count_users(session: Session, *, caller: Caller) -> int:
+    statement = visible_users(caller).with_only_columns(func.count(User.id))
+    return int(session.exec(statement).one())
+
+
+SUMMARY_SORTABLE = SORTABLE | {"organisation": Organisation.name}
+
+
+def user_summaries(
+    caller: Caller,
+    *,
+    role: Role | None = None,
+    organisation_id: int | None = None,
+    organisation: str | None = None,
+    search: str | None = None,
+) -> Select:
+    """Users the caller can see with their organisation's name, for lists and CSV: only
+    the columns worth showing (never the password hash)."""
+    statement = scoped(
+        select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.role,
+            User.organisation_id,
+            Organisation.name.label("organisation_name"),
+            User.is_active,
+            User.last_signed_in_at,
+            User.created_at,
+        ).join(Organisation, Organisation.id == User.organisation_id),
+        caller,
+        User.organisation_id,
+    )
+    if role is not None:
+        statement = statement.where(User.role == role)
+    if organisation_id is not None:
+        statement = statement.where(User.organisation_id == organisation_id)
+    if organisation:
+        statement = statement.where(
+            or_(
+                func.lower(Organisation.name).like(f"%{organisation.lower()}%"),
+                Organisation.urn == organisation,
+            )
+        )
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern))
+        )
+    return statement
+
+
+def roles_caller_can_give(caller: Caller) -> list[Role]:
+    """Only a scheme admin can make another scheme admin."""
+    return [role for role in Role if role is not Role.SCHEME_ADMIN or caller.has_role(role)]
+
+
+def new_initial_password() -> str:
+    """A random first password, long enough for the rule, to be shown once and changed."""
+    return secrets.token_urlsafe(max(12, MIN_PASSWORD_LENGTH))

@@ -1,0 +1,254 @@
+"""Subject access: find a family by phone number or pupil reference, and gather everything
+held about it from every table, and nothing about anyone else.
+
+Which columns are exported is read from the privacy marks (`dfc.personal_data.marks`): every column
+marked personal (or not yet marked) of each table that holds a family's records, beside a
+few columns that give a row its context (its id, dates, status). Staff names are third
+parties' data and stay out. Which rows belong to the family is decided here once, and the
+erasure (`privacy.erasure`) anonymises exactly these rows."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, false, or_, select, true
+from sqlmodel import Session
+
+from accounts.models import Organisation, OrganisationKind, Role
+from accounts.scoping import visible_organisations
+from devices.models import Allocation, Device, DeviceEvent, Family, OwnershipTransfer
+from devices.phone import to_e164
+from devices.service.families import get_family, visible_families
+from dfc.caller import Caller
+from dfc.db_types import utcnow
+from dfc.errors import Forbidden, InvalidInput
+from dfc.personal_data.categories import DataCategory
+from dfc.personal_data.marks import mark_of
+from notifications.models import OutboxMessage, SmsOptOut
+from support.models import FollowCode, Ticket, TicketMessage
+
+OFFICER_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER)
+THIRD_PARTY = {DataCategory.STAFF}
+# Columns that give each row its context beside its personal columns, in the order shown.
+CONTEXT: dict[str, tuple[str, ...]] = {
+    "family": ("id", "school_id", "created_at"),
+    "allocation": ("id", "device_id", "dongle_id", "allocated_on", "collected_on", "returned_on"),
+    "device": ("id", "serial_number", "kind", "make", "model", "status", "owner_kind"),
+    "ownership_transfer": ("id", "device_id", "transferred_on", "accepted_on"),
+    "ticket": ("id", "reference", "status", "category", "language", "via", "created_at"),
+    "ticket_message": ("id", "ticket_id", "author", "internal", "via", "created_at"),
+    "ticket_follow_code": ("id", "ticket_id", "expires_at", "used_at"),
+    "outbox_message": ("id", "channel", "template", "status", "created_at", "sent_at"),
+    "sms_opt_out": ("opted_out_at",),
+    "device_event": ("id", "device_id", "occurred_at", "action"),
+}
+TITLES = {
+    "family": "The family",
+    "allocation": "Devices lent to the family",
+    "device": "The devices",
+    "ownership_transfer": "Devices handed over to the family",
+    "ticket": "Support tickets",
+    "ticket_message": "Messages on those tickets",
+    "ticket_follow_code": "Codes sent to follow those tickets",
+    "outbox_message": "Messages sent to the family's phone or email",
+    "sms_opt_out": "Texts stopped",
+    "device_event": "Device history that names the family",
+}
+MODELS = {
+    "family": Family,
+    "allocation": Allocation,
+    "device": Device,
+    "ownership_transfer": OwnershipTransfer,
+    "ticket": Ticket,
+    "ticket_message": TicketMessage,
+    "ticket_follow_code": FollowCode,
+    "outbox_message": OutboxMessage,
+    "sms_opt_out": SmsOptOut,
+    "device_event": DeviceEvent,
+}
+
+
+def require_officer(caller: Caller) -> None:
+    if not caller.has_role(*OFFICER_ROLES):
+        raise Forbidden("Subject access and erasure are for council officers and scheme admins")
+
+
+def _reached(caller: Caller, column: Any) -> ColumnElement[bool]:
+    if caller.organisation_kind is OrganisationKind.SCHEME:
+        return true()
+    return column.in_(select(Organisation.id).where(visible_organisations(caller)))
+
+
+@dataclass(frozen=True)
+class FamilyRecords:
+    """Which rows of each table are the family's: by its id, and by its phone number and
+    email for the rows that only know an address (the outbox, opt-outs, tickets raised
+    without a family). `by_address` False leaves the address-only rows out."""
+
+    family: Family
+    caller: Caller
+    by_address: bool = True
+
+    def addresses(self) -> list[str]:
+        if not self.by_address:
+            return []
+        return [a for a in (self.family.phone_number, self.family.email) if a]
+
+    def tickets(self) -> ColumnElement[bool]:
+        linked = Ticket.family_id == self.family.id
+        phone = self.family.phone_number
+        if not (self.by_address and phone):
+            return linked
+        unlinked = (
+            Ticket.family_id.is_(None)
+            & (Ticket.phone_number == phone)
+            & _reached(self.caller, Ticket.organisation_id)
+        )
+        return or_(linked, unlinked)
+
+    def ticket_ids(self) -> Select[Any]:
+        return select(Ticket.id).where(self.tickets())
+
+    def where(self) -> dict[str, ColumnElement[bool]]:
+        f = self.family.id
+        allocated = select(Allocation.device_id).where(Allocation.family_id == f)
+        handed_over = select(OwnershipTransfer.device_id).where(OwnershipTransfer.to_family_id == f)
+        addresses = self.addresses()
+        phone = self.family.phone_number if self.by_address else None
+        return {
+            "family": Family.id == f,
+            "allocation": Allocation.family_id == f,
+            "device": or_(
+                Device.id.in_(allocated), Device.id.in_(handed_over), Device.owner_family_id == f
+            ),
+            "ownership_transfer": OwnershipTransfer.to_family_id == f,
+            "ticket": self.tickets(),
+            "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
+            "ticket_follow_code": FollowCode.ticket_id.in_(self.ticket_ids()),
+            "outbox_message": (
+                OutboxMessage.recipient.in_(addresses)
+                & _reached(self.caller, OutboxMessage.organisation_id)
+                if addresses
+                else false()
+            ),
+            "sms_opt_out": SmsOptOut.phone_number == phone if phone else false(),
+            "device_event": or_(
+                DeviceEvent.after["family_id"].as_integer() == f,
+                DeviceEvent.after["owner_family_id"].as_integer() == f,
+                DeviceEvent.before["owner_family_id"].as_integer() == f,
+            ),
+        }
+
+
+def exported_columns(table: Table) -> list[str]:
+    """The table's context columns, then every column marked personal (or not yet marked)
+    except third parties' (staff) data."""
+    names = list(CONTEXT.get(table.name, ()))
+    for column in table.columns:
+        mark = mark_of(column)
+        if column.name in names:
+            continue
+        if mark is None or (mark.personal and mark.category not in THIRD_PARTY):
+            names.append(column.name)
+    return names
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"({len(value)} bytes)"
+    return value
+
+
+@dataclass
+class SubjectAccessExport:
+    family_id: int
+    generated_at: datetime
+    generated_by: str
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "family_id": self.family_id,
+            "generated_at": self.generated_at.isoformat(),
+            "generated_by": self.generated_by,
+            "tables": self.tables,
+        }
+
+
+def family_for_officer(session: Session, *, caller: Caller, family_id: int) -> Family:
+    """The family, if the caller may run subject access on it; another council's is 404."""
+    require_officer(caller)
+    return get_family(session, caller=caller, family_id=family_id)
+
+
+def gather(
+    session: Session, *, caller: Caller, family: Family, by_address: bool = True
+) -> SubjectAccessExport:
+    """Everything held about `family`, table by table, one query per table."""
+    export = SubjectAccessExport(
+        family_id=family.id or 0, generated_at=utcnow(), generated_by=caller.name
+    )
+    records = FamilyRecords(family=family, caller=caller, by_address=by_address)
+    for name, condition in records.where().items():
+        table = MODELS[name].__table__
+        columns = [table.c[column] for column in exported_columns(table)]
+        key = table.primary_key.columns.values()[0]
+        statement = select(*columns).where(condition).order_by(key)
+        export.tables[name] = [
+            {column: _plain(value) for column, value in row._mapping.items()}
+            for row in session.execute(statement)
+        ]
+    return export
+
+
+@dataclass(frozen=True)
+class Search:
+    phone: str | None = None
+    pupil_reference: str | None = None
+    school_id: int | None = None
+
+
+def normalised_phone(text: str) -> str:
+    """Any way of writing a UK (or international) number, as stored: E.164."""
+    try:
+        return to_e164(text)
+    except ValueError as wrong:
+        raise InvalidInput(
+            f"{wrong}; enter a phone number like 07700 900 982", field="phone"
+        ) from None
+
+
+def find_families(caller: Caller, search: Search) -> Select[Any]:
+    """Families the caller reaches with that phone number (on the family or on a ticket
+    linked to it) or that pupil reference (at that school, when one is given)."""
+    require_officer(caller)
+    statement = visible_families(caller)
+    if search.phone:
+        phone = normalised_phone(search.phone)
+        on_tickets = select(Ticket.family_id).where(
+            Ticket.phone_number == phone, Ticket.family_id.is_not(None)
+        )
+        return statement.where(or_(Family.phone_number == phone, Family.id.in_(on_tickets)))
+    reference = (search.pupil_reference or "").strip()
+    if not reference:
+        raise InvalidInput("Enter a phone number or a pupil reference", field="phone")
+    statement = statement.where(Family.pupil_reference == reference)
+    if search.school_id is not None:
+        statement = statement.where(Family.school_id == search.school_id)
+    return statement
+
+
+def search_results(session: Session, statement: Select[Any]) -> list[dict[str, Any]]:
+    """Each family found with its school's name, for choosing one."""
+    found = statement.with_only_columns(
+        Family.id, Family.pupil_reference, Family.school_id, Organisation.name.label("school")
+    ).join(Organisation, Organisation.id == Family.school_id)
+    return [dict(row._mapping) for row in session.execute(found.order_by(Family.id))]

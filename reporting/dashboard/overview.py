@@ -1,0 +1,143 @@
+"""The dashboard's small tables (each with a chart): devices by status, what ends by
+month, tickets by SLA state, language and category, and the cost forecast. A table is built
+by name, so the page and its CSV download come from the same function."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from dfc.caller import Caller
+from reporting.dashboard.ending import ending_by_month
+from reporting.dashboard.figures import devices_by_status
+from reporting.dashboard.forecast import Forecast
+from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Table
+from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What every table is built from: whose figures, the window in days, and the clock."""
+
+    session: Session
+    caller: Caller
+    within_days: int
+    today: date
+    now: datetime
+
+
+def status_name(status: str) -> str:
+    return str(status).replace("-", " ").capitalize()
+
+
+def status_table(scope: Scope) -> Table:
+    rows = scope.session.execute(devices_by_status(scope.caller)).all()
+    ordered = sorted(rows, key=lambda row: (-int(row.devices), str(row.status)))
+    return Table(
+        name="devices-by-status",
+        caption="Devices by status",
+        columns=(Column("status", "Status"), Column("devices", "Devices", COUNT)),
+        rows=[
+            (status_name(getattr(row.status, "value", row.status)), int(row.devices))
+            for row in ordered
+        ],
+    )
+
+
+def ending_table(scope: Scope) -> Table:
+    months = ending_by_month(
+        scope.session, scope.caller, within_days=scope.within_days, today=scope.today
+    )
+    return Table(
+        name=f"ending-by-month-{scope.within_days}-days",
+        caption=f"What ends in the next {scope.within_days} days, by month",
+        columns=(
+            Column("month", "Month", MONTH),
+            Column("devices_support_ending", "Devices whose support ends", COUNT),
+            Column("licences_ending", "Licences ending", COUNT),
+            Column("licence_seats_ending", "Licence seats in use on them", COUNT),
+            Column("sims_ending", "SIM contracts ending", COUNT),
+        ),
+        rows=[
+            (
+                month.month,
+                month.devices_support_ending,
+                month.licences_ending,
+                month.licence_seats_ending,
+                month.sims_ending,
+            )
+            for month in months
+        ],
+    )
+
+
+def sla_table(scope: Scope) -> Table:
+    counts = sla_counts(scope.session, scope.caller, now=scope.now)
+    return Table(
+        name="open-tickets-by-sla-state",
+        caption="Open tickets by SLA state",
+        columns=(Column("sla_state", "SLA state"), Column("tickets", "Open tickets", COUNT)),
+        rows=[(SLA_STATE_NAMES[state], tickets) for state, tickets in counts],
+    )
+
+
+def _tickets_table(scope: Scope, by: str, label: str) -> Table:
+    counts = ticket_counts(scope.session, scope.caller, by)  # type: ignore[arg-type]
+    return Table(
+        name=f"tickets-by-{by}",
+        caption=f"Tickets by {by}",
+        columns=(
+            Column(by, label),
+            *((Column("language_code", "Code"),) if by == "language" else ()),
+            Column("open", "Open", COUNT),
+            Column("total", "All tickets", COUNT),
+        ),
+        rows=[
+            (count.name, *((count.key,) if by == "language" else ()), count.open, count.total)
+            for count in counts
+        ],
+    )
+
+
+def language_table(scope: Scope) -> Table:
+    return _tickets_table(scope, "language", "Language")
+
+
+def category_table(scope: Scope) -> Table:
+    return _tickets_table(scope, "category", "Category")
+
+
+def forecast_table(forecast: Forecast) -> Table:
+    return Table(
+        name="cost-forecast",
+        caption="Cost forecast by month",
+        columns=(
+            Column("month", "Month", MONTH),
+            Column("devices_leaving", "Devices leaving central support", COUNT),
+            Column("with_dongle", "Of which with a dongle", COUNT),
+            Column("added_monthly_cost", "Added to the monthly cost", MONEY),
+            Column("running_monthly_cost", "Cost that month", MONEY),
+            Column("spent_so_far", "Spent so far", MONEY),
+        ),
+        rows=[
+            (
+                month.month,
+                month.devices_leaving,
+                month.with_dongle,
+                month.added_monthly_cost,
+                month.running_monthly_cost,
+                month.spent_so_far,
+            )
+            for month in forecast.months
+        ],
+    )
+
+
+OVERVIEW_TABLES: dict[str, Callable[[Scope], Table]] = {
+    "devices-by-status": status_table,
+    "ending-by-month": ending_table,
+    "open-tickets-by-sla-state": sla_table,
+    "tickets-by-language": language_table,
+    "tickets-by-category": category_table,
+}
