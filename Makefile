@@ -58,6 +58,7 @@ data-inventory: $(VENV)/.installed ## write docs/data-inventory.md from the mode
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 ci: ## what CI runs: make test, then the suite on PostgreSQL and Redis
 	bash .ci/run

@@ -4,6 +4,7 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from accounts.key_agreements import check_key_agreement, reach_of_key
 from accounts.models import ApiKey, Organisation, Role
 from accounts.organisations import get_organisation
 from accounts.schemas import ApiKeyCreate
@@ -12,7 +13,6 @@ from accounts.secrets import API_KEY_PREFIX, new_secret, secret_hash
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Forbidden, InvalidInput, NotFound
-from privacy.agreements import check_key_agreement, reach_of_key
 
 DISPLAY_PREFIX_LENGTH = len(API_KEY_PREFIX) + 6
 

@@ -1,4 +1,4 @@
-"""The daily alert scan (notifications.alerts.run_daily_alerts) over the national dataset,
+"""The daily alert scan (devices.alerts.run_daily_alerts) over the national dataset,
 phase by phase, beside the raw SQL of the same register queries; then the scan again, which
 must queue nothing. Everything happens in one transaction that is rolled back at the end, so
 the dataset is left exactly as it was.
@@ -23,9 +23,8 @@ from benchmarks.database import DEFAULT_URL, check_safe, connect, read_meta
 from benchmarks.explain import literal_sql
 from benchmarks.notify_report import Cell, CountWarnings, n, peak_memory_gb, table
 from benchmarks.notify_tracker import PHASES, TOP_LEVEL, Tracker, query_label
-from devices import queries
+from devices import alerts, queries
 from dfc.caller import Caller
-from notifications import alerts
 from notifications.models import AlertPolicy, AlertRaised, OutboxMessage
 
 NOTIFY_TABLES = ("outbox_message", "alert_raised", "alert_policy", "sms_opt_out")

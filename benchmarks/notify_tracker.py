@@ -1,4 +1,4 @@
-"""Times the daily scan from outside: wraps notifications.alerts' phases and the register's
+"""Times the daily scan from outside: wraps devices.alerts' phases and the register's
 query builders for the length of one run, and attributes every statement's time in
 cursor.execute to the phases (and the register query) open when it ran."""
 
@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from benchmarks.notify_report import Cell
-from devices import queries
-from notifications import alerts
+from devices import alerts, queries
 
 QUERIES = (
     "support_ending",
@@ -20,7 +19,7 @@ QUERIES = (
     "dongle_contracts_ending",
     "sims_over_allowance",
 )
-# (function in notifications.alerts, label, rows it handled)
+# (function in devices.alerts, label, rows it handled)
 PHASES: tuple[tuple[str, str, Callable[[Any, tuple[Any, ...]], int]], ...] = (
     ("due_items", "register queries (due_items)", lambda result, _args: len(result)),
     ("_already_raised", "already-raised check", lambda _result, args: len(args[1])),

@@ -26,10 +26,9 @@ from sqlmodel import Session
 
 from devices.models import Allocation, DeviceEvent, Family, ImportJob, OwnershipTransfer
 from devices.models.ownership import OwnerKind
-from support import retention as support_retention
 
 if TYPE_CHECKING:
-    from privacy.retention import Cutoff
+    from dfc.personal_data.cutoff import Cutoff
 
 ERASED_PREFIX = "ERASED-"  # the same token privacy.erasure writes
 TRANSFER_ACTION = "ownership-transferred"
@@ -46,8 +45,9 @@ def _handed_over(family_id: ColumnElement, device_id: ColumnElement) -> ColumnEl
 
 
 def families_due(cutoff: "Cutoff") -> Select:
-    """Families not yet erased with nothing out, no open ticket, and no allocation
-    returned, device handed over or ticket closed on or after the cutoff."""
+    """Families not yet erased with nothing out and no allocation returned or device handed
+    over on or after the cutoff. The desk's own condition (no open ticket, none closed since)
+    is added by privacy.retention, which sits above both."""
     device_still_out_or_recent = exists().where(
         Allocation.family_id == Family.id,
         or_(
@@ -67,9 +67,6 @@ def families_due(cutoff: "Cutoff") -> Select:
         Family.created_at < cutoff.at,
         ~device_still_out_or_recent,
         ~handed_over_recently,
-        ~support_retention.ticket_open_or_closed_since(
-            family_id=Family.id, phone_number=Family.phone_number, since=cutoff.at
-        ),
     )
 
 

@@ -1,5 +1,6 @@
 """Celery tasks of the register. Thin: open a session, call a function."""
 
+from devices import alerts  # noqa: F401 (registers the register's daily alert rule)
 from devices.imports import recovery
 from devices.imports.jobs import run_job
 from dfc.db import session_scope

@@ -6,47 +6,36 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from accounts import admin_pages
-from accounts import api as accounts_api
-from accounts import pages as accounts_pages
-from devices.api import ROUTERS as DEVICE_ROUTERS
-from devices.pages import register as register_pages
+import accounts.routes
+import devices.routes
+import notifications.routes
+import privacy.routes
+import reporting.routes
+import support.routes
 from dfc import health
 from dfc.request_log import RequestLogMiddleware, configure_logging
 from dfc.settings import get_settings
 from dfc.web import error_handlers
 from dfc.web.blank_filters import BlankFiltersMiddleware
 from dfc.web.body_limit import BodyLimitMiddleware
-from notifications import pages as notification_pages
-from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
-from privacy import routes as privacy_routes
-from reporting.dashboard import pages as outlook_pages
-from support import desk_pages, follow_pages
-from support import pages as support_pages
-from support.api import ROUTERS as SUPPORT_ROUTERS
+from dfc.web.templating import add_template_dir
 
 log = logging.getLogger(__name__)
 APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
+# Each domain's routes.py says what it serves; the app only collects them.
+DOMAINS = (
+    accounts.routes,
+    notifications.routes,
+    devices.routes,
+    support.routes,
+    reporting.routes,
+    privacy.routes,
+)
 # Every router of web pages; each of their forms is CSRF-checked (tests/test_pages.py).
-PAGE_ROUTERS = [
-    accounts_pages.router,
-    admin_pages.router,
-    register_pages.router,
-    outlook_pages.router,
-    notification_pages.router,
-    support_pages.router,
-    follow_pages.router,
-    desk_pages.router,
-    *privacy_routes.PAGE_ROUTERS,
-]
-API_ROUTERS = [
-    health.router,
-    accounts_api.router,
-    *DEVICE_ROUTERS,
-    *NOTIFICATION_ROUTERS,
-    *SUPPORT_ROUTERS,
-    *privacy_routes.API_ROUTERS,
-]
+PAGE_ROUTERS = [router for domain in DOMAINS for router in domain.PAGE_ROUTERS]
+API_ROUTERS = [health.router, *(router for domain in DOMAINS for router in domain.API_ROUTERS)]
+for domain in DOMAINS:
+    add_template_dir(domain.TEMPLATES)
 
 
 def _mount_govuk_frontend(app: FastAPI, folder: Path) -> None:

@@ -4,9 +4,10 @@ from sqlmodel import SQLModel
 
 import accounts.models  # noqa: F401
 import devices.models  # noqa: F401
+import dfc.audit.models
 import dfc.heartbeat  # noqa: F401
 import notifications.models  # noqa: F401
-import privacy.agreements_models  # noqa: F401
+import privacy.agreements_models
 import privacy.models  # noqa: F401
 import support.models  # noqa: F401
 

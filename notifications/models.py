@@ -4,9 +4,11 @@ alerts already raised, so that each fires once."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, literal
 from sqlmodel import Field, SQLModel
 
+from dfc.audit.models import SubjectType
+from dfc.audit.writer import register_subject
 from dfc.db_types import UTCDateTime, string_enum, utcnow
 from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import not_personal, personal
@@ -152,3 +154,11 @@ class AlertRaised(SQLModel, table=True):
         ),
     )
     raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+
+
+register_subject(
+    SubjectType.OUTBOX_MESSAGE,
+    id_column=OutboxMessage.id,
+    family_column=literal(None, Integer()),  # addressed to a number, not a family record
+    organisation_column=OutboxMessage.organisation_id,
+)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from notifications.models import MessageStatus, OutboxMessage
 
 if TYPE_CHECKING:
-    from privacy.retention import Cutoff
+    from dfc.personal_data.cutoff import Cutoff
 
 # Never a message still to be sent: its body is what will be sent.
 FINISHED = (

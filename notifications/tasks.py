@@ -4,7 +4,7 @@ from dfc.db import session_scope
 from dfc.db_types import utcnow
 from dfc.settings import get_settings
 from dfc.worker import RETRY_WHEN_DATABASE_BUSY, celery_app
-from notifications import sending
+from notifications import scheduled, sending
 from notifications.models import Channel
 
 
@@ -54,8 +54,7 @@ def sweep_outbox() -> int:
 
 @celery_app.task(name="notifications.daily_alerts", **RETRY_WHEN_DATABASE_BUSY)
 def daily_alerts() -> int:
-    from notifications.alerts import run_daily_alerts
-    from privacy.agreement_alerts import run_agreement_alerts
-
+    """Every domain's daily alert rule (registered by the domains' task modules, which the
+    worker imports)."""
     with session_scope() as session:
-        return run_daily_alerts(session) + run_agreement_alerts(session)
+        return scheduled.run_daily_rules(session)

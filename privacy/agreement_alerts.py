@@ -15,6 +15,7 @@ from dfc.clock import today as london_today
 from dfc.settings import get_settings
 from notifications.models import AlertPolicy, AlertRaised, Audience, Channel
 from notifications.outbox import Recipient, enqueue
+from notifications.scheduled import register_daily_rule
 from notifications.templates import Template, register
 from privacy.agreements_models import SharingAgreement
 
@@ -133,3 +134,6 @@ def run_agreement_alerts(session: Session, *, today: date | None = None) -> int:
             queued += 1
     session.flush()
     return queued
+
+
+register_daily_rule("sharing-agreements", run_agreement_alerts)

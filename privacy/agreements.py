@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from accounts import key_agreements
 from accounts.models import ApiKey, Organisation, OrganisationKind, Role
 from accounts.organisations import get_organisation
 from accounts.scoping import scoped
@@ -324,3 +325,14 @@ def reach_of_key(
             "Ask the council to tie it to an agreement in force."
         )
     return agreement.covered
+
+
+class _Rules:
+    """What accounts asks of agreements when it makes or checks an API key."""
+
+    check_key_agreement = staticmethod(check_key_agreement)
+    reach_of_key = staticmethod(reach_of_key)
+    agreement_choices = staticmethod(agreement_choices)
+
+
+key_agreements.use(_Rules())

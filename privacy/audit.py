@@ -1,40 +1,19 @@
-"""Recording who read or exported a family's personal data, and reading that record back.
+"""Reading the access audit back: what a council's officers may see of who looked at their
+families' records, filtered, sorted and exported."""
 
-Every route that shows or exports a family's data calls `record_access` once, after it has
-found what it shows (so a 404 records nothing) and before it commits. One request writes one
-row per family record touched, with a single INSERT ... SELECT however many there are."""
-
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
-from sqlalchemy import Integer, Select, String, func, insert, literal, or_
-from sqlmodel import Session, select
+from sqlalchemy import Select, func, or_
+from sqlmodel import select
 
 from accounts.models import Organisation
 from accounts.scoping import visible_organisations
-from devices.models import Family
+from dfc.audit.models import AccessAudit, AuditAction
 from dfc.caller import Caller
-from dfc.db_types import UTCDateTime, utcnow
-from dfc.listing import Page
 from dfc.settings import get_settings
-from notifications.models import OutboxMessage
-from privacy.models import AccessAudit, AuditAction, SubjectType
-from support.models import Ticket
 
-# For each kind of subject: its table's id, the family it is about, and who holds it.
-SUBJECT_COLUMNS: dict[SubjectType, tuple[Any, Any, Any]] = {
-    SubjectType.FAMILY: (Family.id, Family.id, Family.school_id),
-    SubjectType.TICKET: (Ticket.id, Ticket.family_id, Ticket.organisation_id),
-    SubjectType.OUTBOX_MESSAGE: (
-        OutboxMessage.id,
-        literal(None, Integer()),  # addressed to a number, not linked to a family record
-        OutboxMessage.organisation_id,
-    ),
-}
 SORTABLE = {
     "id": AccessAudit.id,
     "occurred_at": AccessAudit.occurred_at,
@@ -58,147 +37,6 @@ CSV_COLUMNS = (
     "route",
     "path",
 )
-
-
-@dataclass(frozen=True)
-class Where:
-    """Why the data was read: the route (its template and the address) and the method."""
-
-    method: str
-    route: str
-    path: str
-
-    @classmethod
-    def of(cls, request: Request) -> "Where":
-        template = getattr(request.scope.get("route"), "path", None) or request.url.path
-        return cls(method=request.method, route=template[:200], path=request.url.path[:500])
-
-
-def _where(request_or_route: Request | Where) -> Where:
-    if isinstance(request_or_route, Where):
-        return request_or_route
-    return Where.of(request_or_route)
-
-
-def _actor_columns(caller: Caller, where: Where, action: AuditAction, when: datetime) -> list:
-    return [
-        literal(when, UTCDateTime()).label("occurred_at"),
-        literal(caller.user_id, Integer()).label("actor_user_id"),
-        literal(caller.api_key_id, Integer()).label("actor_api_key_id"),
-        literal(caller.organisation_id, Integer()).label("actor_organisation_id"),
-        literal((caller.name or "unnamed")[:200], String()).label("actor_name"),
-        literal(action.value, String()).label("action"),
-    ]
-
-
-def _where_columns(where: Where) -> list:
-    return [
-        literal(where.method, String()).label("method"),
-        literal(where.route, String()).label("route"),
-        literal(where.path, String()).label("path"),
-    ]
-
-
-def record_access(
-    session: Session,
-    caller: Caller,
-    request_or_route: Request | Where,
-    *,
-    action: AuditAction,
-    subject_type: SubjectType,
-    subjects: Iterable[int] | Select[Any],
-) -> int:
-    """Writes one audit row per subject; `subjects` is their ids or a query whose rows are
-    the subjects (the same query the page or export runs). Returns the rows written."""
-    id_column, family_column, organisation_column = SUBJECT_COLUMNS[subject_type]
-    if isinstance(subjects, Select):
-        chosen = (
-            subjects.with_only_columns(id_column)
-            .order_by(None)
-            .limit(None)
-            .offset(None)
-            .correlate(None)
-        )
-    else:
-        chosen = sorted(set(subjects))
-        if not chosen:
-            return 0
-    where = _where(request_or_route)
-    source = select(
-        *_actor_columns(caller, where, action, utcnow()),
-        literal(subject_type.value, String()).label("subject_type"),
-        id_column.label("subject_id"),
-        family_column.label("family_id"),
-        organisation_column.label("subject_organisation_id"),
-        *_where_columns(where),
-    ).where(id_column.in_(chosen))
-    names = [column.name for column in source.selected_columns]
-    result = session.execute(insert(AccessAudit).from_select(names, source))
-    return result.rowcount or 0
-
-
-def commit_audit(session: Session) -> None:
-    """Commits the audit rows of a read without expiring what the request loaded to show,
-    so serialising a page of rows afterwards does not reload each one."""
-    keep = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep
-
-
-def record_listing(
-    session: Session,
-    caller: Caller,
-    request: Request,
-    found: Page[Any] | Response,
-    statement: Select[Any],
-    *,
-    subject_type: SubjectType = SubjectType.FAMILY,
-) -> int:
-    """A list page records the subjects on the page it showed; its CSV records every
-    subject the export holds (`statement`, the list's own query)."""
-    if isinstance(found, Response):
-        return record_access(
-            session,
-            caller,
-            request,
-            action=AuditAction.EXPORT,
-            subject_type=subject_type,
-            subjects=statement,
-        )
-    ids = [_id_of(item) for item in found.items]
-    return record_access(
-        session, caller, request, action=AuditAction.READ, subject_type=subject_type, subjects=ids
-    )
-
-
-def _id_of(item: Any) -> int:
-    if hasattr(item, "_mapping"):
-        return item._mapping["id"]
-    return item.id
-
-
-def record_unmatched_search(
-    session: Session, caller: Caller, request_or_route: Request | Where
-) -> None:
-    """A search that found nobody is still recorded (with no subject): someone looked."""
-    where = _where(request_or_route)
-    session.add(
-        AccessAudit(
-            actor_user_id=caller.user_id,
-            actor_api_key_id=caller.api_key_id,
-            actor_organisation_id=caller.organisation_id,
-            actor_name=(caller.name or "unnamed")[:200],
-            action=AuditAction.SEARCH,
-            subject_type=SubjectType.FAMILY,
-            method=where.method,
-            route=where.route,
-            path=where.path,
-        )
-    )
-    session.flush()
 
 
 @dataclass(frozen=True)

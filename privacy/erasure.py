@@ -18,10 +18,10 @@ from sqlmodel import Session
 from accounts.models import Organisation
 from devices import retention as devices_retention
 from devices.models import Family, OwnershipTransfer
+from dfc.audit.writer import Where, record_access
 from dfc.caller import Caller
 from dfc.errors import Conflict, DomainError
 from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
-from privacy.audit import Where, record_access
 from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectType
 from privacy.subject_access import FamilyRecords, family_for_officer
 from support import retention as support_retention

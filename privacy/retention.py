@@ -10,27 +10,21 @@ run resumes where it stopped. A dry run counts the same selection and changes no
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlmodel import Session
 
 from accounts.models import Credential
 from devices import retention as devices_retention
+from devices.models import Family
 from dfc.db_types import utcnow
+from dfc.personal_data.cutoff import Cutoff
 from dfc.settings import Settings, get_settings
 from notifications import retention as outbox_retention
 from support import retention as support_retention
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Cutoff:
-    """The moment (and the London date) before which a rule's period has passed."""
-
-    at: datetime
-    on: date
 
 
 @dataclass(frozen=True)
@@ -54,13 +48,23 @@ def _delete_sessions(session: Session, ids: list[int]) -> int:
     return session.execute(delete(Credential).where(Credential.id.in_(ids))).rowcount
 
 
+def _families_due(cutoff: Cutoff) -> Select:
+    """The register's families past their period who have no open ticket either, and none
+    closed since the cutoff (their contact details may still be needed to answer it)."""
+    return devices_retention.families_due(cutoff).where(
+        ~support_retention.ticket_open_or_closed_since(
+            family_id=Family.id, phone_number=Family.phone_number, since=cutoff.at
+        )
+    )
+
+
 SESSION = Step("session", "RETAIN_SESSION_DAYS", _sessions_due, _delete_sessions)
 
 STEPS: tuple[Step, ...] = (
     Step(
         "family-contact",
         "RETAIN_FAMILY_CONTACT_DAYS",
-        devices_retention.families_due,
+        _families_due,
         devices_retention.erase_families,
     ),
     Step(

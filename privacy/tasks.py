@@ -2,6 +2,7 @@
 
 from dfc.db import session_scope
 from dfc.worker import celery_app
+from privacy import agreement_alerts  # noqa: F401 (registers the agreements' daily rule)
 
 
 @celery_app.task(name="privacy.retention")

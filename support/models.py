@@ -7,6 +7,8 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from dfc.audit.models import SubjectType
+from dfc.audit.writer import register_subject
 from dfc.db_types import UTCDateTime, string_enum, utcnow
 from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import not_personal, personal
@@ -188,3 +190,11 @@ class FollowCode(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, **not_personal())
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
     attempts: int = Field(default=0, **not_personal())
+
+
+register_subject(
+    SubjectType.TICKET,
+    id_column=Ticket.id,
+    family_column=Ticket.family_id,
+    organisation_column=Ticket.organisation_id,
+)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from support.models import FollowCode, Ticket, TicketMessage, TicketStatus
 
 if TYPE_CHECKING:
-    from privacy.retention import Cutoff
+    from dfc.personal_data.cutoff import Cutoff
 
 REMOVED_TEXT = "[removed after the retention period]"
 FINISHED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)

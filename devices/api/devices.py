@@ -24,13 +24,13 @@ from devices.schemas import (
     TransferToOrganisation,
 )
 from devices.service import events, families, lifecycle, ownership, registry, support
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access
 from dfc.caller import Caller
 from dfc.clock import today
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from privacy import sharing
-from privacy.audit import commit_audit, record_access
-from privacy.models import AuditAction, SubjectType
+from dfc.personal_data import sharing
 
 router = APIRouter(prefix="/api/devices", tags=["devices"])
 CSV_COLUMNS = (

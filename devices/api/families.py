@@ -11,11 +11,11 @@ from devices.schemas import (
     FamilyUpdate,
 )
 from devices.service import families, lifecycle
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access, record_listing
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from privacy import sharing
-from privacy.audit import commit_audit, record_access, record_listing
-from privacy.models import AuditAction, SubjectType
+from dfc.personal_data import sharing
 
 router = APIRouter(prefix="/api", tags=["families and allocations"])
 FAMILY_COLUMNS = (

@@ -6,6 +6,8 @@ from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from devices.models.columns import fk
+from dfc.audit.models import SubjectType
+from dfc.audit.writer import register_subject
 from dfc.db_types import UTCDateTime, utcnow
 from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import not_personal, personal
@@ -89,3 +91,11 @@ class Allocation(SQLModel, table=True):
     return_reason: str | None = Field(
         default=None, max_length=50, **not_personal("returned, lost or stolen")
     )
+
+
+register_subject(
+    SubjectType.FAMILY,
+    id_column=Family.id,
+    family_column=Family.id,
+    organisation_column=Family.school_id,
+)

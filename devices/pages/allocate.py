@@ -16,6 +16,8 @@ from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.schemas import AllocationCreate, FamilyCreate
 from devices.service import connectivity, families, lifecycle, registry
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access
 from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import Conflict, DomainError
@@ -23,8 +25,6 @@ from dfc.i18n import LANGUAGES
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, problems_of, values_of
 from dfc.web.templating import render
-from privacy.audit import commit_audit, record_access
-from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 NEW_FAMILY = "new"
@@ -70,7 +70,7 @@ def _form(
     commit_audit(session)
     return render(
         request,
-        "register_allocate.html",
+        "devices/register_allocate.html",
         {
             "device": device,
             "families": school_families,

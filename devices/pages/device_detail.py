@@ -14,14 +14,14 @@ from devices.pages import labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
 from devices.service import events, families, lifecycle, ownership, registry, support
 from devices.service.access import organisation_names
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access
 from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import DomainError, NotFound
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, values_of
 from dfc.web.templating import render
-from privacy.audit import commit_audit, record_access
-from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,7 +68,7 @@ def _page(
     form_values |= values or {}
     return render(
         request,
-        "register_device.html",
+        "devices/register_device.html",
         {
             "device": device,
             "holder": organisation_names(session, caller, {device.holder_id}).get(

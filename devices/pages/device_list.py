@@ -52,7 +52,7 @@ def device_list(
     holders = organisation_names(session, caller, {device.holder_id for device in found.items})
     return render(
         request,
-        "register_devices.html",
+        "devices/register_devices.html",
         {
             "devices": found,
             "holders": holders,

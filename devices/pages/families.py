@@ -10,11 +10,11 @@ from devices.api.families import ALLOCATION_COLUMNS, FAMILY_COLUMNS
 from devices.service import families
 from devices.service.access import organisation_names, schools_reached
 from devices.service.registry import serial_numbers
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access, record_listing
 from dfc.i18n import BY_CODE
 from dfc.paging import PagingDep, listing
 from dfc.web.templating import render
-from privacy.audit import commit_audit, record_access, record_listing
-from privacy.models import AuditAction, SubjectType
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_SORT = "pupil_reference"
@@ -47,7 +47,7 @@ def family_list(
         return found
     return render(
         request,
-        "register_families.html",
+        "devices/register_families.html",
         {
             "families": found,
             "schools": schools_reached(session, caller),
@@ -91,7 +91,7 @@ def family_page(
         return found
     return render(
         request,
-        "register_family.html",
+        "devices/register_family.html",
         {
             "family": family,
             "allocations": found,

@@ -48,7 +48,7 @@ def _list(
     jobs = paginate(session, statement, PageRequest(page=page_number, per_page=20))
     return render(
         request,
-        "register_imports.html",
+        "devices/register_imports.html",
         {
             "jobs": jobs,
             "kinds": KIND_NAMES,
@@ -124,7 +124,7 @@ def import_page(
     problem_count = max(job.problem_count, len(job.problems))
     return render(
         request,
-        "register_import.html",
+        "devices/register_import.html",
         {
             "job": job,
             "problem_count": problem_count,

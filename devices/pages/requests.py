@@ -60,7 +60,7 @@ def request_list(
         return found
     return render(
         request,
-        "register_requests.html",
+        "devices/register_requests.html",
         {
             "requests": found,
             "schools": schools_reached(session, caller),
@@ -88,7 +88,7 @@ def _new_form(
 ) -> Response:
     return render(
         request,
-        "register_request_new.html",
+        "devices/register_request_new.html",
         {
             "values": values,
             "field_errors": field_errors,
@@ -149,7 +149,7 @@ async def decide(
     found = demand.get_request(session, caller=caller, request_id=request_id)
     return render(
         request,
-        "register_request_decide.html",
+        "devices/register_request_decide.html",
         {
             "found": found,
             "field_errors": errors,

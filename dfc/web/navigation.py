@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from accounts.models import Role
-from dfc.caller import Caller
+from dfc.caller import Caller, Role
 from dfc.i18n import N_
 
 ADMIN, OFFICER, SCHOOL, AGENT = (

@@ -1,5 +1,1 @@
-"""The notifications HTTP API: the outbox for operators, and Twilio's webhooks."""
-
-from notifications.api import outbox, policies, twilio_hooks
-
-ROUTERS = [outbox.router, policies.router, twilio_hooks.router]
+"""The notifications HTTP API: the outbox for operators, policies, and Twilio's status callbacks."""

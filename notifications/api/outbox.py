@@ -10,6 +10,8 @@ from sqlmodel import select
 from accounts.deps import ApiCaller, SessionDep
 from accounts.models import Role
 from accounts.scoping import scoped
+from dfc.audit.models import SubjectType
+from dfc.audit.writer import commit_audit, record_listing
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dfc.i18n import BY_CODE
 from dfc.listing import Page
@@ -17,8 +19,6 @@ from dfc.paging import PagingDep, listing
 from notifications.dispatch import send_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.templates import TEMPLATES, render
-from privacy.audit import commit_audit, record_listing
-from privacy.models import SubjectType
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 SORTABLE = {

@@ -1,5 +1,6 @@
-"""Twilio's webhooks: delivery status callbacks, and inbound texts (STOP opts out). Each is
-accepted only with a valid X-Twilio-Signature; anything else changes nothing."""
+"""Twilio's delivery status callbacks, and `signed_form`, which every Twilio webhook uses
+(inbound texts are the support desk's: support/api/inbound.py). A webhook is accepted only
+with a valid X-Twilio-Signature; anything else changes nothing."""
 
 from fastapi import APIRouter, Request, Response
 from sqlmodel import select
@@ -18,7 +19,6 @@ FINAL = {
     "undelivered": MessageStatus.FAILED,
     "failed": MessageStatus.FAILED,
 }
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 
 
 async def signed_form(request: Request) -> dict[str, str]:
@@ -55,23 +55,3 @@ async def status_callback(request: Request, session: SessionDep) -> Response:
         session.add(message)
         session.commit()
     return Response(status_code=204)
-
-
-@router.post("/inbound")
-async def inbound(request: Request, session: SessionDep) -> Response:
-    """A text from a family: STOP opts the number out of SMS; anything else goes to the
-    support desk, joining the family's open ticket or opening one."""
-    form = await signed_form(request)
-    sender = form.get("From", "")
-    number = sender.removeprefix("whatsapp:")
-    body = form.get("Body", "").strip()
-    if number and body.upper() in STOP_WORDS:
-        opt_out(session, number)
-    elif number and body:
-        from support.models import Via
-        from support.tickets import receive_text
-
-        via = Via.WHATSAPP if sender.startswith("whatsapp:") else Via.SMS
-        receive_text(session, phone=number, text=body, via=via)
-    session.commit()
-    return Response(content="<Response/>", media_type="application/xml")

@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.service.families import get_family
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from privacy.audit import commit_audit, record_access
-from privacy.models import AuditAction, SubjectType
 from support import desk
 from support.models import AgentLanguage, Author, Category, Team, Ticket, TicketStatus, Via
 from support.schemas import (

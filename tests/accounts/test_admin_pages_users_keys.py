@@ -297,9 +297,9 @@ def test_a_user_who_left_is_deactivated_and_can_no_longer_use_the_pages(client, 
 def test_a_national_admin_finds_the_organisation_instead_of_scrolling_thousands(
     client, session, world, monkeypatch
 ):
-    import accounts.admin_common
+    import accounts.pages.admin_common
 
-    monkeypatch.setattr(accounts.admin_common, "PICKER_LIMIT", 2)
+    monkeypatch.setattr(accounts.pages.admin_common, "PICKER_LIMIT", 2)
     sign_in_pages(client, session, world.admin)
     option = f'<option value="{world.school_a1.id}"'
     first = client.get("/admin/users/new").text

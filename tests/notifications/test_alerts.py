@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role
+from devices.alerts import run_daily_alerts
 from devices.models import Family
-from notifications.alerts import run_daily_alerts
 from notifications.models import Channel, OutboxMessage
 from tests.devices.factories import make_allocation, make_device, make_family
 from tests.factories import make_council, make_school, make_user

@@ -8,7 +8,7 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from accounts.models import Organisation, Role
-from notifications.alerts import run_daily_alerts
+from devices.alerts import run_daily_alerts
 from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.outbox import Recipient, enqueue
 from tests.devices.factories import make_device
@@ -134,7 +134,7 @@ def test_the_outbox_page_marks_messages_that_were_kept_not_sent(client, session,
 def test_reading_the_outbox_is_audited_page_api_and_csv(client, session, council, officer):
     from sqlmodel import select
 
-    from privacy.models import AccessAudit, AuditAction, SubjectType
+    from dfc.audit.models import AccessAudit, AuditAction, SubjectType
     from tests.factories import sign_in_pages
 
     mine = queue(session, council.id, "mine")

@@ -250,8 +250,8 @@ def test_the_key_page_offers_the_councils_agreements_and_ties_the_key(client, se
 
 def test_a_key_without_pupil_data_reads_devices_but_not_whose_they_are(client, session, world):
     from devices.service import lifecycle
+    from dfc.audit.models import AccessAudit
     from dfc.caller import Caller
-    from privacy.models import AccessAudit
 
     officer = Caller.for_user(world.officer, world.council)
     lifecycle.transfer_to_family(

@@ -16,8 +16,8 @@ from accounts.api_keys import create_key
 from accounts.models import Organisation, Role, User
 from accounts.schemas import ApiKeyCreate
 from dfc.app import API_ROUTERS, PAGE_ROUTERS
+from dfc.audit.models import AccessAudit, AuditAction, SubjectType
 from dfc.caller import Caller
-from privacy.models import AccessAudit, AuditAction, SubjectType
 from tests.devices.factories import make_device
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
 from tests.privacy.family_data import FamilyData, make_family_data

@@ -9,11 +9,11 @@ from markupsafe import escape
 from sqlmodel import select
 
 from accounts.models import Role
+from dfc.audit.models import AccessAudit, AuditAction
 from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import mark_of
 from dfc.tables import metadata
 from privacy import subject_access
-from privacy.models import AccessAudit, AuditAction
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
 from tests.privacy.family_data import make_family_data
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from accounts.models import Organisation
 from dfc.i18n import LANGUAGES, translations
 from support.models import Category, SupportContact, Team, Via
-from support.pages import CATEGORY_NAMES
+from support.pages.help import CATEGORY_NAMES
 from support.tickets import open_ticket
 from tests.factories import make_council, make_school
 

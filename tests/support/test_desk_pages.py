@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role, User
 from dfc.caller import Caller
-from support.desk_common import desk_now
 from support.models import AgentLanguage, Category, Team, Ticket, TicketPriority, TicketStatus
+from support.pages.desk_common import desk_now
 from support.queue import QueueFilters, queue
 from support.sla import SlaState, sla_state
 from tests.factories import make_council, make_school, make_user, sign_in_pages

@@ -1,0 +1,1 @@
+"""The accounts HTTP API; routes.py hands them to the app."""

@@ -1,0 +1,1 @@
+"""The accounts web pages; routes.py hands them to the app."""

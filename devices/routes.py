@@ -1,0 +1,22 @@
+"""All the app needs to know of devices: its API routers, its page routers and its templates
+folder (templates/devices/ inside it, so every template is named `devices/<page>.html`)."""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from devices.api import connectivity, demand, families, imports, licences, reports
+from devices.api import devices as devices_api
+from devices.pages import register
+
+API_ROUTERS: list[APIRouter] = [
+    devices_api.router,
+    families.router,
+    licences.router,
+    connectivity.router,
+    demand.router,
+    reports.router,
+    imports.router,
+]
+PAGE_ROUTERS: list[APIRouter] = [register.router]
+TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -1,0 +1,1 @@
+"""The access audit: its table, and the one writer every domain calls."""

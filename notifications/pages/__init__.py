@@ -1,0 +1,1 @@
+"""The notifications web pages; routes.py hands them to the app."""

@@ -1,0 +1,1 @@
+"""The privacy HTTP API; routes.py hands them to the app."""

@@ -1,0 +1,1 @@
+"""The privacy web pages; routes.py hands them to the app."""

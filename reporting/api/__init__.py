@@ -1,0 +1,1 @@
+"""The reporting HTTP API; routes.py hands them to the app."""

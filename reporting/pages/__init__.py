@@ -1,0 +1,1 @@
+"""The reporting web pages; routes.py hands them to the app."""

@@ -1,0 +1,60 @@
+"""What every dashboard page shares: whose figures (?council=), the window (?days=), the
+links between the pages that keep both, and the template folder."""
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Query
+from sqlmodel import Session
+
+from accounts.models import OrganisationKind
+from dfc.caller import Caller
+from dfc.errors import InvalidInput
+from reporting.dashboard.ending import DEFAULT_WINDOW, WINDOWS
+from reporting.dashboard.scope import DashboardScope, councils_for, dashboard_scope
+
+CouncilParam = Annotated[int | None, Query(alias="council", ge=1)]
+DaysParam = Annotated[int, Query(alias="days")]
+
+
+def checked_days(days: int) -> int:
+    if days not in WINDOWS:
+        raise InvalidInput("Choose 30, 90 or 180 days", field="days")
+    return days
+
+
+def query(scope: DashboardScope, caller: Caller, **extra: Any) -> str:
+    """'?council=3&days=90' for links between the dashboard's pages: the council only for
+    those who chose it (scheme administrators)."""
+    params: dict[str, Any] = {}
+    if scope.council is not None and caller.organisation_kind is not OrganisationKind.COUNCIL:
+        params["council"] = scope.council.id
+    params.update({key: value for key, value in extra.items() if value is not None})
+    return f"?{urlencode(params)}" if params else ""
+
+
+def page_context(
+    session: Session, caller: Caller, council_id: int | None, days: int = DEFAULT_WINDOW
+) -> tuple[DashboardScope, dict[str, Any]]:
+    """The scope, and what every dashboard template needs to show and link it."""
+    scope = dashboard_scope(session, caller, council_id)
+    chooses = caller.organisation_kind is OrganisationKind.SCHEME
+    context = {
+        "scope": scope,
+        "council_name": scope.council.name if scope.council else "all councils",
+        "councils": councils_for(session, caller) if chooses else [],
+        "chooses_council": chooses,
+        "council_id": scope.council.id if scope.council else None,
+        "days": days,
+        "windows": WINDOWS,
+        "links": {
+            "dashboard": f"/dashboard{query(scope, caller, days=days)}",
+            "forecast": f"/dashboard/forecast{query(scope, caller)}",
+            "schools": f"/dashboard/schools{query(scope, caller, days=days)}",
+            "short_of_cover": f"/dashboard/short-of-cover{query(scope, caller)}",
+            "sims_at_cap": f"/dashboard/sims-at-cap{query(scope, caller)}",
+            "unmet_demand": f"/dashboard/unmet-demand{query(scope, caller)}",
+        },
+        "csv_link": lambda table: f"/dashboard/{table}.csv{query(scope, caller, days=days)}",
+    }
+    return scope, context

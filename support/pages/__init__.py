@@ -1,0 +1,1 @@
+"""The support web pages; routes.py hands them to the app."""

@@ -1,0 +1,124 @@
+"""The support desk's staff pages: the queue here; the ticket page and its actions in
+`desk_ticket` and `desk_actions`, all under this router."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from accounts.deps import SessionDep
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.writer import commit_audit, record_access
+from dfc.paging import PagingDep, listing
+from dfc.web.templating import render
+from support import desk
+from support.models import Category, Team, TicketStatus
+from support.pages import desk_actions, desk_ticket
+from support.pages.desk_common import (
+    CATEGORY,
+    LANGUAGE_CHOICES,
+    SLA,
+    STATUS,
+    TEAM,
+    Blank,
+    Now,
+    TicketReader,
+    choices,
+    language_label,
+)
+from support.queue import (
+    CSV_COLUMNS,
+    EXCERPT_LENGTH,
+    RUNNING,
+    SORTABLE,
+    Assigned,
+    QueueFilters,
+    queue,
+)
+from support.sla import SlaState
+
+router = APIRouter(include_in_schema=False)
+DEFAULT_SORT = "sla_due"
+ANY_STATUS = "all"
+
+
+@router.get("/tickets")
+def ticket_queue(
+    request: Request,
+    session: SessionDep,
+    caller: TicketReader,
+    paging: PagingDep,
+    now: Now,
+    status: Annotated[TicketStatus | Literal["all"] | None, Blank] = None,
+    language: Annotated[str | None, Blank] = None,
+    category: Annotated[Category | None, Blank] = None,
+    team: Annotated[Team | None, Blank] = None,
+    sla: Annotated[SlaState | None, Blank] = None,
+    assigned: Annotated[Assigned | None, Blank] = None,
+    my_languages: Annotated[bool | None, Blank] = None,
+) -> Response:
+    """Tickets still open by default, the most pressing SLA first; every filter in the URL."""
+    filters = QueueFilters(
+        statuses=_statuses(status),
+        language=language,
+        category=category,
+        team=team,
+        sla=sla,
+        assigned=assigned,
+        my_languages=bool(my_languages),
+    )
+    found = listing(
+        session,
+        queue(caller, filters, now=now),
+        paging,
+        sortable=SORTABLE,
+        default_sort=DEFAULT_SORT,
+        columns=CSV_COLUMNS,
+        filename="tickets.csv",
+    )
+    if isinstance(found, Response):
+        return found
+    # The queue shows an excerpt of each family's first message: a read of their data.
+    record_access(
+        session,
+        caller,
+        request,
+        action=AuditAction.READ,
+        subject_type=SubjectType.TICKET,
+        subjects=[row.id for row in found.items],
+    )
+    commit_audit(session)
+    return render(
+        request,
+        "support/desk_queue.html",
+        {
+            "tickets": found,
+            "filters": filters,
+            "status": status.value if isinstance(status, TicketStatus) else status,
+            "default_sort": DEFAULT_SORT,
+            "can_work": desk.can_work(caller),
+            "labels": {"status": STATUS, "category": CATEGORY, "sla": SLA},
+            "language_of": language_label,
+            "excerpt_length": EXCERPT_LENGTH,
+            "status_choices": [*choices(STATUS), (ANY_STATUS, "Any status")],
+            "language_choices": LANGUAGE_CHOICES,
+            "category_choices": choices(CATEGORY),
+            "team_choices": choices(TEAM),
+            "sla_choices": choices(SLA),
+            "assigned_choices": [(Assigned.ME.value, "Me"), (Assigned.NOBODY.value, "Nobody")],
+        },
+        caller=caller,
+        staff=True,
+    )
+
+
+def _statuses(status: TicketStatus | str | None) -> tuple[TicketStatus, ...] | None:
+    if status == ANY_STATUS:
+        return None
+    if isinstance(status, TicketStatus):
+        return (status,)
+    return RUNNING
+
+
+router.include_router(desk_ticket.router)
+router.include_router(desk_actions.router)

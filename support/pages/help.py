@@ -1,0 +1,186 @@
+"""Pages for families, no account needed: ask for help, then follow the request by its
+private link. Every string is in the family's language; no page needs JavaScript."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+from pydantic import BeforeValidator, ValidationError
+from sqlmodel import Session, select
+
+from accounts.deps import SessionDep
+from accounts.secrets import secret_hash
+from dfc.errors import NotFound
+from dfc.i18n import N_, translations
+from dfc.web.csrf import CsrfChecked
+from dfc.web.templating import page_language, render
+from support import contacts
+from support.desk import thread
+from support.models import Category, Team, Ticket, TicketStatus, Via
+from support.references import display
+from support.routing import contact_for
+from support.schemas import TicketRequest
+from support.tickets import open_ticket
+
+router = APIRouter(include_in_schema=False)
+CATEGORY_NAMES = {
+    Category.WILL_NOT_SWITCH_ON: N_("It will not switch on"),
+    Category.BROKEN_SCREEN: N_("The screen is broken"),
+    Category.CANNOT_CONNECT: N_("It cannot connect to the internet"),
+    Category.DATA_USED_UP: N_("The data has run out"),
+    Category.LOCKED_OUT: N_("Locked out or forgotten password"),
+    Category.LOST_OR_STOLEN: N_("Lost or stolen"),
+    Category.OTHER: N_("Something else"),
+}
+STATUS_NAMES = {
+    TicketStatus.NEW: N_("Received"),
+    TicketStatus.OPEN: N_("Being looked at"),
+    TicketStatus.WAITING_ON_FAMILY: N_("Waiting for your reply"),
+    TicketStatus.RESOLVED: N_("Solved"),
+    TicketStatus.CLOSED: N_("Closed"),
+}
+TEAM_NAMES = {
+    Team.SCHOOL_IT: N_("Your child's school"),
+    Team.COUNCIL_HELPDESK: N_("Your council's helpdesk"),
+    Team.SUPPLIER: N_("The company that supplied the device"),
+    Team.NATIONAL_HELPLINE: N_("The Devices for Children helpline"),
+}
+FIELD_ERRORS = {
+    "category": N_("Choose what the problem is"),
+    "message": N_("Tell us what is happening"),
+    "phone_number": N_("Enter a mobile number, like 07700 900 982"),
+    "serial_number": N_("Enter the serial number from the sticker under the laptop"),
+}
+
+
+def _form(
+    request: Request, *, values: dict, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    _ = translations(page_language(request).code).gettext
+    return render(
+        request,
+        "support/help_form.html",
+        {
+            "values": values,
+            "field_errors": errors,
+            "errors": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
+            "categories": [(category.value, _(name)) for category, name in CATEGORY_NAMES.items()],
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/help")
+def help_form(request: Request) -> Response:
+    return _form(request, values={}, errors={})
+
+
+@router.post("/help")
+def send_help_request(
+    request: Request,
+    session: SessionDep,
+    _csrf: CsrfChecked,
+    category: Annotated[str, Form()] = "",
+    message: Annotated[str, Form()] = "",
+    phone_number: Annotated[str, Form()] = "",
+    serial_number: Annotated[str, Form()] = "",
+) -> Response:
+    language = page_language(request)
+    _ = translations(language.code).gettext
+    values = {
+        "category": category,
+        "message": message,
+        "phone_number": phone_number,
+        "serial_number": serial_number,
+    }
+    try:
+        body = TicketRequest(
+            category=category or None,
+            message=message,
+            phone_number=phone_number or None,
+            serial_number=serial_number or None,
+            language=language.code,
+        )
+    except ValidationError as error:
+        fields = {str(problem["loc"][0]) for problem in error.errors()}
+        errors = {field: _(text) for field, text in FIELD_ERRORS.items() if field in fields}
+        return _form(request, values=values, errors=errors, status_code=400)
+    opened = open_ticket(
+        session,
+        text=body.message,
+        via=Via.WEB,
+        category=body.category,
+        phone=body.phone_number,
+        serial_number=body.serial_number,
+        language=language.code,
+    )
+    session.commit()
+    return render(
+        request,
+        "support/help_sent.html",
+        {
+            "reference": display(opened.ticket.reference),
+            "follow_path": f"/help/t/{opened.access_token}",
+            "texted": bool(body.phone_number),
+        },
+    )
+
+
+def ticket_view(request: Request, session: Session, ticket: Ticket) -> Response:
+    """What a family sees of their request: its status, whom to contact and the replies."""
+    _ = translations(page_language(request).code).gettext
+    return render(
+        request,
+        "support/help_follow.html",
+        {
+            "reference": display(ticket.reference),
+            "status": _(STATUS_NAMES[ticket.status]),
+            "category": _(CATEGORY_NAMES[ticket.category]),
+            "contact": contact_for(session, ticket.organisation_id, ticket.category),
+            "messages": thread(session, ticket, include_internal=False),
+        },
+    )
+
+
+@router.get("/help/t/{token}")
+def follow_page(token: str, request: Request, session: SessionDep) -> Response:
+    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
+    if ticket is None:
+        raise NotFound("No request for this link")
+    return ticket_view(request, session, ticket)
+
+
+@router.get("/help/contacts")
+def contacts_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    school: Annotated[int | None, BeforeValidator(lambda value: value or None)] = None,
+) -> Response:
+    """Whom to contact for each kind of problem, once the family has found their school."""
+    _ = translations(page_language(request).code).gettext
+    context: dict = {"search": (q or "").strip(), "errors": [], "field_errors": {}}
+    if school is not None:
+        try:
+            found = contacts.get_school(session, school)
+        except NotFound:
+            raise NotFound(_("We cannot find that school. Search for it again.")) from None
+        context["school"] = found
+        context["lines"] = [
+            {
+                "problem": _(CATEGORY_NAMES[line.category]),
+                "team": _(TEAM_NAMES[line.team]),
+                "contact": line.contact,
+            }
+            for line in contacts.whom_to_contact(session, found.id)
+        ]
+    elif q is not None:
+        if len(context["search"]) < contacts.SHORTEST_SEARCH:
+            problem = _("Enter at least 2 letters of the school's name")
+            context["field_errors"] = {"q": problem}
+            context["errors"] = [{"text": problem, "href": "#q"}]
+            return render(request, "support/help_contacts.html", context, status_code=400)
+        found_schools = contacts.find_schools(session, context["search"])
+        context["schools"] = found_schools[: contacts.MOST_SCHOOLS]
+        context["more"] = len(found_schools) > contacts.MOST_SCHOOLS
+    return render(request, "support/help_contacts.html", context)

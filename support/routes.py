@@ -1,0 +1,13 @@
+"""All the app needs to know of support: its API routers, its page routers and its templates
+folder (templates/support/ inside it, so every template is named `support/<page>.html`)."""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from support.api import agents, contacts, inbound, public
+from support.pages import desk, follow, help
+
+API_ROUTERS: list[APIRouter] = [public.router, agents.router, contacts.router, inbound.router]
+PAGE_ROUTERS: list[APIRouter] = [help.router, follow.router, desk.router]
+TEMPLATES = Path(__file__).resolve().parent / "templates"
