@@ -155,8 +155,6 @@ async def allocate_submit(
     on, problem = date_of(values, "allocated_on", "The date")
     if problem:
         errors["allocated_on"] = problem
-    elif on and on > today():
-        errors["allocated_on"] = "The date must be today or in the past"
     if values.get("family") not in (NEW_FAMILY, "existing"):
         errors["family"] = "Choose a family the school already has, or add a new family"
     elif values.get("family") == "existing" and not values.get("family_id"):

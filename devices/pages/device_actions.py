@@ -1,6 +1,7 @@
 """What staff can do to a device from its page, each a small form: record a collection, a
-return, a repair and its end, a loss or theft, and hand ownership to the family. The
-lifecycle service decides whether the device's status allows it."""
+return, a repair and its end, a loss or theft, and hand ownership to the family. Which are
+offered is the lifecycle service's own table (transitions), so the page offers exactly what
+the API accepts."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,10 +10,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from devices.models import Device, DeviceStatus, OwnerKind
+from devices.models import Device
 from devices.pages.labels import RETURN_REASONS
-from devices.service import lifecycle
-from devices.service.registry import ALLOCATABLE
+from devices.service import lifecycle, transitions
+from devices.service.transitions import Action as Transition
 from dfc.caller import Caller
 
 Perform = Callable[[Session, Caller, Device, date, dict[str, Any]], object]
@@ -23,9 +24,8 @@ class Action:
     slug: str
     title: str
     button: str
-    allowed: tuple[DeviceStatus, ...]
+    transition: Transition  # whether the device allows it is the service's table
     perform: Perform
-    family_owned_too: bool = False
 
 
 def _text(values: dict[str, Any], name: str, problem: str, limit: int) -> str:
@@ -74,7 +74,6 @@ def _give(session: Session, caller: Caller, device: Device, on: date, values: di
     )
 
 
-IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)
 ACTIONS = {
     action.slug: action
     for action in (
@@ -82,43 +81,43 @@ ACTIONS = {
             "collected",
             "Record that the family collected it",
             "Record collection",
-            (DeviceStatus.ALLOCATED,),
+            Transition.COLLECT,
             lambda s, c, d, on, v: lifecycle.record_collection(s, caller=c, device_id=d.id, on=on),
         ),
-        Action("return", "Record a return", "Record return", IN_USE, _return),
+        Action("return", "Record a return", "Record return", Transition.RETURN, _return),
         Action(
             "repair",
             "Send it for repair",
             "Send for repair",
-            (*ALLOCATABLE, *IN_USE),
+            Transition.REPAIR,
             lambda s, c, d, on, v: lifecycle.send_to_repair(s, caller=c, device_id=d.id, on=on),
         ),
         Action(
             "repaired",
             "Record that it is back from repair",
             "Back from repair",
-            (DeviceStatus.IN_REPAIR,),
+            Transition.BACK_FROM_REPAIR,
             lambda s, c, d, on, v: lifecycle.back_from_repair(s, caller=c, device_id=d.id, on=on),
-            family_owned_too=True,
         ),
         Action(
             "missing",
             "Report it lost or stolen",
             "Report lost or stolen",
-            (*ALLOCATABLE, DeviceStatus.IN_REPAIR, *IN_USE),
+            Transition.REPORT_MISSING,
             _missing,
-            family_owned_too=True,
         ),
-        Action("give-to-family", "Give it to the family to keep", "Give to family", IN_USE, _give),
+        Action(
+            "give-to-family",
+            "Give it to the family to keep",
+            "Give to family",
+            Transition.TRANSFER_TO_FAMILY,
+            _give,
+        ),
     )
 }
 
 
 def available(device: Device) -> list[Action]:
-    """The actions the device's status allows, in the order a school meets them."""
-    family_owned = device.owner_kind is OwnerKind.FAMILY
-    return [
-        action
-        for action in ACTIONS.values()
-        if device.status in action.allowed and (action.family_owned_too or not family_owned)
-    ]
+    """The actions the device allows now (the service's own table), in the order a school
+    meets them."""
+    return [action for action in ACTIONS.values() if transitions.allows(device, action.transition)]

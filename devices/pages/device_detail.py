@@ -12,8 +12,9 @@ from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.pages import labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
-from devices.service import events, families, lifecycle, ownership, registry, support
+from devices.service import events, families, lifecycle, ownership, registry, support, transitions
 from devices.service.access import organisation_names
+from devices.service.transitions import Action as Transition
 from dfc.audit.models import AuditAction, SubjectType
 from dfc.audit.writer import commit_audit, record_access
 from dfc.caller import Caller
@@ -80,7 +81,7 @@ def _page(
             "transfers": ownership.history(session, caller=caller, device_id=device.id),
             "history": events.history(session, device),
             "actions": available(device),
-            "can_allocate": device.status in registry.ALLOCATABLE,
+            "can_allocate": transitions.allows(device, Transition.ALLOCATE),
             "open_action": open_action,
             "values": form_values,
             "field_errors": field_errors or {},
@@ -121,8 +122,6 @@ async def device_action(
     on, problem = date_of(values, field, "The date")
     errors = {field: problem} if problem else {}
     status_code = 400
-    if on and on > today():
-        errors[field] = "The date must be today or in the past"
     if not errors:
         try:
             action.perform(session, caller, device, on, values)

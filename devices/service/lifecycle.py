@@ -1,13 +1,15 @@
 """A device's life: allocation to a family, collection, return, repair, loss, swap,
-ownership passing to the family, retirement. Each action checks the device's status,
-changes it and writes an event; an action the status does not allow is a 409 that says why."""
+ownership passing to the family, retirement. Each action checks the device's status and
+owner against one table (transitions), and its date (not in the future, not before the
+device arrived), changes it and writes an event; what is not allowed is a 409 or 422 that
+says why."""
 
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from devices.errors import DeviceAlreadyAllocated, IllegalTransition
+from devices.errors import DeviceAlreadyAllocated
 from devices.models import (
     Allocation,
     Device,
@@ -18,38 +20,24 @@ from devices.models import (
     OwnershipTransfer,
 )
 from devices.schemas import AllocationCreate
-from devices.service import events
+from devices.service import events, transitions
 from devices.service.access import actor, get_scoped, require_writer
 from devices.service.families import get_family
-from devices.service.registry import ALLOCATABLE, get_device
+from devices.service.registry import get_device
+from devices.service.transitions import Action
 from dfc.caller import Caller
+from dfc.clock import today
 from dfc.errors import InvalidInput, NotFound
 
-IN_USE = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY)
-REPAIRABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED, *IN_USE)
-LOSABLE = (DeviceStatus.IN_STOCK, DeviceStatus.RETURNED, DeviceStatus.IN_REPAIR, *IN_USE)
-RETIRABLE = (
-    DeviceStatus.IN_STOCK,
-    DeviceStatus.RETURNED,
-    DeviceStatus.IN_REPAIR,
-    DeviceStatus.LOST,
-    DeviceStatus.STOLEN,
-)
 
-
-def _require_status(device: Device, allowed: tuple[DeviceStatus, ...], action: str) -> None:
-    if device.status not in allowed:
-        names = ", ".join(status.value for status in allowed)
-        raise IllegalTransition(
-            f"Device {device.serial_number} is {device.status.value}; it can be {action} "
-            f"only when {names}"
-        )
-
-
-def _require_not_family_owned(device: Device, action: str) -> None:
-    if device.owner_kind is OwnerKind.FAMILY:
-        raise IllegalTransition(
-            f"Device {device.serial_number} belongs to the family now; it cannot be {action}"
+def _require_date(device: Device, on: date, *, field: str = "on") -> None:
+    """No action dated in the future, or before the device arrived."""
+    if on > today():
+        raise InvalidInput("The date must be today or in the past", field=field)
+    if device.received_on and on < device.received_on:
+        raise InvalidInput(
+            f"The date is before the device arrived on {device.received_on.isoformat()}",
+            field=field,
         )
 
 
@@ -78,11 +66,12 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=allocation_in.device_id)
     family = get_family(session, caller=caller, family_id=allocation_in.family_id)
-    if device.status in IN_USE:
+    if device.status in transitions.IN_USE:
         raise DeviceAlreadyAllocated(
             f"Device {device.serial_number} is already with a family; record its return first"
         )
-    _require_status(device, ALLOCATABLE, "allocated")
+    transitions.require(device, Action.ALLOCATE)
+    _require_date(device, allocation_in.allocated_on, field="allocated_on")
     if device.holder_id != family.school_id:
         raise InvalidInput(
             f"Device {device.serial_number} is held by another organisation "
@@ -131,7 +120,8 @@ def record_collection(session: Session, *, caller: Caller, device_id: int, on: d
     """The family has collected an allocated device."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_status(device, (DeviceStatus.ALLOCATED,), "collected")
+    transitions.require(device, Action.COLLECT)
+    _require_date(device, on)
     allocation = open_allocation(session, device)
     before = events.snapshot(device)
     device.status = DeviceStatus.WITH_FAMILY
@@ -174,8 +164,8 @@ def return_device(
     """The family gave the device (and its dongle) back to the school."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_not_family_owned(device, "returned")
-    _require_status(device, IN_USE, "returned")
+    transitions.require(device, Action.RETURN)
+    _require_date(device, on)
     before = events.snapshot(device)
     _close_allocation(session, device, on, "returned")
     device.status = DeviceStatus.RETURNED
@@ -199,7 +189,8 @@ def report_missing(
     """Lost or stolen: the allocation ends; the record and its history stay."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_status(device, LOSABLE, "reported lost or stolen")
+    transitions.require(device, Action.REPORT_MISSING)
+    _require_date(device, on)
     before = events.snapshot(device)
     reason = "stolen" if stolen else "lost"
     _close_allocation(session, device, on, reason)
@@ -216,7 +207,8 @@ def send_to_repair(session: Session, *, caller: Caller, device_id: int, on: date
     """Off for repair; a family's allocation stays open so the device goes back to them."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_status(device, REPAIRABLE, "sent to repair")
+    transitions.require(device, Action.REPAIR)
+    _require_date(device, on)
     before = events.snapshot(device)
     device.status = DeviceStatus.IN_REPAIR
     session.add(device)
@@ -231,7 +223,8 @@ def back_from_repair(session: Session, *, caller: Caller, device_id: int, on: da
     """Back to the family it was with, or into stock."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_status(device, (DeviceStatus.IN_REPAIR,), "back from repair")
+    transitions.require(device, Action.BACK_FROM_REPAIR)
+    _require_date(device, on)
     before = events.snapshot(device)
     allocation = open_allocation(session, device)
     if allocation is None:
@@ -255,10 +248,10 @@ def swap_device(
     allocation, so the family keeps their allocation, dongle and history."""
     require_writer(caller)
     faulty = get_device(session, caller=caller, device_id=device_id)
-    _require_not_family_owned(faulty, "swapped")
-    _require_status(faulty, IN_USE, "swapped")
+    transitions.require(faulty, Action.SWAP)
+    _require_date(faulty, on)
     replacement = get_device(session, caller=caller, device_id=replacement_id)
-    _require_status(replacement, ALLOCATABLE, "swapped in")
+    transitions.require(replacement, Action.ALLOCATE)
     if replacement.holder_id != faulty.holder_id:
         raise InvalidInput(
             "The replacement is held by another organisation", field="replacement_device_id"
@@ -304,8 +297,8 @@ def transfer_to_family(
     council's stock figures; its support and licence history stays."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_not_family_owned(device, "transferred again")
-    _require_status(device, IN_USE, "transferred to the family")
+    transitions.require(device, Action.TRANSFER_TO_FAMILY)
+    _require_date(device, on)
     allocation = open_allocation(session, device)
     before = events.snapshot(device)
     session.add(
@@ -343,8 +336,8 @@ def transfer_to_family(
 def retire(session: Session, *, caller: Caller, device_id: int, on: date) -> Device:
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    _require_not_family_owned(device, "retired")
-    _require_status(device, RETIRABLE, "retired")
+    transitions.require(device, Action.RETIRE)
+    _require_date(device, on)
     before = events.snapshot(device)
     device.status = DeviceStatus.RETIRED
     session.add(device)

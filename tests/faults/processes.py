@@ -6,6 +6,7 @@ Each process starts in a session of its own, so `kill()` takes its children with
 worker's pool), as when a container or a machine dies; its output goes to a log file."""
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -107,6 +108,11 @@ class Process:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def tasks_received(self, task: str) -> int:
+        """How many `task` tasks a worker logged as received (at --loglevel INFO)."""
+        lines = self.log().splitlines()
+        return sum(f"Task {task}[" in line and line.endswith(" received") for line in lines)
+
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log().splitlines()[-lines:])
 
@@ -176,11 +182,12 @@ class PrivateRedis:
             self.process.kill()
             self.process = None
 
-    def queue_length(self, queue: str) -> int:
-        try:
-            return int(self.client().llen(queue))
-        except redis.RedisError:
-            return -1
+    def queued(self, queue: str, task: str) -> int:
+        """How many `task` tasks wait in `queue` (Celery's message headers name the task)."""
+        return sum(
+            json.loads(raw)["headers"].get("task") == task
+            for raw in self.client().lrange(queue, 0, -1)
+        )
 
 
 class Processes:
