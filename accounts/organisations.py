@@ -9,6 +9,7 @@ from accounts.models import Organisation, OrganisationKind, Role, SchoolPhase, U
 from accounts.schemas import CouncilCreate, SchoolCreate, SchoolUpdate, TrustCreate
 from accounts.scoping import visible_organisations
 from dfc.caller import Caller
+from dfc.db import flush_or_undo
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 SCHEME_NAME = "Devices for Children scheme"
@@ -114,9 +115,8 @@ def _check_trust(session: Session, caller: Caller, trust_id: int | None) -> None
 def _flush_unique(session: Session, what: str, *, field: str | None = None) -> None:
     """Flush, turning a unique-constraint failure into a 409 that names the duplicate."""
     try:
-        session.flush()
+        flush_or_undo(session)  # a refusal undoes this write only
     except IntegrityError:
-        session.rollback()
         raise Conflict(f"{what} already exists", field=field) from None
 
 
@@ -169,12 +169,11 @@ def delete_school(session: Session, *, caller: Caller, school_id: int) -> None:
     if staff:
         raise Conflict(f"School {school.urn} still has {staff} staff user(s); remove them first")
     urn = school.urn
-    session.delete(school)
     try:
-        session.flush()
+        with session.begin_nested():  # a refusal undoes this delete only, not the caller's work
+            session.delete(school)
     except IntegrityError:
         # Devices, families and requests refer to their school and are never cascaded away.
-        session.rollback()
         raise Conflict(
             f"School {urn} still has devices, families or other records; move or remove them first"
         ) from None

@@ -13,6 +13,7 @@ from accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
 from accounts.schemas import UserCreate, UserUpdate
 from accounts.scoping import scoped
 from dfc.caller import Caller
+from dfc.db import flush_or_undo
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 ROLE_HOMES: dict[Role, set[OrganisationKind]] = {
@@ -75,9 +76,8 @@ def add_user(session: Session, *, user_in: UserCreate, organisation: Organisatio
     )
     session.add(user)
     try:
-        session.flush()
+        flush_or_undo(session)  # a refusal undoes this write only
     except IntegrityError:
-        session.rollback()
         raise Conflict(f"A user with email {user_in.email} already exists", field="email") from None
     return user
 
@@ -119,11 +119,10 @@ def delete_user(session: Session, *, caller: Caller, user_id: int) -> None:
     _require_user_manager(caller)
     if user.id == caller.user_id:
         raise Conflict("You cannot delete your own account")
-    session.delete(user)
     try:
-        session.flush()
+        with session.begin_nested():  # a refusal undoes this delete only, not the caller's work
+            session.delete(user)
     except IntegrityError:
-        session.rollback()
         raise Conflict(
             f"{user.email} is still named on other records; deactivate the account instead"
         ) from None

@@ -3,6 +3,7 @@
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from dfc.db import flush_or_undo
 from dfc.errors import Conflict
 
 
@@ -25,10 +26,9 @@ class DuplicateRecord(Conflict):
 
 
 def flush_or_duplicate(session: Session, message: str, *, field: str | None = None) -> None:
-    """Writes what is pending; a unique index that says no becomes a 409 with `message`,
-    and nothing of the request is kept."""
+    """Writes what is pending in a savepoint; a unique index that says no becomes a 409 with
+    `message`, and only this write is undone: the caller's transaction carries on."""
     try:
-        session.flush()
+        flush_or_undo(session)  # a refusal undoes this write only
     except IntegrityError:
-        session.rollback()
         raise DuplicateRecord(message, field=field) from None

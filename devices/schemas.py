@@ -135,6 +135,16 @@ class AllocationCreate(StrictModel):
     collected: bool = Field(default=True, description="the family has the device now")
 
 
+class NewFamilyAllocation(StrictModel):
+    """A family the school does not have yet, and the device it is given, saved together."""
+
+    family: FamilyCreate
+    device_id: int
+    dongle_id: int | None = None
+    allocated_on: date
+    collected: bool = Field(default=True, description="the family has the device now")
+
+
 class AllocationPublic(Public):
     id: int
     device_id: int

@@ -24,6 +24,19 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def flush_or_undo(session: Session) -> None:
+    """Writes the objects added since the last flush inside a savepoint. If the database
+    refuses them (IntegrityError, re-raised), only they are undone and leave the session;
+    the caller's transaction, and whatever it wrote before, carries on."""
+    added = list(session.new)
+    for item in added:
+        session.expunge(item)
+    session.flush()  # whatever else is pending is the caller's, written outside the savepoint
+    with session.begin_nested():
+        session.add_all(added)
+        session.flush()
+
+
 def lock_for_writing(session: Session) -> None:
     """On SQLite, takes the database's one write lock now, for the rest of the transaction,
     waiting up to SQLITE_BUSY_SECONDS for another writer; elsewhere nothing is needed."""

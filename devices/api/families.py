@@ -9,8 +9,9 @@ from devices.schemas import (
     FamilyCreate,
     FamilyPublic,
     FamilyUpdate,
+    NewFamilyAllocation,
 )
-from devices.service import families, lifecycle
+from devices.service import families, flows, lifecycle
 from dfc.audit.models import AuditAction, SubjectType
 from dfc.audit.writer import commit_audit, record_access, record_listing
 from dfc.listing import Page
@@ -148,6 +149,19 @@ def allocate(
     """Allocates a device, and optionally a dongle, to a family; 409 if either is in use."""
     sharing.require_cover(caller, "allocation")
     allocation = lifecycle.allocate(session, caller=caller, allocation_in=allocation_in)
+    session.commit()
+    answer = AllocationPublic.model_validate(allocation)
+    return sharing.shared(caller, "allocation", answer, status_code=201)
+
+
+@router.post("/allocations/new-family", status_code=status.HTTP_201_CREATED)
+def allocate_to_new_family(
+    allocation_in: NewFamilyAllocation, session: SessionDep, caller: ApiCaller
+) -> AllocationPublic:
+    """Adds a family the school does not have yet and allocates the device (and optionally a
+    dongle) to it, together: if the allocation is refused, the family is not kept either."""
+    sharing.require_cover(caller, "allocation")
+    allocation = flows.allocate_to_new_family(session, caller=caller, allocation_in=allocation_in)
     session.commit()
     answer = AllocationPublic.model_validate(allocation)
     return sharing.shared(caller, "allocation", answer, status_code=201)

@@ -14,8 +14,8 @@ from sqlmodel import Session
 from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.models import Device
-from devices.schemas import AllocationCreate, FamilyCreate
-from devices.service import connectivity, families, lifecycle, registry
+from devices.schemas import AllocationCreate, FamilyCreate, NewFamilyAllocation
+from devices.service import connectivity, families, flows, lifecycle, registry
 from dfc.audit.models import AuditAction, SubjectType
 from dfc.audit.writer import commit_audit, record_access
 from dfc.caller import Caller
@@ -123,25 +123,24 @@ def _family_input(values: dict[str, Any], school_id: int) -> dict[str, Any]:
 def _allocate(
     session: Session, caller: Caller, device: Device, values: dict[str, Any], on: date
 ) -> int:
-    """Saves the family (if new) and the allocation; returns the family's id."""
+    """Saves the family (if new) and the allocation together; returns the family's id."""
+    details = {
+        "device_id": device.id,
+        "dongle_id": values.get("dongle_id"),
+        "allocated_on": on,
+        "collected": values.get("collected") == "true",
+    }
     if values.get("family") == NEW_FAMILY:
         family_in = FamilyCreate.model_validate(_family_input(values, device.holder_id))
-        family_id = families.create_family(session, caller=caller, family_in=family_in).id
+        allocation_in = NewFamilyAllocation.model_validate({**details, "family": family_in})
+        allocation = flows.allocate_to_new_family(
+            session, caller=caller, allocation_in=allocation_in
+        )
     else:
-        family_id = values.get("family_id")
-    allocation = lifecycle.allocate(
-        session,
-        caller=caller,
-        allocation_in=AllocationCreate.model_validate(
-            {
-                "device_id": device.id,
-                "family_id": family_id,
-                "dongle_id": values.get("dongle_id"),
-                "allocated_on": on,
-                "collected": values.get("collected") == "true",
-            }
-        ),
-    )
+        allocation_in = AllocationCreate.model_validate(
+            {**details, "family_id": values.get("family_id")}
+        )
+        allocation = lifecycle.allocate(session, caller=caller, allocation_in=allocation_in)
     return allocation.family_id
 
 

@@ -27,6 +27,7 @@ from devices.service.registry import get_device
 from devices.service.transitions import Action
 from dfc.caller import Caller
 from dfc.clock import today
+from dfc.db import flush_or_undo
 from dfc.errors import InvalidInput, NotFound
 
 
@@ -88,19 +89,19 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
         allocated_on=allocation_in.allocated_on,
         collected_on=allocation_in.allocated_on if allocation_in.collected else None,
     )
+    session.add(allocation)
+    try:  # the partial unique index says no if another request allocated it first
+        flush_or_undo(session)
+    except IntegrityError:
+        raise DeviceAlreadyAllocated(
+            f"Device {device.serial_number} or its dongle is already with a family"
+        ) from None
     device.status = DeviceStatus.WITH_FAMILY if allocation_in.collected else DeviceStatus.ALLOCATED
     if dongle:
         dongle.status = DongleStatus(device.status.value)
         dongle.paired_device_id = device.id
         session.add(dongle)
-    session.add_all([allocation, device])
-    try:
-        session.flush()
-    except IntegrityError:  # another request allocated it first; the partial index said no
-        session.rollback()
-        raise DeviceAlreadyAllocated(
-            f"Device {device.serial_number} or its dongle is already with a family"
-        ) from None
+    session.add(device)
     events.record(
         session,
         device=device,
