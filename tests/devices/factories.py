@@ -67,7 +67,7 @@ def make_family(
         school_id=school.id,
         pupil_reference=f"P{next(_sequence):05d}",
         year_group=7,
-        phone_number="+447911123456",
+        phone_number=f"+4479111{next(_sequence):05d}",  # each family its own number
         preferred_language=language,
         sms_consent=True,
         home_broadband=home_broadband,

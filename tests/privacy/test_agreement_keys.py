@@ -24,6 +24,9 @@ PHONE = "+447911123456"
 def world(session: Session) -> World:
     world = build_world(session)
     family = make_family(session, school=world.school)
+    family.phone_number = PHONE  # the number each test looks for (or must not find)
+    session.add(family)
+    session.commit()
     device = make_device(session, holder=world.school)
     make_allocation(session, device=device, family=family)
     world.family = family

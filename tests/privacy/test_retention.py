@@ -4,6 +4,8 @@ the figures stay the same; batches smaller than the rows still reach every row."
 
 from datetime import UTC, date, datetime
 
+from unittest.mock import patch
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -53,13 +55,16 @@ def handed_over_family(session: Session, school, *, on: date) -> Family:
     device = make_device(session, holder=school)
     make_allocation(session, device=device, family=family, on=date(2026, 2, 1))
     staff = make_user(session, organisation=school, role=Role.SCHOOL_STAFF)
-    lifecycle.transfer_to_family(
-        session,
-        caller=Caller.for_user(staff, school),
-        device_id=device.id,
-        on=on,
-        acceptance="signed form by Jane Doe",
-    )
+    # The scenario's dates lie in the future of the real calendar: the service is told the
+    # day is the hand-over's, as it was when staff recorded it.
+    with patch.object(lifecycle, "today", return_value=on):
+        lifecycle.transfer_to_family(
+            session,
+            caller=Caller.for_user(staff, school),
+            device_id=device.id,
+            on=on,
+            acceptance="signed form by Jane Doe",
+        )
     session.commit()
     return family
 
@@ -122,7 +127,8 @@ def test_a_family_past_its_period_is_erased_and_one_inside_it_is_not(session, sc
     assert report.counts["family-contact"] == 1
     assert is_erased(fresh(session, past))
     kept = fresh(session, inside)
-    assert kept.phone_number == "+447911123456" and not kept.pupil_reference.startswith("ERASED")
+    assert kept.phone_number == inside.phone_number
+    assert kept.phone_number and not kept.pupil_reference.startswith("ERASED")
     assert fresh(session, past).preferred_language == "en"  # kept for the figures
 
 
