@@ -11,8 +11,7 @@ from dfc.db_types import utcnow
 from notifications import tasks
 from notifications.models import Audience, Channel, MessageStatus, OutboxMessage
 
-NOW = utcnow()
-AGO = NOW - timedelta(hours=1)
+AN_HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -40,19 +39,21 @@ def message(session: Session, key: str, status: MessageStatus, **fields) -> int:
 
 
 def test_every_kind_of_due_message_is_swept_once_and_nothing_else(session, handed_over):
+    now = utcnow()  # when the test runs, not when the module was collected
+    ago = now - AN_HOUR
     due = [
-        message(session, "held", MessageStatus.HELD, next_attempt_at=AGO),
-        message(session, "retry", MessageStatus.PENDING, next_attempt_at=AGO, attempts=2,
-                handed_over_at=AGO),
-        message(session, "lease", MessageStatus.SENDING, next_attempt_at=AGO, attempts=1,
-                handed_over_at=AGO, unconfirmed_attempt_at=AGO),
-        message(session, "lost", MessageStatus.PENDING, next_attempt_at=AGO, handed_over_at=AGO),
+        message(session, "held", MessageStatus.HELD, next_attempt_at=ago),
+        message(session, "retry", MessageStatus.PENDING, next_attempt_at=ago, attempts=2,
+                handed_over_at=ago),
+        message(session, "lease", MessageStatus.SENDING, next_attempt_at=ago, attempts=1,
+                handed_over_at=ago, unconfirmed_attempt_at=ago),
+        message(session, "lost", MessageStatus.PENDING, next_attempt_at=ago, handed_over_at=ago),
     ]  # fmt: skip
-    message(session, "queued", MessageStatus.PENDING, next_attempt_at=NOW, handed_over_at=NOW)
-    message(session, "later", MessageStatus.PENDING, next_attempt_at=NOW + timedelta(hours=1))
-    message(session, "leased", MessageStatus.SENDING, next_attempt_at=NOW + timedelta(minutes=4))
-    message(session, "sent", MessageStatus.SENT, next_attempt_at=AGO)
-    message(session, "failed", MessageStatus.FAILED, next_attempt_at=AGO)
+    message(session, "queued", MessageStatus.PENDING, next_attempt_at=now, handed_over_at=now)
+    message(session, "later", MessageStatus.PENDING, next_attempt_at=now + AN_HOUR)
+    message(session, "leased", MessageStatus.SENDING, next_attempt_at=now + timedelta(minutes=4))
+    message(session, "sent", MessageStatus.SENT, next_attempt_at=ago)
+    message(session, "failed", MessageStatus.FAILED, next_attempt_at=ago)
     assert tasks.sweep_outbox() == len(due)
     assert sorted(handed_over) == sorted(due)
     assert tasks.sweep_outbox() == 0, "a message just handed over is left to the broker"
@@ -61,7 +62,8 @@ def test_every_kind_of_due_message_is_swept_once_and_nothing_else(session, hande
 def test_when_the_broker_fails_mid_sweep_the_rest_are_swept_next_time(
     session, handed_over, monkeypatch
 ):
-    ids = [message(session, f"m{n}", MessageStatus.HELD, next_attempt_at=AGO) for n in range(3)]
+    ago = utcnow() - AN_HOUR
+    ids = [message(session, f"m{n}", MessageStatus.HELD, next_attempt_at=ago) for n in range(3)]
 
     def broker_down_after_one(message_id: int, channel: Channel) -> None:
         if handed_over:
