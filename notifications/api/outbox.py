@@ -5,18 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import select
 
 from accounts.deps import ApiCaller, SessionDep
-from accounts.models import Role
-from accounts.scoping import scoped
 from dfc.audit.models import SubjectType
 from dfc.audit.writer import commit_audit, record_listing
-from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dfc.errors import InvalidInput, NotFound
 from dfc.i18n import BY_CODE
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from notifications.dispatch import send_after_commit
+from notifications import outbox_reading
 from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.templates import TEMPLATES, render
 
@@ -61,12 +58,6 @@ class MessagePublic(BaseModel):
     organisation_id: int | None
 
 
-def _operator(caller: ApiCaller) -> ApiCaller:
-    if not caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SUPPORT_AGENT):
-        raise Forbidden("Only scheme admins, council officers and support agents see the outbox")
-    return caller
-
-
 @router.get("/outbox", response_model=Page[MessagePublic])
 def list_outbox(
     request: Request,
@@ -78,15 +69,9 @@ def list_outbox(
     organisation_id: int | None = None,
 ):
     """Messages for the caller's organisations, newest first."""
-    _operator(caller)
-    statement = scoped(select(OutboxMessage), caller, OutboxMessage.organisation_id)
-    for column, value in (
-        (OutboxMessage.status, status),
-        (OutboxMessage.channel, channel),
-        (OutboxMessage.organisation_id, organisation_id),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = outbox_reading.visible_messages(
+        caller, status=status, channel=channel, organisation_id=organisation_id
+    )
     found = listing(
         session,
         statement,
@@ -107,21 +92,7 @@ def list_outbox(
 @router.post("/outbox/{message_id}/resend")
 def resend(message_id: int, session: SessionDep, caller: ApiCaller) -> MessagePublic:
     """Tries a failed message again from the start."""
-    _operator(caller)
-    message = session.exec(
-        scoped(select(OutboxMessage), caller, OutboxMessage.organisation_id).where(
-            OutboxMessage.id == message_id
-        )
-    ).one_or_none()
-    if message is None:
-        raise NotFound(f"No message with id {message_id}")
-    if message.status is not MessageStatus.FAILED:
-        raise Conflict(
-            f"Message {message_id} is {message.status.value}; only a failed message can be resent"
-        )
-    message.status, message.attempts, message.error = MessageStatus.PENDING, 0, None
-    session.add(message)
-    send_after_commit(session, message)
+    message = outbox_reading.resend(session, caller=caller, message_id=message_id)
     session.commit()
     return MessagePublic.model_validate(message)
 
@@ -133,7 +104,7 @@ def preview(
     locale: Annotated[str, Query(description="a served language code")] = "en",
 ) -> dict[str, Any]:
     """The template rendered in a locale with sample values."""
-    _operator(caller)
+    outbox_reading.require_operator(caller)
     if name not in TEMPLATES:
         raise NotFound(f"No template {name!r}; there are: {', '.join(TEMPLATES)}")
     if locale not in BY_CODE:

@@ -5,18 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import select
 
 from accounts.deps import PageCaller, SessionDep
-from accounts.models import Role
-from accounts.scoping import scoped
 from dfc.audit.models import AuditAction, SubjectType
 from dfc.audit.writer import commit_audit, record_access
-from dfc.errors import Forbidden
 from dfc.listing import PageRequest, apply_sort, paginate
 from dfc.web.templating import render
+from notifications import outbox_reading
 from notifications.api.outbox import SORTABLE
-from notifications.models import MessageStatus, OutboxMessage
+from notifications.models import MessageStatus
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,11 +28,7 @@ def outbox_page(
 ) -> Response:
     if caller is None:
         return RedirectResponse("/sign-in", status_code=303)
-    if not caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SUPPORT_AGENT):
-        raise Forbidden("Only scheme admins, council officers and support agents see the outbox")
-    statement = scoped(select(OutboxMessage), caller, OutboxMessage.organisation_id)
-    if status is not None:
-        statement = statement.where(OutboxMessage.status == status)
+    statement = outbox_reading.visible_messages(caller, status=status)
     statement = apply_sort(statement, "-id", columns=SORTABLE, default="-id")
     messages = paginate(session, statement, PageRequest(page=page, per_page=50))
     # Each message shows a family's number and the words sent to them.
