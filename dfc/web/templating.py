@@ -54,6 +54,11 @@ def _newstyle(gettext: Callable[..., str]) -> Callable[..., str]:
     return translate
 
 
+def choices(items: Any, value: str = "id", label: str = "name") -> list[tuple[Any, Any]]:
+    """(value, label) pairs for a select, e.g. `schools|choices("id", "name")`."""
+    return [(getattr(item, value), getattr(item, label)) for item in items]
+
+
 @lru_cache
 def environment() -> Environment:
     env = Environment(
@@ -69,6 +74,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.filters["choices"] = choices
     return env
 
 

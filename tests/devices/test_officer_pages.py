@@ -1,0 +1,36 @@
+"""A council officer, who reaches several schools, opens the register's lists and can pick
+a school in each: the lists that once answered 500 for anyone seeing more than one school."""
+
+import pytest
+
+from accounts.models import Role
+from tests.devices.factories import make_device, make_family
+from tests.factories import make_council, make_school, make_user, sign_in_pages
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def officer_with_two_schools(session, client):
+    council = make_council(session)
+    schools = [
+        make_school(session, council=council, name="Camden Primary"),
+        make_school(session, council=council, name="Kentish Town Academy"),
+    ]
+    for school in schools:
+        make_device(session, holder=school)
+        make_family(session, school=school)
+    sign_in_pages(
+        client, session, make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
+    )
+    return schools
+
+
+@pytest.mark.parametrize("path", ["/devices", "/families", "/requests"])
+def test_an_officer_opens_each_list_and_can_choose_a_school(client, officer_with_two_schools, path):
+    page = client.get(path, headers=HTML)
+    assert page.status_code == 200, page.text[-500:]
+    for school in officer_with_two_schools:
+        assert f'<option value="{school.id}"' in page.text and school.name in page.text
+    filtered = client.get(f"{path}?school={officer_with_two_schools[0].id}", headers=HTML)
+    assert filtered.status_code == 200
