@@ -69,7 +69,11 @@ def enqueue(
     )
     if recipient.channel in TEXT_CHANNELS and is_opted_out(session, recipient.address):
         message.status, message.error = MessageStatus.CANCELLED, "The recipient opted out"
-    elif recipient.channel in TEXT_CHANNELS and audience is Audience.FAMILY:
+    elif (
+        recipient.channel in TEXT_CHANNELS
+        and audience is Audience.FAMILY
+        and not TEMPLATES[template].requested
+    ):
         allowed = next_allowed(
             now,
             zone=settings.zone,

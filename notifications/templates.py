@@ -26,6 +26,9 @@ class Template:
     body: str
     subject: str | None = None
     translated: bool = True  # False: the text is already in the recipient's language
+    # Sent because the family just asked (a confirmation, a code, a reply to their text):
+    # never held overnight, unlike alerts, or a code would expire before it arrived.
+    requested: bool = False
 
 
 TEMPLATES: dict[str, Template] = {

@@ -26,6 +26,7 @@ register(
                 "Devices for Children: we have your message. Your reference is %(reference)s. "
                 "We will reply by %(date)s."
             ),
+            requested=True,
         ),
         "ticket-resolved": Template(
             Audience.FAMILY,
@@ -40,8 +41,14 @@ register(
                 "Devices for Children: your code for %(reference)s is %(code)s. It works for 15 "
                 "minutes."
             ),
+            requested=True,
         ),
-        "ticket-reply": Template(Audience.FAMILY, "%(text)s (%(reference)s)", translated=False),
-        **{f"canned-{name}": Template(Audience.FAMILY, text) for name, text in CANNED.items()},
+        "ticket-reply": Template(
+            Audience.FAMILY, "%(text)s (%(reference)s)", translated=False, requested=True
+        ),
+        **{
+            f"canned-{name}": Template(Audience.FAMILY, text, requested=True)
+            for name, text in CANNED.items()
+        },
     }
 )

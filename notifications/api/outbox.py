@@ -114,6 +114,15 @@ def preview(
         "contact": "Kentish Town Primary",
         "percent": 0.8,
         "items": "Support ending (someone must take over): 1\n  - SN000123",
+        "reference": "TK-7QX4-M2",
+        "code": "482913",
+        "text": "Your replacement charger is at the school office.",
+        "category": "broken device",
+        "due": "2026-09-02 17:00",
+        "language": "Polish",
+        "state": "due soon",
+        "target": "1 working day",
+        "url": "https://devices.example.org/tickets/1",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}

@@ -75,6 +75,23 @@ def test_any_template_previews_in_any_locale(client, officer):
     assert bad.status_code == 422 and bad.json()["field"] == "locale"
 
 
+def test_every_template_previews_in_every_served_language(client, officer):
+    import support.messages
+    import support.sla_alerts  # noqa: F401
+    from dfc.i18n import BY_CODE
+    from notifications.templates import TEMPLATES
+
+    failed = [
+        (name, code)
+        for name in TEMPLATES
+        for code in BY_CODE
+        if client.get(f"/api/templates/{name}/preview?locale={code}", headers=officer).status_code
+        != 200
+    ]
+    assert failed == []
+    assert {"ticket-received", "ticket-follow-code", "ticket-sla"} <= set(TEMPLATES)
+
+
 def test_a_council_sets_its_thresholds_and_the_scan_follows_them(client, session, council, officer):
     school = make_school(session, council=council)
     make_device(

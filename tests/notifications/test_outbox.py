@@ -111,3 +111,23 @@ def test_arabic_messages_count_their_ucs2_segments(session):
         context={"date": datetime(2026, 12, 1).date(), "contact": "School"},
     )
     assert english.encoding == "GSM-7"
+
+
+def test_a_message_the_family_asked_for_is_sent_at_night_and_an_alert_is_held(session):
+    import support.messages  # noqa: F401 (the desk's templates)
+
+    night = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)
+    code = enqueue(
+        session,
+        key="code-at-night",
+        recipient=FAMILY,
+        template="ticket-follow-code",
+        context={"reference": "TK-7QX4-M2", "code": "482913"},
+        now=night,
+    )
+    alert = enqueue(
+        session, key="alert-at-night", recipient=FAMILY, template="support-ending",
+        context=CONTEXT, now=night,
+    )  # fmt: skip
+    assert code.status is MessageStatus.PENDING and code.next_attempt_at == night
+    assert alert.status is MessageStatus.HELD
