@@ -3,7 +3,6 @@ out or still open is not; a dry run changes nothing and counts what the run then
 the figures stay the same; batches smaller than the rows still reach every row."""
 
 from datetime import UTC, date, datetime
-
 from unittest.mock import patch
 
 import pytest
