@@ -40,7 +40,7 @@ def raise_ticket(body: TicketRequest, session: SessionDep) -> TicketOpened:
     base = get_settings().BASE_URL.rstrip("/")
     return TicketOpened(
         reference=display(opened.ticket.reference),
-        follow_url=f"{base}/support/t/{opened.access_token}",
+        follow_url=f"{base}/help/t/{opened.access_token}",
     )
 
 

@@ -5,7 +5,7 @@ opens the request once. Every answer is the same whether or not the reference ex
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from accounts.deps import SessionDep
 from dfc.i18n import translations
@@ -55,6 +55,13 @@ def send_code(
     follow.send_code(session, reference=reference)
     session.commit()
     return _page(request, step="code", reference=reference)
+
+
+@router.get("/help/follow/code")
+def code_page_reopened() -> Response:
+    """Reopened or refreshed after the code was sent: start again from the reference (the
+    code and what it opened are never kept in an address)."""
+    return RedirectResponse("/help/follow", status_code=303)
 
 
 @router.post("/help/follow/code")

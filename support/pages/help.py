@@ -4,7 +4,7 @@ private link. Every string is in the family's language; no page needs JavaScript
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BeforeValidator, ValidationError
 from sqlmodel import Session, select
 
@@ -115,15 +115,30 @@ def send_help_request(
         language=language.code,
     )
     session.commit()
+    # Post/Redirect/Get: refreshing the confirmation shows it again, never a second ticket.
+    return RedirectResponse(f"/help/sent/{opened.access_token}", status_code=303)
+
+
+@router.get("/help/sent/{token}")
+def help_sent(token: str, request: Request, session: SessionDep) -> Response:
+    """The confirmation, at an address of its own that only the family has."""
+    ticket = _ticket_for(session, token)
     return render(
         request,
         "support/help_sent.html",
         {
-            "reference": display(opened.ticket.reference),
-            "follow_path": f"/help/t/{opened.access_token}",
-            "texted": bool(body.phone_number),
+            "reference": display(ticket.reference),
+            "follow_path": f"/help/t/{token}",
+            "texted": bool(ticket.phone_number),
         },
     )
+
+
+def _ticket_for(session: Session, token: str) -> Ticket:
+    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
+    if ticket is None:
+        raise NotFound("No request for this link")
+    return ticket
 
 
 def ticket_view(request: Request, session: Session, ticket: Ticket) -> Response:
@@ -144,10 +159,7 @@ def ticket_view(request: Request, session: Session, ticket: Ticket) -> Response:
 
 @router.get("/help/t/{token}")
 def follow_page(token: str, request: Request, session: SessionDep) -> Response:
-    ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
-    if ticket is None:
-        raise NotFound("No request for this link")
-    return ticket_view(request, session, ticket)
+    return ticket_view(request, session, _ticket_for(session, token))
 
 
 @router.get("/help/contacts")

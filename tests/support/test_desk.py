@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role
+from dfc.settings import get_settings
 from notifications import sending
 from notifications.models import Channel, OutboxMessage
 from support.models import Ticket, TicketMessage, TicketStatus
@@ -81,6 +82,8 @@ def test_the_web_form_gives_a_reference_and_a_private_link(client, session, scho
     reference = opened["reference"]
     assert len(reference) == 9 and not set(reference) & set("01OI")
     token = opened["follow_url"].rsplit("/", 1)[1]
+    page = client.get(opened["follow_url"].removeprefix(get_settings().BASE_URL.rstrip("/")))
+    assert page.status_code == 200 and opened["reference"][:4] in page.text  # the link works
     view = client.get(f"/api/support/follow/{token}").json()
     assert view["reference"] == reference and view["messages"][0]["author"] == "family"
     assert client.get("/api/support/follow/guessed-token").status_code == 404

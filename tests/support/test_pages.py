@@ -94,3 +94,27 @@ def test_the_follow_page_says_whom_to_contact_in_the_familys_language(client, se
     assert "Z kim się skontaktować w tej sprawie" in page
     assert "Net Supplier Ltd" in page and 'href="tel:08001234567"' in page
     assert session.get(Organisation, council.id) is not None
+
+
+def test_refreshing_the_confirmation_shows_it_again_and_makes_no_second_ticket(client, session):
+    client.get("/help")
+    posted = client.post(
+        "/help",
+        data={"csrf_token": client.cookies[CSRF_COOKIE], "category": "broken-screen",
+              "message": "The dongle shows no signal at all"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert posted.status_code == 303
+    confirmation = posted.headers["location"]
+    assert confirmation.startswith("/help/sent/")
+    for _ in range(2):  # the family refreshes the page
+        again = client.get(confirmation)
+        assert again.status_code == 200 and "Your reference is" in again.text
+    assert len(session.exec(select(Ticket)).all()) == 1
+    assert client.get("/help/sent/not-a-real-token").status_code == 404
+
+
+def test_the_code_page_reopened_starts_again_from_the_reference(client):
+    reopened = client.get("/help/follow/code", follow_redirects=False)
+    assert (reopened.status_code, reopened.headers["location"]) == (303, "/help/follow")
+    assert client.get("/help/follow/code").status_code == 200
