@@ -41,9 +41,19 @@ def test_the_browser_language_is_used_when_none_is_chosen(client):
     assert '<html lang="pl" dir="ltr"' in page
 
 
-def test_the_home_page_sends_a_visitor_who_is_not_signed_in_to_sign_in(client):
+def test_the_home_page_offers_a_family_help_first_and_staff_their_sign_in(client):
     response = client.get("/", follow_redirects=False)
-    assert (response.status_code, response.headers["location"]) == (303, "/sign-in")
+    assert response.status_code == 200
+    for link in ('href="/help"', 'href="/help/follow"', 'href="/help/contacts"', 'href="/sign-in"'):
+        assert link in response.text
+
+
+@pytest.mark.parametrize("code", ["ar", "pl", "so"])
+def test_the_home_page_is_in_the_familys_language(client, code):
+    page = client.get(f"/?lang={code}").text
+    assert f'<html lang="{code}"' in page
+    assert "Get help with a laptop or 4G dongle" not in page
+    assert "Already asked? Follow your request" not in page
 
 
 def test_a_missing_page_is_a_plain_page_not_a_stack_trace(client):

@@ -132,8 +132,8 @@ def sign_out(request: Request, session: SessionDep, _csrf: CsrfChecked) -> Respo
 
 @router.get("/")
 def home(request: Request, session: SessionDep, caller: PageCaller) -> Response:
-    if caller is None:
-        return _see_other("/sign-in")
+    if caller is None:  # a family, most likely: help first, staff sign-in beside it
+        return render(request, "welcome.html", {})
     visible = organisations.visible_query(caller).subquery()
     counts = dict(session.exec(select(visible.c.kind, func.count()).group_by(visible.c.kind)).all())
     schools = session.exec(

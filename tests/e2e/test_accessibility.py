@@ -96,7 +96,7 @@ def test_a_record_page_has_no_wcag_22_aa_violations(page_as, who, path, link, la
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
 
 
-FAMILY_PAGES = ["/help", "/help/contacts?q=Kentish", "/help/follow", "/sign-in"]
+FAMILY_PAGES = ["/", "/help", "/help/contacts?q=Kentish", "/help/follow", "/sign-in"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
