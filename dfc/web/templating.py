@@ -54,6 +54,10 @@ def _newstyle(gettext: Callable[..., str]) -> Callable[..., str]:
     return translate
 
 
+def _blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
 def choices(items: Any, value: str = "id", label: str = "name") -> list[tuple[Any, Any]]:
     """(value, label) pairs for a select, e.g. `schools|choices("id", "name")`."""
     return [(getattr(item, value), getattr(item, label)) for item in items]
@@ -72,6 +76,9 @@ def environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Nothing prints as "None": an empty optional field stays empty on every page, and a
+        # form shown again never offers the word "None" to be saved.
+        finalize=_blank_if_none,
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.filters["choices"] = choices

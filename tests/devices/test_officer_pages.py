@@ -34,3 +34,13 @@ def test_an_officer_opens_each_list_and_can_choose_a_school(client, officer_with
         assert f'<option value="{school.id}"' in page.text and school.name in page.text
     filtered = client.get(f"{path}?school={officer_with_two_schools[0].id}", headers=HTML)
     assert filtered.status_code == 200
+
+
+def test_an_optional_box_left_empty_comes_back_empty_not_none(session, client):
+    school = make_school(session, council=make_council(session))
+    sign_in_pages(client, session, make_user(session, organisation=school, role=Role.SCHOOL_STAFF))
+    client.get("/requests/new", headers=HTML)
+    form = {"csrf_token": client.cookies["dfc_csrf"], "kind": "laptop", "quantity": "0"}
+    failed = client.post("/requests/new", data=form, headers=HTML)
+    assert failed.status_code == 400
+    assert "None" not in failed.text
