@@ -22,8 +22,12 @@ def require_writer(caller: Caller) -> None:
 
 
 def actor(caller: Caller) -> str:
+    """Who did it, as the device's history shows it: a person or key with its id, or the
+    service itself (the demo data, the daily alerts) by name alone."""
     if caller.is_integration:
         return f"{caller.name} (API key {caller.api_key_id})"
+    if caller.user_id is None:
+        return caller.name or "the service"
     return f"{caller.name} (user {caller.user_id})"
 
 

@@ -275,3 +275,17 @@ def test_ownership_passes_between_organisations_with_a_dated_history(
         ("school", "family"),
     ]
     assert history[-1]["acceptance"] == "verbal, by phone"
+
+
+def test_the_service_itself_is_named_in_a_devices_history_without_a_missing_user_id():
+    from devices.service.access import actor
+    from dfc.caller import Caller, OrganisationKind
+
+    service = Caller(
+        organisation_id=1,
+        organisation_kind=OrganisationKind.SCHEME,
+        organisation_name="Scheme",
+        role=None,
+        name="demo data",
+    )
+    assert actor(service) == "demo data"

@@ -44,3 +44,12 @@ def test_an_optional_box_left_empty_comes_back_empty_not_none(session, client):
     failed = client.post("/requests/new", data=form, headers=HTML)
     assert failed.status_code == 400
     assert "None" not in failed.text
+
+
+def test_a_device_page_says_what_is_not_recorded_and_never_none(session, client):
+    school = make_school(session, council=make_council(session))
+    sign_in_pages(client, session, make_user(session, organisation=school, role=Role.SCHOOL_STAFF))
+    device = make_device(session, holder=school)  # no asset tag, no operating system
+    page = client.get(f"/devices/{device.id}", headers=HTML)
+    assert page.status_code == 200
+    assert "Not recorded" in page.text and "None" not in page.text
