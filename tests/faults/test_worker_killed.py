@@ -15,7 +15,7 @@ from tests.faults.texts import wait_for_each_text_once
 
 pytestmark = [pytest.mark.worker, pytest.mark.faults]
 
-TEXTS = 100
+TEXTS = 60
 WITHIN = 60  # seconds from the kill; the lease is 10 (tests.faults.processes.FAST)
 
 

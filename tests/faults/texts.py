@@ -109,7 +109,7 @@ def wait_for_each_text_once(
     seconds: float,
     expected: set[Pair] | None = None,
     report: Callable[[], str] = str,
-    settle: float = 3.0,
+    settle: float = 2.0,
 ) -> Tally:
     """Waits until every expected text (by default, every text in the outbox) is recorded
     sent and has reached the fake server, then `settle` seconds more for a late duplicate;
