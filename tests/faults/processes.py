@@ -254,14 +254,28 @@ def wait_ready(worker: Process, *, seconds: float = 60) -> None:
     wait_until(ready, seconds=seconds, what=f"{worker.name} ready")
 
 
+def texts_command(prefix: str, count: int, *, start: int = 0, **options: int) -> list[str]:
+    """The command that makes texts (tests.faults.texts); options: numbers, batch."""
+    command = [sys.executable, "-m", "tests.faults.texts", prefix, str(count), "--start"]
+    command.append(str(start))
+    for name, value in options.items():
+        command += [f"--{name}", str(value)]
+    return command
+
+
 def make_texts(
     env: dict[str, str], prefix: str, count: int, *, start: int = 0, timeout: float = 120
 ) -> float:
     """Makes `count` family texts in a process of its own, as the service would (enqueued in
     transactions that commit, handed to the broker in `env`); returns the seconds it took."""
-    command = [sys.executable, "-m", "tests.faults.texts", prefix, str(count), str(start)]
     result = subprocess.run(
-        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+        texts_command(prefix, count, start=start),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"making texts failed:\n{result.stdout}\n{result.stderr}")

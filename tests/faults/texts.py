@@ -1,13 +1,13 @@
 """Family texts as the service makes them, and counting what reached the fake Twilio server.
 
-    python -m tests.faults.texts PREFIX COUNT [START]
+    python -m tests.faults.texts PREFIX COUNT [--start 0] [--numbers 50] [--batch 25]
 
 makes COUNT texts in a process of its own (with the database and broker of its environment),
 enqueued in small transactions that commit, so each commit hands its texts to the broker;
 prints the seconds it took. Every text has its own body; numbers are shared, a few texts to
 each, so "did Twilio take this one?" has to tell them apart by body."""
 
-import sys
+import argparse
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -27,11 +27,13 @@ DAY = date(2026, 12, 31)
 Pair = tuple[str, str]  # (To, Body): one text as a family receives it
 
 
-def phone(i: int) -> str:
-    return f"+447700900{i % NUMBERS:03d}"  # Ofcom's drama range
+def phone(i: int, numbers: int = NUMBERS) -> str:
+    return f"+447700900{i % numbers:03d}"  # Ofcom's drama range: at most 1,000 numbers
 
 
-def enqueue_texts(prefix: str, count: int, *, start: int = 0, batch: int = BATCH) -> None:
+def enqueue_texts(
+    prefix: str, count: int, *, start: int = 0, numbers: int = NUMBERS, batch: int = BATCH
+) -> None:
     from dfc.db import session_scope
     from notifications.models import Channel
     from notifications.outbox import Recipient, enqueue
@@ -42,7 +44,7 @@ def enqueue_texts(prefix: str, count: int, *, start: int = 0, batch: int = BATCH
                 enqueue(
                     session,
                     key=f"{prefix}:{i}",
-                    recipient=Recipient(Channel.SMS, phone(i), "en"),
+                    recipient=Recipient(Channel.SMS, phone(i, numbers), "en"),
                     template="support-ending",
                     context={"date": DAY, "contact": f"{prefix} school {i}"},
                 )
@@ -134,7 +136,13 @@ def wait_for_each_text_once(
 
 
 if __name__ == "__main__":
-    prefix, count, *rest = sys.argv[1:]
+    parser = argparse.ArgumentParser(description="Makes family texts as the service does.")
+    parser.add_argument("prefix")
+    parser.add_argument("count", type=int)
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--numbers", type=int, default=NUMBERS, choices=range(1, 1001))
+    parser.add_argument("--batch", type=int, default=BATCH)
+    args = parser.parse_args()
     started = time.monotonic()
-    enqueue_texts(prefix, int(count), start=int(rest[0]) if rest else 0)
+    enqueue_texts(args.prefix, args.count, start=args.start, numbers=args.numbers, batch=args.batch)
     print(f"{time.monotonic() - started:.2f}")
