@@ -188,12 +188,12 @@ _SUPPORT_DATES = """
     ) AS n
 """
 SUPPORT_NATIONAL = f"""
-INSERT INTO support_period (id, device_id, provider, provider_name, starts_on, ends_on)
+INSERT INTO cover_period (id, device_id, provider, provider_name, starts_on, ends_on)
 SELECT p.id, p.id, 'national-scheme', 'Devices for Children', d.received_on, p.national_end
 FROM ({_SUPPORT_DATES}) AS p JOIN device d ON d.id = p.id
 """  # noqa: S608 (built from constants, no input)
 SUPPORT_FOLLOW_ON = f"""
-INSERT INTO support_period (id, device_id, provider, provider_name, starts_on, ends_on)
+INSERT INTO cover_period (id, device_id, provider, provider_name, starts_on, ends_on)
 SELECT %(devices)s + p.id, p.id, p.follow_provider,
        CASE p.follow_provider WHEN 'supplier' THEN 'Computacenter' END,
        p.national_end + 1, p.follow_end
@@ -201,7 +201,7 @@ FROM ({_SUPPORT_DATES}) AS p
 WHERE pg_temp.u(p.id, 22) < 0.72
 """  # noqa: S608 (built from constants, no input)
 SUPPORT_SECOND = f"""
-INSERT INTO support_period (id, device_id, provider, provider_name, starts_on, ends_on)
+INSERT INTO cover_period (id, device_id, provider, provider_name, starts_on, ends_on)
 SELECT 2 * %(devices)s + p.id, p.id, p.follow_provider,
        CASE p.follow_provider WHEN 'supplier' THEN 'Computacenter' END,
        p.follow_end + 1,
@@ -255,9 +255,9 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("family", FAMILY),
     ("device", DEVICE),
     ("ownership_transfer", OWNERSHIP_TRANSFER),
-    ("support_period", SUPPORT_NATIONAL),
-    ("support_period", SUPPORT_FOLLOW_ON),
-    ("support_period", SUPPORT_SECOND),
+    ("cover_period", SUPPORT_NATIONAL),
+    ("cover_period", SUPPORT_FOLLOW_ON),
+    ("cover_period", SUPPORT_SECOND),
     ("licence", LICENCE),
     ("licence_seat", LICENCE_SEAT),
 )

@@ -34,7 +34,7 @@ def scan_statements(caller: Caller, policy: AlertPolicy, today: date) -> list[tu
     """The register queries due_items runs for one council, labelled as the Tracker does."""
     levels = alerts.thresholds
     calls: list[tuple[str, dict[str, Any]]] = [
-        ("support_ending", {"within_days": max(levels(policy.support_days)), "today": today}),
+        ("cover_ending", {"within_days": max(levels(policy.cover_days)), "today": today}),
         ("unsupported", {"today": today}),
         ("licences_ending", {"within_days": max(levels(policy.licence_days)), "today": today}),
         (

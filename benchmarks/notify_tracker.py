@@ -13,7 +13,7 @@ from benchmarks.notify_report import Cell
 from devices import alerts, queries
 
 QUERIES = (
-    "support_ending",
+    "cover_ending",
     "unsupported",
     "licences_ending",
     "dongle_contracts_ending",

@@ -78,7 +78,7 @@ def query_scenarios(today: date, serial: str) -> list[tuple[str, Build]]:
 
     look_up = DeviceFilters(serial_number=serial)
     return [
-        ("support_ending 90d", lambda c: queries.support_ending(c, within_days=90, today=today)),
+        ("cover_ending 90d", lambda c: queries.cover_ending(c, within_days=90, today=today)),
         ("unsupported", lambda c: queries.unsupported(c, today=today)),
         ("licences_ending 90d", lambda c: queries.licences_ending(c, within_days=90, today=today)),
         (

@@ -1,2 +1,2 @@
-"""The device register: laptops, dongles, SIMs, licences, support periods, ownership,
+"""The device register: laptops, dongles, SIMs, licences, cover periods, ownership,
 allocation to families, stock and demand. Built in the device-register issue."""

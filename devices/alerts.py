@@ -69,10 +69,8 @@ def due_items(
         due.key = f"{kind}:{item}:{ends.isoformat()}:{level}d"
         found.append((due, [f"{kind}:{item}:{ends.isoformat()}:{c}d" for c in crossed]))
 
-    support = thresholds(policy.support_days)
-    for row in session.execute(
-        queries.support_ending(caller, within_days=max(support), today=today)
-    ):
+    support = thresholds(policy.cover_days)
+    for row in session.execute(queries.cover_ending(caller, within_days=max(support), today=today)):
         add(
             "support-ends",
             f"device-{row.device_id}",

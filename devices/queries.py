@@ -12,6 +12,8 @@ from accounts.models import Organisation, OrganisationKind
 from accounts.scoping import scoped
 from devices.models import (
     Allocation,
+    CoverPeriod,
+    CoverProvider,
     DataAllowance,
     DataUsage,
     Device,
@@ -22,8 +24,6 @@ from devices.models import (
     LicenceSeat,
     OwnerKind,
     Sim,
-    SupportPeriod,
-    SupportProvider,
 )
 from devices.service.registry import OUT_OF_SERVICE, supported_on
 from devices.sql import add_days, add_months
@@ -37,30 +37,30 @@ def _in_service() -> Any:
     return Device.status.not_in(OUT_OF_SERVICE)
 
 
-def support_ending(caller: Caller, *, within_days: int, today: date) -> Select[Any]:
+def cover_ending(caller: Caller, *, within_days: int, today: date) -> Select[Any]:
     """Devices whose support ends within `within_days` with nobody lined up after it."""
-    later = aliased(SupportPeriod)
+    later = aliased(CoverPeriod)
     statement = (
         select(
             Device.id.label("device_id"),
             Device.serial_number,
             Device.holder_id,
-            SupportPeriod.provider,
-            SupportPeriod.ends_on,
+            CoverPeriod.provider,
+            CoverPeriod.ends_on,
         )
-        .join(SupportPeriod, SupportPeriod.device_id == Device.id)
+        .join(CoverPeriod, CoverPeriod.device_id == Device.id)
         .where(
             _in_service(),
-            SupportPeriod.provider != SupportProvider.NOBODY,
-            SupportPeriod.ends_on.between(today, today + timedelta(days=within_days)),
+            CoverPeriod.provider != CoverProvider.NOBODY,
+            CoverPeriod.ends_on.between(today, today + timedelta(days=within_days)),
             # Nobody else takes over: no other period that has started by the day after
             # this one ends and runs beyond it.
             ~exists().where(
-                later.device_id == SupportPeriod.device_id,
-                later.id != SupportPeriod.id,
-                later.provider != SupportProvider.NOBODY,
-                later.starts_on <= add_days(SupportPeriod.ends_on, 1),
-                or_(later.ends_on.is_(None), later.ends_on > SupportPeriod.ends_on),
+                later.device_id == CoverPeriod.device_id,
+                later.id != CoverPeriod.id,
+                later.provider != CoverProvider.NOBODY,
+                later.starts_on <= add_days(CoverPeriod.ends_on, 1),
+                or_(later.ends_on.is_(None), later.ends_on > CoverPeriod.ends_on),
             ),
         )
     )

@@ -8,13 +8,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, fie
 
 from accounts.schemas import StrictModel
 from devices.models import (
+    CoverProvider,
     DeviceKind,
     DeviceStatus,
     DongleStatus,
     LicenceProduct,
     OwnerKind,
     RequestStatus,
-    SupportProvider,
 )
 from devices.models.connectivity import DongleKind
 from devices.phone import to_e164
@@ -56,7 +56,7 @@ class DeviceCreate(StrictModel):
     holder_id: int = Field(description="the council or school holding it")
     received_on: date
     warranty_ends_on: date | None = None
-    central_support_months: int = Field(
+    central_cover_months: int = Field(
         default=6, ge=0, le=60, description="months of national-scheme support from receipt"
     )
 
@@ -191,8 +191,8 @@ class OwnershipTransferPublic(Public):
     recorded_by: str
 
 
-class SupportPeriodCreate(StrictModel):
-    provider: SupportProvider
+class CoverPeriodCreate(StrictModel):
+    provider: CoverProvider
     provider_name: str | None = Field(default=None, max_length=200)
     starts_on: date
     ends_on: date | None = None
@@ -206,10 +206,10 @@ class SupportPeriodCreate(StrictModel):
         return value
 
 
-class SupportPeriodPublic(Public):
+class CoverPeriodPublic(Public):
     id: int
     device_id: int
-    provider: SupportProvider
+    provider: CoverProvider
     provider_name: str | None
     starts_on: date
     ends_on: date | None

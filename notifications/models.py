@@ -126,7 +126,7 @@ class AlertPolicy(SQLModel, table=True):
             Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
         )
     )
-    support_days: str = Field(default="90,30,7", max_length=50, **not_personal())
+    cover_days: str = Field(default="90,30,7", max_length=50, **not_personal())
     licence_days: str = Field(default="90,30,7", max_length=50, **not_personal())
     connectivity_days: str = Field(default="30,7", max_length=50, **not_personal())
     data_percents: str = Field(default="80,100", max_length=50, **not_personal())

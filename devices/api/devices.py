@@ -10,6 +10,8 @@ from accounts.deps import ApiCaller, SessionDep
 from devices.models import Device, DeviceKind, DeviceStatus, OwnerKind
 from devices.schemas import (
     AllocationPublic,
+    CoverPeriodCreate,
+    CoverPeriodPublic,
     DeviceCreate,
     DeviceEventPublic,
     DevicePublic,
@@ -17,13 +19,11 @@ from devices.schemas import (
     OnDate,
     OwnershipTransferPublic,
     ReturnDevice,
-    SupportPeriodCreate,
-    SupportPeriodPublic,
     SwapDevice,
     TransferToFamily,
     TransferToOrganisation,
 )
-from devices.service import events, families, lifecycle, ownership, registry, support
+from devices.service import cover, events, families, lifecycle, ownership, registry
 from dfc.audit.models import AuditAction, SubjectType
 from dfc.audit.writer import commit_audit, record_access
 from dfc.caller import Caller
@@ -74,7 +74,7 @@ def list_devices(
     school_id: int | None = None,
     council_id: int | None = None,
     owner_kind: OwnerKind | None = None,
-    support_ends_before: Annotated[
+    cover_ends_before: Annotated[
         date | None, Query(description="supported today, but not on this date")
     ] = None,
     no_dongle: bool = False,
@@ -88,7 +88,7 @@ def list_devices(
         school_id=school_id,
         council_id=council_id,
         owner_kind=owner_kind,
-        support_ends_before=support_ends_before,
+        cover_ends_before=cover_ends_before,
         no_dongle=no_dongle,
         unsupported=unsupported,
         serial_number=serial_number,
@@ -143,24 +143,22 @@ def device_history(
     return sharing.shared_list(caller, "device_event", history)
 
 
-@router.get("/{device_id}/support-periods")
-def list_support_periods(
+@router.get("/{device_id}/cover-periods")
+def list_cover_periods(
     device_id: int, session: SessionDep, caller: ApiCaller
-) -> list[SupportPeriodPublic]:
-    periods = support.periods_of(session, caller=caller, device_id=device_id)
-    return [SupportPeriodPublic.model_validate(period) for period in periods]
+) -> list[CoverPeriodPublic]:
+    periods = cover.periods_of(session, caller=caller, device_id=device_id)
+    return [CoverPeriodPublic.model_validate(period) for period in periods]
 
 
-@router.post("/{device_id}/support-periods", status_code=status.HTTP_201_CREATED)
-def extend_support(
-    device_id: int, period_in: SupportPeriodCreate, session: SessionDep, caller: ApiCaller
-) -> SupportPeriodPublic:
+@router.post("/{device_id}/cover-periods", status_code=status.HTTP_201_CREATED)
+def extend_cover(
+    device_id: int, period_in: CoverPeriodCreate, session: SessionDep, caller: ApiCaller
+) -> CoverPeriodPublic:
     """Says who supports the device next, e.g. the council taking over from the scheme."""
-    period = support.extend_support(
-        session, caller=caller, device_id=device_id, period_in=period_in
-    )
+    period = cover.extend_cover(session, caller=caller, device_id=device_id, period_in=period_in)
     session.commit()
-    return SupportPeriodPublic.model_validate(period)
+    return CoverPeriodPublic.model_validate(period)
 
 
 def _done(session: SessionDep, device: Device) -> DevicePublic:

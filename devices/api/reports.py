@@ -43,16 +43,16 @@ def _report(
     return result
 
 
-@router.get("/support-ending", response_model=Page[dict[str, Any]])
-def support_ending(
+@router.get("/cover-ending", response_model=Page[dict[str, Any]])
+def cover_ending(
     session: SessionDep, caller: ApiCaller, paging: PagingDep, within_days: WithinDays = 90
 ):
     """Devices whose support ends within the days given, with nobody lined up after."""
     return _report(
         session,
         paging,
-        queries.support_ending(caller, within_days=within_days, today=today()),
-        name="support-ending",
+        queries.cover_ending(caller, within_days=within_days, today=today()),
+        name="cover-ending",
         default_sort="ends_on",
     )
 

@@ -15,6 +15,8 @@ from devices.errors import DuplicateRecord
 from devices.imports.bulk import insert_rows, insert_rows_with_ids
 from devices.imports.common import Progress, chunks
 from devices.models import (
+    CoverPeriod,
+    CoverProvider,
     DataAllowance,
     Device,
     DeviceEvent,
@@ -23,8 +25,6 @@ from devices.models import (
     DongleStatus,
     OwnerKind,
     Sim,
-    SupportPeriod,
-    SupportProvider,
 )
 from devices.schemas import DeviceCreate, DongleCreate, SimCreate
 from devices.service.access import actor
@@ -94,7 +94,7 @@ class _Saver:
         items = [(r.device.serial_number, r) for r in rows if r.device]
         ids = self._split(items, self.existing.devices, "devices")
         new = [
-            r.device.model_dump(exclude={"central_support_months"})
+            r.device.model_dump(exclude={"central_cover_months"})
             | {
                 "holder_id": r.holder_id,
                 "status": DeviceStatus.IN_STOCK,
@@ -107,11 +107,11 @@ class _Saver:
             if key not in ids
         ]
         added = insert_rows_with_ids(self.session, Device, new, key="serial_number")
-        months = {r.device.serial_number: r.device.central_support_months for _, r in items}
+        months = {r.device.serial_number: r.device.central_cover_months for _, r in items}
         periods = [
             {
                 "device_id": added[values["serial_number"]],
-                "provider": SupportProvider.NATIONAL_SCHEME,
+                "provider": CoverProvider.NATIONAL_SCHEME,
                 "provider_name": None,
                 "starts_on": values["received_on"],
                 "ends_on": _months_from(values["received_on"], months[values["serial_number"]]),
@@ -130,7 +130,7 @@ class _Saver:
             }
             for values in new
         ]
-        insert_rows(self.session, SupportPeriod, periods)
+        insert_rows(self.session, CoverPeriod, periods)
         insert_rows(self.session, DeviceEvent, events)
         return ids | added
 

@@ -2,17 +2,19 @@
 
 from devices.models.allocations import Allocation, Family
 from devices.models.connectivity import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
+from devices.models.cover import CoverPeriod, CoverProvider
 from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
-from devices.models.support import SupportPeriod, SupportProvider
 
 __all__ = [
     "Allocation",
     "CouncilPrices",
+    "CoverPeriod",
+    "CoverProvider",
     "DataAllowance",
     "DataUsage",
     "Device",
@@ -33,6 +35,4 @@ __all__ = [
     "OwnershipTransfer",
     "RequestStatus",
     "Sim",
-    "SupportPeriod",
-    "SupportProvider",
 ]

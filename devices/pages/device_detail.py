@@ -1,4 +1,4 @@
-"""One device: its details, who has it, its support and history, and the actions its
+"""One device: its details, who has it, its technical cover and history, and the actions its
 status allows. Another organisation's device is a 404, like a wrong address."""
 
 from typing import Any
@@ -12,7 +12,7 @@ from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.pages import labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
-from devices.service import events, families, lifecycle, ownership, registry, support, transitions
+from devices.service import cover, events, families, lifecycle, ownership, registry, transitions
 from devices.service.access import organisation_names
 from devices.service.transitions import Action as Transition
 from dfc.audit.models import AuditAction, SubjectType
@@ -77,7 +77,7 @@ def _page(
             ),
             "allocation": allocation,
             "family": family,
-            "periods": support.periods_of(session, caller=caller, device_id=device.id),
+            "periods": cover.periods_of(session, caller=caller, device_id=device.id),
             "transfers": ownership.history(session, caller=caller, device_id=device.id),
             "history": events.history(session, device),
             "actions": available(device),

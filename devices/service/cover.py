@@ -1,9 +1,9 @@
-"""Support periods: who supports a device from when until when, and extending them."""
+"""Cover periods: who supports a device from when until when, and extending them."""
 
 from sqlmodel import Session, select
 
-from devices.models import SupportPeriod
-from devices.schemas import SupportPeriodCreate
+from devices.models import CoverPeriod
+from devices.schemas import CoverPeriodCreate
 from devices.service import events
 from devices.service.access import require_writer
 from devices.service.registry import get_device
@@ -11,25 +11,25 @@ from dfc.caller import Caller
 from dfc.errors import InvalidInput
 
 
-def periods_of(session: Session, *, caller: Caller, device_id: int) -> list[SupportPeriod]:
+def periods_of(session: Session, *, caller: Caller, device_id: int) -> list[CoverPeriod]:
     device = get_device(session, caller=caller, device_id=device_id)
     return list(
         session.exec(
-            select(SupportPeriod)
-            .where(SupportPeriod.device_id == device.id)
-            .order_by(SupportPeriod.starts_on)
+            select(CoverPeriod)
+            .where(CoverPeriod.device_id == device.id)
+            .order_by(CoverPeriod.starts_on)
         )
     )
 
 
-def extend_support(
-    session: Session, *, caller: Caller, device_id: int, period_in: SupportPeriodCreate
-) -> SupportPeriod:
+def extend_cover(
+    session: Session, *, caller: Caller, device_id: int, period_in: CoverPeriodCreate
+) -> CoverPeriod:
     """Adds who supports the device next (a council or school taking over, a supplier, or
     nobody). An open-ended period before it is closed the day before; overlaps are refused."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=device_id)
-    existing = session.exec(select(SupportPeriod).where(SupportPeriod.device_id == device.id)).all()
+    existing = session.exec(select(CoverPeriod).where(CoverPeriod.device_id == device.id)).all()
     for period in existing:
         if period.ends_on is None and period.starts_on < period_in.starts_on:
             period.ends_on = period_in.starts_on.fromordinal(period_in.starts_on.toordinal() - 1)
@@ -42,7 +42,7 @@ def extend_support(
                 f"{period.ends_on or 'open-ended'}; start after it",
                 field="starts_on",
             )
-    period = SupportPeriod(device_id=device.id, **period_in.model_dump())
+    period = CoverPeriod(device_id=device.id, **period_in.model_dump())
     session.add(period)
     session.flush()
     events.record(
@@ -51,7 +51,7 @@ def extend_support(
         caller=caller,
         action="support-extended",
         before=events.snapshot(device),
-        support_period_id=period.id,
+        cover_period_id=period.id,
         provider=period.provider.value,
         starts_on=period.starts_on,
         ends_on=period.ends_on,

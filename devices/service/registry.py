@@ -13,13 +13,13 @@ from accounts.models import Organisation
 from accounts.scoping import scoped
 from devices.errors import flush_or_duplicate
 from devices.models import (
+    CoverPeriod,
+    CoverProvider,
     Device,
     DeviceKind,
     DeviceStatus,
     Dongle,
     OwnerKind,
-    SupportPeriod,
-    SupportProvider,
 )
 from devices.schemas import DeviceCreate, DeviceUpdate
 from devices.service import events
@@ -46,7 +46,7 @@ class DeviceFilters:
     school_id: int | None = None
     council_id: int | None = None
     owner_kind: OwnerKind | None = None
-    support_ends_before: date | None = None
+    cover_ends_before: date | None = None
     no_dongle: bool = False
     unsupported: bool = False
     serial_number: str | None = None
@@ -56,10 +56,10 @@ class DeviceFilters:
 def supported_on(day: date):
     """Some period other than 'nobody' covers the device on `day`."""
     return exists().where(
-        SupportPeriod.device_id == Device.id,
-        SupportPeriod.provider != SupportProvider.NOBODY,
-        SupportPeriod.starts_on <= day,
-        or_(SupportPeriod.ends_on.is_(None), SupportPeriod.ends_on >= day),
+        CoverPeriod.device_id == Device.id,
+        CoverPeriod.provider != CoverProvider.NOBODY,
+        CoverPeriod.starts_on <= day,
+        or_(CoverPeriod.ends_on.is_(None), CoverPeriod.ends_on >= day),
     )
 
 
@@ -92,9 +92,9 @@ def visible_devices(
         statement = statement.where(~exists().where(Dongle.paired_device_id == Device.id))
     if filters.unsupported:
         statement = statement.where(Device.status.not_in(OUT_OF_SERVICE), ~supported_on(today))
-    if filters.support_ends_before:
+    if filters.cover_ends_before:
         # The device's support runs out before the date: nothing covers the day before it.
-        statement = statement.where(supported_on(today), ~supported_on(filters.support_ends_before))
+        statement = statement.where(supported_on(today), ~supported_on(filters.cover_ends_before))
     return statement
 
 
@@ -115,20 +115,20 @@ def create_device(session: Session, *, caller: Caller, device_in: DeviceCreate) 
     (six months from receipt unless said otherwise)."""
     require_writer(caller)
     reachable_organisation(session, caller, device_in.holder_id, "holder_id")
-    values = device_in.model_dump(exclude={"central_support_months"})
+    values = device_in.model_dump(exclude={"central_cover_months"})
     device = Device(**values, status=DeviceStatus.IN_STOCK, owner_kind=OwnerKind.SCHEME)
     session.add(device)
     flush_or_duplicate(
         session, f"A device with serial number {device_in.serial_number} is already in the register"
     )
-    if device_in.central_support_months:
+    if device_in.central_cover_months:
         session.add(
-            SupportPeriod(
+            CoverPeriod(
                 device_id=device.id,
-                provider=SupportProvider.NATIONAL_SCHEME,
+                provider=CoverProvider.NATIONAL_SCHEME,
                 starts_on=device.received_on,
                 ends_on=device.received_on
-                + relativedelta(months=device_in.central_support_months)
+                + relativedelta(months=device_in.central_cover_months)
                 - relativedelta(days=1),
             )
         )

@@ -123,6 +123,9 @@ def preview(
         "state": "due soon",
         "target": "1 working day",
         "url": "https://devices.example.org/tickets/1",
+        "council": "Camden",
+        "partner": "Laptop Repairs Ltd",
+        "when": "in 30 days",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}

@@ -18,7 +18,7 @@ LEVELS = re.compile(r"^\d{1,4}(,\d{1,4})*$")
 class AlertPolicyBody(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    support_days: str = Field(default="90,30,7", description="days before support ends")
+    cover_days: str = Field(default="90,30,7", description="days before support ends")
     licence_days: str = Field(default="90,30,7")
     connectivity_days: str = Field(default="30,7")
     data_percents: str = Field(default="80,100", description="shares of the monthly allowance")
@@ -27,7 +27,7 @@ class AlertPolicyBody(BaseModel):
     )
     text_families: bool = True
 
-    @field_validator("support_days", "licence_days", "connectivity_days", "data_percents")
+    @field_validator("cover_days", "licence_days", "connectivity_days", "data_percents")
     @classmethod
     def _levels(cls, value: str) -> str:
         cleaned = value.replace(" ", "")

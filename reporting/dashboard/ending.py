@@ -1,4 +1,4 @@
-"""What ends soon, grouped: support periods, licences and connectivity ending within N
+"""What ends soon, grouped: cover periods, licences and connectivity ending within N
 days, by month and by school. Each groups one of `devices.queries`' reports in SQL."""
 
 from dataclasses import dataclass
@@ -21,14 +21,14 @@ DEFAULT_WINDOW = 90
 @dataclass(frozen=True)
 class EndingMonth:
     month: date
-    devices_support_ending: int
+    devices_cover_ending: int
     licence_seats_ending: int
     licences_ending: int
     sims_ending: int
 
 
 def _parts(caller: Caller, *, within_days: int, today: date) -> tuple[Any, Any, Any]:
-    support = queries.support_ending(caller, within_days=within_days, today=today).subquery()
+    support = queries.cover_ending(caller, within_days=within_days, today=today).subquery()
     licences = queries.licences_ending(caller, within_days=within_days, today=today).subquery()
     sims = queries.dongle_contracts_ending(caller, within_days=within_days, today=today).subquery()
     return support, licences, sims
@@ -37,7 +37,7 @@ def _parts(caller: Caller, *, within_days: int, today: date) -> tuple[Any, Any, 
 def ending_by_month_statement(caller: Caller, *, within_days: int, today: date) -> Select[Any]:
     """(month, kind, count, seats) rows: what ends in each month of the window."""
     support, licences, sims = _parts(caller, within_days=within_days, today=today)
-    by_support = select(
+    by_cover = select(
         month_of(support.c.ends_on).label("month"),
         literal("support").label("kind"),
         func.count(func.distinct(support.c.device_id)).label("number"),
@@ -55,7 +55,7 @@ def ending_by_month_statement(caller: Caller, *, within_days: int, today: date) 
         func.count().label("number"),
         literal(0).label("seats"),
     ).group_by(month_of(sims.c.contract_ends_on))
-    return by_support.union_all(by_licence, by_sim)  # type: ignore[return-value]
+    return by_cover.union_all(by_licence, by_sim)  # type: ignore[return-value]
 
 
 def ending_by_month(
@@ -75,7 +75,7 @@ def ending_by_month(
         months.append(
             EndingMonth(
                 month=month_start(key),
-                devices_support_ending=found.get((key, "support"), (0, 0))[0],
+                devices_cover_ending=found.get((key, "support"), (0, 0))[0],
                 licence_seats_ending=seats,
                 licences_ending=licences,
                 sims_ending=found.get((key, "sim"), (0, 0))[0],
@@ -114,7 +114,7 @@ def ending_by_school(caller: Caller, *, within_days: int, today: date) -> Select
         select(
             Organisation.id.label("organisation_id"),
             Organisation.name.label("organisation"),
-            func.coalesce(devices.c.number, 0).label("devices_support_ending"),
+            func.coalesce(devices.c.number, 0).label("devices_cover_ending"),
             func.coalesce(seats.c.licences, 0).label("licences_ending"),
             func.coalesce(seats.c.number, 0).label("licence_seats_ending"),
             func.coalesce(contracts.c.number, 0).label("sims_ending"),

@@ -1,5 +1,5 @@
 """The cost forecast: month by month, how many devices leave central support (the national
-scheme's support periods) and what taking over their licences and connectivity costs at
+scheme's cover periods) and what taking over their licences and connectivity costs at
 the council's prices. The counting is one grouped query; the pricing is arithmetic on its
 few rows."""
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from accounts.scoping import scoped
-from devices.models import Device, Dongle, Sim, SupportPeriod, SupportProvider
+from devices.models import CoverPeriod, CoverProvider, Device, Dongle, Sim
 from devices.service.registry import OUT_OF_SERVICE
 from dfc.caller import Caller
 from reporting.dashboard.months import month_key, month_of, months_between, months_from
@@ -56,18 +56,18 @@ class Forecast:
         return self.months[-1].spent_so_far if self.months else Decimal(0)
 
 
-def central_support(caller: Caller) -> Select[Any]:
+def central_cover(caller: Caller) -> Select[Any]:
     """Each device in service that the scheme supported: when its last central support
     period ends (none: open-ended, so never in the forecast) and whether a dongle with a
     SIM goes with it."""
     national = and_(
-        SupportPeriod.device_id == Device.id,
-        SupportPeriod.provider == SupportProvider.NATIONAL_SCHEME,
+        CoverPeriod.device_id == Device.id,
+        CoverPeriod.provider == CoverProvider.NATIONAL_SCHEME,
     )
-    endless = aliased(SupportPeriod)
+    endless = aliased(CoverPeriod)
     open_ended = exists().where(
         endless.device_id == Device.id,
-        endless.provider == SupportProvider.NATIONAL_SCHEME,
+        endless.provider == CoverProvider.NATIONAL_SCHEME,
         endless.ends_on.is_(None),
     )
     has_sim = exists().where(Dongle.paired_device_id == Device.id, Sim.dongle_id == Dongle.id)
@@ -75,10 +75,10 @@ def central_support(caller: Caller) -> Select[Any]:
         select(
             Device.id.label("device_id"),
             Device.holder_id,
-            func.max(SupportPeriod.ends_on).label("central_until"),
+            func.max(CoverPeriod.ends_on).label("central_until"),
             case((has_sim, 1), else_=0).label("with_dongle"),
         )
-        .join(SupportPeriod, national)
+        .join(CoverPeriod, national)
         .where(Device.status.not_in(OUT_OF_SERVICE), ~open_ended)
         .group_by(Device.id, Device.holder_id)
     )
@@ -88,7 +88,7 @@ def central_support(caller: Caller) -> Select[Any]:
 def leaving_by_month(caller: Caller, *, today: date) -> Select[Any]:
     """(month 'YYYY-MM', devices, with_dongle) for devices whose central support ends from
     today on; a month key of '' gathers those that left before today."""
-    devices = central_support(caller).subquery()
+    devices = central_cover(caller).subquery()
     month = case((devices.c.central_until < today, ""), else_=month_of(devices.c.central_until))
     return select(
         month.label("month"),

@@ -54,7 +54,7 @@ def ending_table(scope: Scope) -> Table:
         caption=f"What ends in the next {scope.within_days} days, by month",
         columns=(
             Column("month", "Month", MONTH),
-            Column("devices_support_ending", "Devices whose support ends", COUNT),
+            Column("devices_cover_ending", "Devices whose cover ends", COUNT),
             Column("licences_ending", "Licences ending", COUNT),
             Column("licence_seats_ending", "Licence seats in use on them", COUNT),
             Column("sims_ending", "SIM contracts ending", COUNT),
@@ -62,7 +62,7 @@ def ending_table(scope: Scope) -> Table:
         rows=[
             (
                 month.month,
-                month.devices_support_ending,
+                month.devices_cover_ending,
                 month.licences_ending,
                 month.licence_seats_ending,
                 month.sims_ending,
@@ -114,7 +114,7 @@ def forecast_table(forecast: Forecast) -> Table:
         caption="Cost forecast by month",
         columns=(
             Column("month", "Month", MONTH),
-            Column("devices_leaving", "Devices leaving central support", COUNT),
+            Column("devices_leaving", "Devices leaving central cover", COUNT),
             Column("with_dongle", "Of which with a dongle", COUNT),
             Column("added_monthly_cost", "Added to the monthly cost", MONEY),
             Column("running_monthly_cost", "Cost that month", MONEY),

@@ -82,7 +82,7 @@ def cover_ending(period: Period) -> Select[Any]:
         "within_days": (period.window_last - period.following).days,
         "today": period.following,
     }
-    support = queries.support_ending(PUBLIC, **window).subquery()
+    support = queries.cover_ending(PUBLIC, **window).subquery()
     licences = queries.licences_ending(PUBLIC, **window).subquery()
     sims = queries.dongle_contracts_ending(PUBLIC, **window).subquery()
     # A device counts once a month however many of its periods end in it.

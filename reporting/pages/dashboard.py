@@ -22,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 CHARTS = {
     "devices-by-status": [("devices", "Devices by status")],
     "ending-by-month": [
-        ("devices_support_ending", "Devices whose support ends, by month"),
+        ("devices_cover_ending", "Devices whose cover ends, by month"),
         ("licence_seats_ending", "Licence seats ending, by month"),
         ("sims_ending", "SIM contracts ending, by month"),
     ],

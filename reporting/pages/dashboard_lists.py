@@ -50,19 +50,19 @@ LISTS = {
         slug="schools",
         title="What ends soon, by school",
         intro="Each school (and the council, for what it holds itself) with devices whose "
-        "support ends, licences or SIM contracts ending in the window.",
+        "cover ends, licences or SIM contracts ending in the window.",
         noun="schools",
         statement=lambda scope, days: ending_by_school(
             scope.caller, within_days=days, today=today()
         ),
         columns=(
             Column("organisation", "School"),
-            Column("devices_support_ending", "Devices whose support ends", COUNT),
+            Column("devices_cover_ending", "Devices whose cover ends", COUNT),
             Column("licences_ending", "Licences ending", COUNT),
             Column("licence_seats_ending", "Licence seats in use on them", COUNT),
             Column("sims_ending", "SIM contracts ending", COUNT),
         ),
-        default_sort="-devices_support_ending",
+        default_sort="-devices_cover_ending",
         tiebreak="organisation_id",
         uses_days=True,
     ),

@@ -9,6 +9,8 @@ from sqlmodel import Session
 from accounts.models import Organisation
 from devices.models import (
     Allocation,
+    CoverPeriod,
+    CoverProvider,
     DataAllowance,
     Device,
     DeviceKind,
@@ -18,8 +20,6 @@ from devices.models import (
     Licence,
     LicenceProduct,
     Sim,
-    SupportPeriod,
-    SupportProvider,
 )
 
 _sequence = count(1)
@@ -31,7 +31,7 @@ def make_device(
     holder: Organisation,
     status: DeviceStatus = DeviceStatus.IN_STOCK,
     received_on: date = date(2026, 1, 5),
-    support_until: date | None = date(2026, 7, 4),
+    cover_until: date | None = date(2026, 7, 4),
     serial: str | None = None,
     kind: DeviceKind = DeviceKind.LAPTOP,
 ) -> Device:
@@ -47,13 +47,13 @@ def make_device(
     )
     session.add(device)
     session.flush()
-    if support_until is not None:
+    if cover_until is not None:
         session.add(
-            SupportPeriod(
+            CoverPeriod(
                 device_id=device.id,
-                provider=SupportProvider.NATIONAL_SCHEME,
+                provider=CoverProvider.NATIONAL_SCHEME,
                 starts_on=received_on,
-                ends_on=support_until,
+                ends_on=cover_until,
             )
         )
     session.commit()

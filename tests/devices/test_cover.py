@@ -1,4 +1,4 @@
-"""Support periods: who supports a device after the scheme's six months."""
+"""Cover periods: who supports a device after the scheme's six months."""
 
 from datetime import date, timedelta
 
@@ -26,12 +26,12 @@ def test_the_council_takes_over_when_central_support_ends(client, session):
         session,
         holder=school,
         received_on=today - timedelta(days=170),
-        support_until=today + timedelta(days=10),
+        cover_until=today + timedelta(days=10),
     )
-    ending = client.get("/api/reports/support-ending?within_days=30", headers=headers).json()
+    ending = client.get("/api/reports/cover-ending?within_days=30", headers=headers).json()
     assert [row["device_id"] for row in ending["items"]] == [device.id]
     response = client.post(
-        f"/api/devices/{device.id}/support-periods",
+        f"/api/devices/{device.id}/cover-periods",
         headers=headers,
         json={
             "provider": "council",
@@ -41,9 +41,9 @@ def test_the_council_takes_over_when_central_support_ends(client, session):
         },
     )
     assert response.status_code == 201, response.text
-    periods = client.get(f"/api/devices/{device.id}/support-periods", headers=headers).json()
+    periods = client.get(f"/api/devices/{device.id}/cover-periods", headers=headers).json()
     assert [p["provider"] for p in periods] == ["national-scheme", "council"]
-    ending = client.get("/api/reports/support-ending?within_days=30", headers=headers).json()
+    ending = client.get("/api/reports/cover-ending?within_days=30", headers=headers).json()
     assert ending["items"] == []
     history = client.get(f"/api/devices/{device.id}/events", headers=headers).json()
     assert history[-1]["action"] == "support-extended"
@@ -53,10 +53,10 @@ def test_the_council_takes_over_when_central_support_ends(client, session):
 def test_an_overlapping_period_is_refused_with_the_dates_it_clashes_with(client, session):
     school, headers = setup(session)
     device = make_device(
-        session, holder=school, received_on=date(2026, 1, 5), support_until=date(2026, 7, 4)
+        session, holder=school, received_on=date(2026, 1, 5), cover_until=date(2026, 7, 4)
     )
     response = client.post(
-        f"/api/devices/{device.id}/support-periods",
+        f"/api/devices/{device.id}/cover-periods",
         headers=headers,
         json={"provider": "school", "starts_on": "2026-06-01", "ends_on": "2027-06-01"},
     )
@@ -72,10 +72,10 @@ def test_nobody_supporting_a_device_makes_it_unsupported(client, session):
         session,
         holder=school,
         received_on=today - timedelta(days=200),
-        support_until=today - timedelta(days=1),
+        cover_until=today - timedelta(days=1),
     )
     client.post(
-        f"/api/devices/{device.id}/support-periods",
+        f"/api/devices/{device.id}/cover-periods",
         headers=headers,
         json={"provider": "nobody", "starts_on": today.isoformat()},
     )

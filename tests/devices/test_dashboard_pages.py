@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from accounts.models import Role
-from devices.models import CouncilPrices, DeviceStatus, SupportPeriod
+from devices.models import CouncilPrices, CoverPeriod, DeviceStatus
 from dfc.clock import today
 from tests.devices import factories
 from tests.factories import make_admin, make_council, make_school, make_user, sign_in_pages
@@ -53,10 +53,10 @@ def council(session):
     for name, count in (("Ash School", 2), ("Birch School", 1)):
         school = make_school(session, council=ours, name=name)
         for _ in range(count):
-            factories.make_device(session, holder=school, support_until=soon)
+            factories.make_device(session, holder=school, cover_until=soon)
     elsewhere = make_school(session, council=theirs, name="Far School")
     for _ in range(5):
-        factories.make_device(session, holder=elsewhere, support_until=soon)
+        factories.make_device(session, holder=elsewhere, cover_until=soon)
     return ours, theirs
 
 
@@ -128,7 +128,7 @@ def test_an_admin_sees_all_councils_or_chooses_one(client, session, council):
 
 
 def test_csv_downloads_hold_the_same_rows_as_the_database(client, session, officer, council):
-    in_repair = session.exec(select(SupportPeriod)).first()
+    in_repair = session.exec(select(CoverPeriod)).first()
     device = factories.make_device(
         session, holder=make_school(session, council=council[0]), status=DeviceStatus.IN_REPAIR
     )
@@ -139,12 +139,12 @@ def test_csv_downloads_hold_the_same_rows_as_the_database(client, session, offic
         {"status": "In repair", "devices": "1"},
     ]
     schools = rows_of(client.get("/dashboard/schools?format=csv&days=30"))
-    assert [(r["organisation"], r["devices_support_ending"]) for r in schools] == [
+    assert [(r["organisation"], r["devices_cover_ending"]) for r in schools] == [
         ("Ash School", "2"),
         ("Birch School", "1"),
     ]
     months = rows_of(client.get("/dashboard/ending-by-month.csv?days=30"))
-    assert sum(int(row["devices_support_ending"]) for row in months) == 3
+    assert sum(int(row["devices_cover_ending"]) for row in months) == 3
     short = rows_of(client.get("/dashboard/short-of-cover?format=csv"))
     assert len(short) == 4 and {row["school"] for row in short} >= {"Ash School"}
 

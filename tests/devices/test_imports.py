@@ -15,13 +15,13 @@ from sqlmodel import Session, func, select
 
 from accounts.models import Organisation, Role
 from devices.imports import jobs
-from devices.models import DataAllowance, DataUsage, Device, DeviceEvent, Dongle, Sim, SupportPeriod
+from devices.models import CoverPeriod, DataAllowance, DataUsage, Device, DeviceEvent, Dongle, Sim
 from devices.models.imports import ImportJob, ImportKind
 from dfc.caller import Caller
 from tests.devices.factories import make_device, make_dongle_with_sim
 from tests.factories import bearer, make_council, make_school, make_user
 
-TABLES = (Device, Dongle, Sim, SupportPeriod, DeviceEvent, DataAllowance, DataUsage)
+TABLES = (Device, Dongle, Sim, CoverPeriod, DeviceEvent, DataAllowance, DataUsage)
 MANIFEST = [
     # a laptop with its dongle and SIM, for a school
     {"serial_number": "pf-1a 2b3c", "kind": "laptop", "make": "Lenovo", "model": "100e",
@@ -108,7 +108,7 @@ def test_a_manifest_adds_devices_dongles_and_sims_with_support_and_allowances(
     assert response.json() == summary(added=2, unchanged=0)
     laptop = session.exec(select(Device).where(Device.serial_number == "PF-1A2B3C")).one()
     assert (laptop.holder_id, laptop.kind, laptop.status) == (school.id, "laptop", "in-stock")
-    periods = session.exec(select(SupportPeriod).order_by(SupportPeriod.device_id)).all()
+    periods = session.exec(select(CoverPeriod).order_by(CoverPeriod.device_id)).all()
     assert [(p.starts_on, p.ends_on) for p in periods] == [(date(2026, 1, 5), date(2026, 7, 4))] * 2
     assert {e.action for e in session.exec(select(DeviceEvent))} == {"registered"}
     dongle = session.exec(select(Dongle).where(Dongle.paired_device_id == laptop.id)).one()
@@ -144,7 +144,7 @@ def test_an_xlsx_manifest_imports_like_a_csv(client, session, school, council, h
     response = upload(client, "manifest", buffer.getvalue(), headers, filename="delivery.XLSX")
     assert response.status_code == 200, response.text
     assert response.json()["devices_added"] == 2
-    assert counts(session)["SupportPeriod"] == 2
+    assert counts(session)["CoverPeriod"] == 2
     assert sorted(session.exec(select(DataAllowance.gb_per_month))) == [Decimal(3), Decimal(20)]
 
 
@@ -293,7 +293,7 @@ def test_queued_imports_are_done_by_a_real_worker_all_or_nothing(
     good = upload(client, "manifest", as_csv(many_devices(school, 400)), headers, background="true")
     job = finished_job(client, good.json()["id"], headers, worker)
     assert (job["status"], job["processed_rows"], job["total_rows"]) == ("succeeded", 400, 400)
-    assert job["summary"]["devices_added"] == counts(session)["SupportPeriod"] == 400
+    assert job["summary"]["devices_added"] == counts(session)["CoverPeriod"] == 400
     other_council = bearer(session, make_user(
         session, organisation=make_council(session), role=Role.COUNCIL_OFFICER))  # fmt: skip
     assert client.get(f"/api/imports/{job['id']}", headers=other_council).status_code == 404

@@ -13,14 +13,14 @@ from sqlmodel import Session, select
 from accounts.models import Organisation, Role
 from devices.models import (
     CouncilPrices,
+    CoverPeriod,
+    CoverProvider,
     DataUsage,
     DeviceRequest,
     DeviceStatus,
     LicenceProduct,
     LicenceSeat,
     OwnerKind,
-    SupportPeriod,
-    SupportProvider,
 )
 from dfc.caller import Caller
 from dfc.errors import Forbidden, InvalidInput, NotFound
@@ -49,9 +49,9 @@ class Council:
     schools: list[Organisation]
     officer: Caller
 
-    def device(self, school: int = 0, support_until: date | None = None, **changes):
+    def device(self, school: int = 0, cover_until: date | None = None, **changes):
         return factories.make_device(
-            self.session, holder=self.schools[school], support_until=support_until, **changes
+            self.session, holder=self.schools[school], cover_until=cover_until, **changes
         )
 
     def licence(self, ends_on: date, *devices, school: int = 0, **changes):
@@ -91,7 +91,7 @@ def ours(session: Session) -> Council:
 def theirs(session: Session) -> Council:
     """Another council with something of everything, which our figures must never include."""
     other = build(session)
-    device = other.device(support_until=date(2026, 6, 20))
+    device = other.device(cover_until=date(2026, 6, 20))
     other.licence(date(2026, 6, 20), device)
     other.sim(date(2026, 6, 20), device)
     session.add(DataUsage(sim_id=other.sim(date(2026, 12, 1)).id, read_on=TODAY, used_mb=9999))
@@ -104,8 +104,8 @@ def theirs(session: Session) -> Council:
 
 def test_what_ends_is_counted_by_month_over_every_month_of_the_window(session, ours, theirs):
     june, july, late_august = date(2026, 6, 10), date(2026, 7, 31), date(2026, 8, 30)
-    a, b, c = (ours.device(support_until=day) for day in (june, june, late_august))
-    ours.device(support_until=date(2026, 8, 31))  # a day outside 90 days
+    a, b, c = (ours.device(cover_until=day) for day in (june, june, late_august))
+    ours.device(cover_until=date(2026, 8, 31))  # a day outside 90 days
     ours.licence(july, a, b, c)
     ours.licence(july)  # no seats in use
     ours.sim(june, a), ours.sim(late_august, school=1)
@@ -113,7 +113,7 @@ def test_what_ends_is_counted_by_month_over_every_month_of_the_window(session, o
     assert [
         (
             m.month,
-            m.devices_support_ending,
+            m.devices_cover_ending,
             m.licences_ending,
             m.licence_seats_ending,
             m.sims_ending,
@@ -129,14 +129,14 @@ def test_what_ends_is_counted_by_month_over_every_month_of_the_window(session, o
 
 
 def test_what_ends_is_counted_by_school_and_only_for_our_schools(session, ours, theirs):
-    ash = [ours.device(support_until=date(2026, 6, 10)) for _ in range(2)]
+    ash = [ours.device(cover_until=date(2026, 6, 10)) for _ in range(2)]
     ours.licence(date(2026, 7, 1), *ash)
     ours.sim(date(2026, 7, 1), school=1)
-    ours.device(school=1, support_until=date(2027, 1, 1))  # outside the window
+    ours.device(school=1, cover_until=date(2027, 1, 1))  # outside the window
     rows = session.execute(ending_by_school(ours.officer, within_days=90, today=TODAY)).all()
     found = {
         row.organisation: (
-            row.devices_support_ending,
+            row.devices_cover_ending,
             row.licences_ending,
             row.licence_seats_ending,
             row.sims_ending,
@@ -272,7 +272,7 @@ def test_the_dashboard_scope_is_the_officers_council_or_the_one_an_admin_chooses
 
 
 def central(ours: Council, until: date | None, *, school: int = 0, dongle: bool = False, **kw):
-    device = ours.device(school=school, support_until=until, **kw)
+    device = ours.device(school=school, cover_until=until, **kw)
     if dongle:
         ours.sim(date(2027, 1, 1), device, school=school)
     return device
@@ -289,18 +289,18 @@ def test_the_forecast_prices_each_month_from_the_devices_leaving_central_support
     central(ours, None)  # the scheme never supported it
     open_ended = central(ours, date(2026, 7, 1))
     session.add(
-        SupportPeriod(
+        CoverPeriod(
             device_id=open_ended.id,
-            provider=SupportProvider.NATIONAL_SCHEME,
+            provider=CoverProvider.NATIONAL_SCHEME,
             starts_on=date(2026, 7, 2),
         )
     )
     # a council period after central support does not change when central support ends
     later = central(ours, date(2026, 7, 10))
     session.add(
-        SupportPeriod(
+        CoverPeriod(
             device_id=later.id,
-            provider=SupportProvider.COUNCIL,
+            provider=CoverProvider.COUNCIL,
             starts_on=date(2026, 7, 11),
             ends_on=date(2029, 1, 1),
         )

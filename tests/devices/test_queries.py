@@ -10,6 +10,8 @@ from sqlmodel import Session
 from accounts.models import Organisation, Role
 from devices import queries
 from devices.models import (
+    CoverPeriod,
+    CoverProvider,
     DataAllowance,
     DataUsage,
     Device,
@@ -20,8 +22,6 @@ from devices.models import (
     LicenceSeat,
     OwnerKind,
     RequestStatus,
-    SupportPeriod,
-    SupportProvider,
 )
 from dfc.caller import Caller
 from tests.devices import factories
@@ -30,7 +30,7 @@ from tests.factories import make_council, make_school, make_user
 TODAY, YESTERDAY, SOON = date(2026, 6, 1), date(2026, 5, 31), date(2026, 6, 15)
 EDGE, OUTSIDE = date(2026, 7, 1), date(2026, 7, 2)  # the last day of 30 from TODAY, and the next
 IN_STOCK, WITH_FAMILY = DeviceStatus.IN_STOCK, DeviceStatus.WITH_FAMILY
-RETIRED, NOBODY, COUNCIL = DeviceStatus.RETIRED, SupportProvider.NOBODY, SupportProvider.COUNCIL
+RETIRED, NOBODY, COUNCIL = DeviceStatus.RETIRED, CoverProvider.NOBODY, CoverProvider.COUNCIL
 
 
 @dataclass
@@ -56,12 +56,12 @@ class World:
     def found(self, statement, column: str = "device_id") -> set:
         return {getattr(row, column) for row in self.rows(statement)}
 
-    def device(self, support_until: date | None = SOON, **changes) -> Device:
+    def device(self, cover_until: date | None = SOON, **changes) -> Device:
         session, school = self.session, self.school
-        return factories.make_device(session, holder=school, support_until=support_until, **changes)
+        return factories.make_device(session, holder=school, cover_until=cover_until, **changes)
 
-    def period(self, device: Device, by: SupportProvider, starts: date, ends=None) -> None:
-        self.add(SupportPeriod(device_id=device.id, provider=by, starts_on=starts, ends_on=ends))
+    def period(self, device: Device, by: CoverProvider, starts: date, ends=None) -> None:
+        self.add(CoverPeriod(device_id=device.id, provider=by, starts_on=starts, ends_on=ends))
 
     def licence(self, ends_on: date, *devices: Device, **changes):
         """A licence held by the school, with a seat for each of `devices`."""
@@ -102,16 +102,16 @@ def test_support_ending_lists_the_window_edges_and_only_devices_with_nobody_afte
     world.period(then_the_council, COUNCIL, date(2026, 6, 16), date(2029, 1, 4))
     world.device(status=RETIRED), world.device(status=DeviceStatus.LOST)
     world.period(world.device(None), NOBODY, date(2026, 1, 5), SOON)  # nobody's "support" ends
-    rows = world.rows(queries.support_ending(world.officer, within_days=30, today=TODAY))
+    rows = world.rows(queries.cover_ending(world.officer, within_days=30, today=TODAY))
     assert {row.device_id for row in rows} == ids(ends_today, on_the_edge, then_nobody)
     edge = next(row for row in rows if row.device_id == on_the_edge.id)
-    assert (edge.provider, edge.ends_on) == (SupportProvider.NATIONAL_SCHEME, EDGE)
+    assert (edge.provider, edge.ends_on) == (CoverProvider.NATIONAL_SCHEME, EDGE)
 
 
 def test_a_device_whose_supplier_support_runs_on_is_not_listed_as_support_ending(world):
-    device = world.device(support_until=SOON)
-    world.period(device, SupportProvider.SUPPLIER, device.received_on, date(2029, 1, 4))
-    assert world.found(queries.support_ending(world.officer, within_days=30, today=TODAY)) == set()
+    device = world.device(cover_until=SOON)
+    world.period(device, CoverProvider.SUPPLIER, device.received_on, date(2029, 1, 4))
+    assert world.found(queries.cover_ending(world.officer, within_days=30, today=TODAY)) == set()
 
 
 def test_unsupported_means_no_period_covers_today_or_only_nobody_does(world):
@@ -120,7 +120,7 @@ def test_unsupported_means_no_period_covers_today_or_only_nobody_does(world):
         world.device(None, status=WITH_FAMILY) for _ in range(4)
     )
     world.period(left_to_nobody, NOBODY, date(2026, 1, 5))
-    world.period(starts_tomorrow, SupportProvider.SCHOOL, date(2026, 6, 2))
+    world.period(starts_tomorrow, CoverProvider.SCHOOL, date(2026, 6, 2))
     world.period(open_ended, COUNCIL, date(2026, 1, 5))
     world.device(None, status=RETIRED), world.device(None, status=DeviceStatus.STOLEN)
     unsupported = world.found(queries.unsupported(world.officer, today=TODAY))
@@ -258,7 +258,7 @@ def test_stock_by_status_leaves_out_devices_the_family_owns(world):
 
 def one_of_everything(world: World) -> None:
     """A row for every report, held by the world's school."""
-    world.device(), world.device(support_until=date(2026, 5, 1)), world.licence(SOON)
+    world.device(), world.device(cover_until=date(2026, 5, 1)), world.licence(SOON)
     world.sim(SOON, on_01=3000), world.request(world.school, 5)
     family = factories.make_family(world.session, school=world.school, home_broadband=False)
     factories.make_allocation(world.session, device=world.device(), family=family)
@@ -269,7 +269,7 @@ def test_a_council_officer_never_sees_another_councils_rows_in_any_report(sessio
     other_council = make_council(session)
     one_of_everything(World(session, other_council, make_school(session, council=other_council)))
     reports = [
-        ("holder_id", queries.support_ending(world.officer, within_days=30, today=TODAY)),
+        ("holder_id", queries.cover_ending(world.officer, within_days=30, today=TODAY)),
         ("holder_id", queries.unsupported(world.officer, today=TODAY)),
         ("organisation_id", queries.licences_ending(world.officer, within_days=30, today=TODAY)),
         ("holder_id", queries.dongle_contracts_ending(world.officer, within_days=30, today=TODAY)),

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from accounts.models import Role
-from devices.models import Device, DeviceEvent, DeviceStatus, SupportPeriod
+from devices.models import CoverPeriod, Device, DeviceEvent, DeviceStatus
 from tests.devices.factories import make_device, make_dongle_with_sim
 from tests.factories import bearer, make_council, make_school, make_user
 
@@ -44,7 +44,7 @@ def test_a_new_device_gets_six_months_of_central_support_and_a_history(
         "in-stock",
         "scheme",
     )
-    period = session.exec(select(SupportPeriod)).one()
+    period = session.exec(select(CoverPeriod)).one()
     assert (period.provider.value, period.starts_on, period.ends_on) == (
         "national-scheme",
         date(2026, 1, 5),
@@ -132,12 +132,12 @@ def test_support_agents_can_read_the_register_but_not_change_it(client, session,
 
 def test_filters_find_what_councils_ask_about(client, session, school, staff):
     today = date.today()
-    supported = make_device(session, holder=school, support_until=today + timedelta(days=400))
-    ending = make_device(session, holder=school, support_until=today + timedelta(days=20))
-    unsupported = make_device(session, holder=school, support_until=today - timedelta(days=1))
-    with_dongle = make_device(session, holder=school, support_until=today + timedelta(days=400))
+    supported = make_device(session, holder=school, cover_until=today + timedelta(days=400))
+    ending = make_device(session, holder=school, cover_until=today + timedelta(days=20))
+    unsupported = make_device(session, holder=school, cover_until=today - timedelta(days=1))
+    with_dongle = make_device(session, holder=school, cover_until=today + timedelta(days=400))
     make_dongle_with_sim(session, holder=school, device=with_dongle)
-    make_device(session, holder=school, status=DeviceStatus.RETIRED, support_until=None)
+    make_device(session, holder=school, status=DeviceStatus.RETIRED, cover_until=None)
 
     def ids(query: str) -> set[int]:
         response = client.get(f"/api/devices?{query}", headers=staff)
@@ -146,7 +146,7 @@ def test_filters_find_what_councils_ask_about(client, session, school, staff):
 
     assert ids("unsupported=true") == {unsupported.id}
     before = (today + timedelta(days=30)).isoformat()
-    assert ids(f"support_ends_before={before}") == {ending.id}
+    assert ids(f"cover_ends_before={before}") == {ending.id}
     assert with_dongle.id not in ids("no_dongle=true")
     assert supported.id in ids("no_dongle=true")
     assert ids("status=retired") and len(ids("status=in-stock")) == 4

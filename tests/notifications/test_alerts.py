@@ -29,7 +29,7 @@ def world(session: Session):
         session,
         holder=school,
         received_on=date(2026, 6, 1),
-        support_until=TODAY + timedelta(days=25),
+        cover_until=TODAY + timedelta(days=25),
     )
     make_allocation(session, device=device, family=family)
     return council, school, family, device
@@ -90,7 +90,7 @@ def test_a_family_without_consent_gets_no_text_but_staff_still_hear(session, wor
 def test_another_councils_items_do_not_reach_this_councils_digest(session, world):
     council, _school, _family, _device = world
     other_school = make_school(session, council=make_council(session))
-    other = make_device(session, holder=other_school, support_until=TODAY + timedelta(days=3))
+    other = make_device(session, holder=other_school, cover_until=TODAY + timedelta(days=3))
     run_daily_alerts(session, today=TODAY)
     session.commit()
     officer_digest = next(m for m in messages(session) if m.recipient == "officer@council.example")
@@ -102,7 +102,7 @@ def test_an_item_due_after_todays_scan_waits_for_tomorrows_digest(session, world
     _council, school, _family, _device = world
     run_daily_alerts(session, today=TODAY)
     session.commit()
-    late = make_device(session, holder=school, support_until=TODAY + timedelta(days=3))
+    late = make_device(session, holder=school, cover_until=TODAY + timedelta(days=3))
     assert run_daily_alerts(session, today=TODAY) == 0
     session.commit()
     assert run_daily_alerts(session, today=TODAY + timedelta(days=1)) == 2

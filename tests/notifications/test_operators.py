@@ -95,27 +95,25 @@ def test_every_template_previews_in_every_served_language(client, officer):
 def test_a_council_sets_its_thresholds_and_the_scan_follows_them(client, session, council, officer):
     school = make_school(session, council=council)
     make_device(
-        session, holder=school, received_on=date(2026, 6, 1), support_until=date(2026, 12, 20)
+        session, holder=school, received_on=date(2026, 6, 1), cover_until=date(2026, 12, 20)
     )  # 25 days after 25 November
     assert (
-        client.get(f"/api/councils/{council.id}/alert-policy", headers=officer).json()[
-            "support_days"
-        ]
+        client.get(f"/api/councils/{council.id}/alert-policy", headers=officer).json()["cover_days"]
         == "90,30,7"
     )
     bad = client.put(
         f"/api/councils/{council.id}/alert-policy",
         headers=officer,
-        json={"support_days": "soon", "digest_emails": "not-an-address"},
+        json={"cover_days": "soon", "digest_emails": "not-an-address"},
     )
     assert bad.status_code == 422
-    assert {p["field"] for p in bad.json()["problems"]} == {"support_days", "digest_emails"}
+    assert {p["field"] for p in bad.json()["problems"]} == {"cover_days", "digest_emails"}
     saved = client.put(
         f"/api/councils/{council.id}/alert-policy",
         headers=officer,
-        json={"support_days": "14, 7", "digest_emails": "it@council.example"},
+        json={"cover_days": "14, 7", "digest_emails": "it@council.example"},
     )
-    assert saved.json()["support_days"] == "14,7"
+    assert saved.json()["cover_days"] == "14,7"
     assert run_daily_alerts(session, today=date(2026, 11, 25)) == 0  # 25 days: not yet
     session.commit()
     assert run_daily_alerts(session, today=date(2026, 12, 8)) == 1  # 12 days: the 14-day alert

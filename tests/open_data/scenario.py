@@ -10,6 +10,8 @@ from sqlmodel import Session
 
 from accounts.models import Organisation
 from devices.models import (
+    CoverPeriod,
+    CoverProvider,
     DataUsage,
     Device,
     DeviceKind,
@@ -19,8 +21,6 @@ from devices.models import (
     LicenceSeat,
     OwnerKind,
     RequestStatus,
-    SupportPeriod,
-    SupportProvider,
 )
 from reporting.open_data.period import Period
 from support.models import Category
@@ -52,7 +52,7 @@ def add_devices(
     status: DeviceStatus = DeviceStatus.IN_STOCK,
     kind: DeviceKind = DeviceKind.LAPTOP,
     received_on: date = date(2026, 3, 1),
-    support_until: date | None = None,
+    cover_until: date | None = None,
     owner_kind: OwnerKind = OwnerKind.SCHEME,
 ) -> list[Device]:
     devices = [
@@ -70,13 +70,13 @@ def add_devices(
     ]
     session.add_all(devices)
     session.flush()
-    if support_until:
+    if cover_until:
         session.add_all(
-            SupportPeriod(
+            CoverPeriod(
                 device_id=device.id,
-                provider=SupportProvider.NATIONAL_SCHEME,
+                provider=CoverProvider.NATIONAL_SCHEME,
                 starts_on=received_on,
-                ends_on=support_until,
+                ends_on=cover_until,
             )
             for device in devices
         )
@@ -151,10 +151,10 @@ def build(session: Session) -> Register:
     add_devices(session, alpha, 30, received_on=date(2026, 10, 5))  # after September
 
     # Cover ending in the 12 months after September.
-    add_devices(session, alpha, 6, support_until=date(2026, 11, 15))
-    add_devices(session, alpha, 2, support_until=date(2026, 12, 10))
-    add_devices(session, beta, 8, support_until=date(2026, 11, 30))
-    add_devices(session, beta, 5, support_until=date(2026, 9, 30))  # ends in September
+    add_devices(session, alpha, 6, cover_until=date(2026, 11, 15))
+    add_devices(session, alpha, 2, cover_until=date(2026, 12, 10))
+    add_devices(session, beta, 8, cover_until=date(2026, 11, 30))
+    add_devices(session, beta, 5, cover_until=date(2026, 9, 30))  # ends in September
     seated = add_devices(session, camden, 7)
     licence = make_licence(
         session, organisation=camden, starts_on=date(2026, 4, 1), ends_on=date(2027, 3, 31)
