@@ -176,6 +176,16 @@ class PrivateRedis:
         wait_until(self.answering, seconds=10, every=0.05, what=f"redis-server on {self.port}")
         return self
 
+    def freeze(self) -> None:
+        """SIGSTOP: it still accepts connections (the kernel does that) but answers nothing,
+        like a broker on a paused machine or stuck on a long command."""
+        assert self.process is not None
+        os.kill(self.process.popen.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.popen.pid, signal.SIGCONT)
+
     def kill(self) -> None:
         """Gone at once, with every queued task: it keeps nothing on disk."""
         if self.process is not None:
