@@ -23,6 +23,7 @@ from notifications.channels.base import (
 )
 from notifications.channels.select import sender_for
 from notifications.models import Channel, MessageStatus, OutboxMessage, SmsOptOut
+from notifications.rate import LIMITERS
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -62,6 +63,7 @@ def claim(session: Session, message_id: int, now: datetime) -> bool:
             attempts=OutboxMessage.attempts + 1,
             next_attempt_at=now + lease(),
             unconfirmed_attempt_at=func.coalesce(OutboxMessage.unconfirmed_attempt_at, now),
+            handed_over_at=None,  # its task has been taken: none of it waits in the broker
         )
     )
     return result.rowcount == 1
@@ -89,10 +91,13 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
         if earlier_attempt is not None and earlier_attempt >= now:
             earlier_attempt = None  # the mark is this attempt's own
         known_ids = _provider_ids_for(session, message.recipient) if earlier_attempt else set()
-    sender = sender_for(delivery.channel, get_settings())
+    settings = get_settings()
+    sender = sender_for(delivery.channel, settings)
     try:  # no transaction is open while we wait on the provider
         sent = _already_sent(sender, delivery, earlier_attempt, known_ids)
-        sent = sent or sender.send(delivery)
+        if sent is None:
+            _wait_turn(delivery.channel, settings)
+            sent = sender.send(delivery)
     except TemporaryFailure as failure:
         return _record_failure(message_id, failure, now, retry=True)
     except PermanentFailure as failure:
@@ -104,6 +109,13 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
         message.error, message.unconfirmed_attempt_at = None, None
         session.add(message)
         return message.status
+
+
+def _wait_turn(channel: Channel, settings) -> None:
+    if channel is Channel.EMAIL:
+        LIMITERS["email"].wait_turn(settings.EMAILS_PER_SECOND)
+    else:
+        LIMITERS["text"].wait_turn(settings.SMS_PER_SECOND)
 
 
 def _provider_ids_for(session: Session, recipient: str) -> set[str]:
@@ -162,17 +174,21 @@ def opt_out(session: Session, phone_number: str) -> None:
     )
 
 
-def take_due(session: Session, now: datetime, *, limit: int = 1000) -> list[tuple[int, Channel]]:
-    """(id, channel) of due messages not given to the broker in the last few minutes,
-    marked as given now; the caller commits, then queues them."""
-    # A message given to the broker this recently is most likely still in the queue.
+def take_due(
+    session: Session, now: datetime, *, in_broker: int = 0, limit: int = 1000
+) -> list[tuple[int, Channel]]:
+    """(id, channel) of due messages not waiting in the broker, marked as handed over now;
+    the caller commits, then queues them. A message handed over and not yet taken by a
+    worker counts as lost only when the broker's texts queue is empty (`in_broker` is how
+    many tasks wait there) and OUTBOX_HANDOVER_SECONDS have passed: a backlog is never
+    queued twice, however slowly it drains."""
     recently = now - timedelta(seconds=get_settings().OUTBOX_HANDOVER_SECONDS)
+    not_in_broker = OutboxMessage.handed_over_at.is_(None)
+    if not in_broker:
+        not_in_broker = not_in_broker | (OutboxMessage.handed_over_at <= recently)
     statement = (
         select(OutboxMessage.id, OutboxMessage.channel)
-        .where(
-            due(now),
-            or_(OutboxMessage.handed_over_at.is_(None), OutboxMessage.handed_over_at <= recently),
-        )
+        .where(due(now), not_in_broker)
         .order_by(OutboxMessage.next_attempt_at)
         .limit(limit)
     )

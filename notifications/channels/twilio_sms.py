@@ -19,7 +19,8 @@ from notifications.channels.base import Delivery, PermanentFailure, Sent, Tempor
 from notifications.models import Channel
 
 WHATSAPP = "whatsapp:"
-RECENT_MESSAGES = 50  # how far back to look for an earlier attempt that got through
+PAGE = 50  # messages per page when looking back for an earlier attempt that got through
+MOST_MESSAGES_READ = 2000
 CLOCK_GRACE = timedelta(minutes=1)
 
 
@@ -148,24 +149,30 @@ class TwilioSender:
     def find_accepted(
         self, delivery: Delivery, *, since: datetime, exclude: Collection[str]
     ) -> str | None:
-        """Asks Twilio for the latest messages to the recipient and answers the earliest one
-        with the same body created since `since` (a minute's grace for clocks)."""
+        """Reads Twilio's messages to the recipient, newest first, back to `since` (a minute's
+        grace for clocks), and answers the earliest with the same body. If that many messages
+        went to the number that Twilio cannot be read back far enough, it says it cannot tell
+        (TemporaryFailure) rather than risk sending twice."""
         to = self.message_fields(delivery)["to"]
         earliest = since - CLOCK_GRACE
+        matches = []
         try:
-            recent = self.client.messages.list(to=to, limit=RECENT_MESSAGES)
+            for read, found in enumerate(self.client.messages.stream(to=to, page_size=PAGE)):
+                created = found.date_created
+                if created is not None and created < earliest:
+                    break  # older than the attempt: nothing further back can be it
+                if read >= MOST_MESSAGES_READ:
+                    raise TemporaryFailure(
+                        f"Over {MOST_MESSAGES_READ} messages went to the number since the "
+                        "earlier attempt; cannot tell whether it was sent",
+                        outcome_unknown=True,
+                    )
+                if found.body == delivery.body and found.sid not in exclude:
+                    matches.append(found)
         except (TwilioException, requests.exceptions.RequestException) as error:
             message = f"Could not ask Twilio whether an earlier attempt was sent: {error}"
             raise TemporaryFailure(message, outcome_unknown=True) from error
-        matches = [
-            found
-            for found in recent
-            if found.body == delivery.body
-            and found.sid not in exclude
-            and (found.date_created is None or found.date_created >= earliest)
-        ]
-        matches.sort(key=lambda found: found.date_created or earliest)
-        return matches[0].sid if matches else None
+        return matches[-1].sid if matches else None  # newest first: the last is the earliest
 
     def _failure(
         self, error: TwilioRestException | TwilioServiceException

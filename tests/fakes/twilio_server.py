@@ -19,7 +19,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from twilio.request_validator import RequestValidator
 
@@ -279,19 +279,24 @@ class FakeTwilio:
         return answer, answer.body if answer.body is not None else (created or {})
 
     def _message_list(self, request: RecordedRequest) -> dict[str, Any]:
-        """One page of accepted messages to `To` (all when not given), newest first."""
+        """One page of accepted messages to `To` (all when not given), newest first, with a
+        link to the next page as Twilio gives it."""
         to = request.query.get("To")
         with self._lock:
             found = [m for m in reversed(self._accepted) if to is None or m["to"] == to]
         size = int(request.query.get("PageSize", 50))
+        page = int(request.query.get("Page", 0))
+        start = page * size
+        more = start + size < len(found)
+        query = f"PageSize={size}&Page={page + 1}" + (f"&To={quote(to)}" if to else "")
         return {
-            "messages": found[:size],
-            "page": 0,
+            "messages": found[start : start + size],
+            "page": page,
             "page_size": size,
-            "start": 0,
-            "end": min(size, len(found)) - 1,
+            "start": start,
+            "end": min(start + size, len(found)) - 1,
             "first_page_uri": request.path,
-            "next_page_uri": None,
+            "next_page_uri": f"{request.path}?{query}" if more else None,
             "previous_page_uri": None,
             "uri": request.path,
         }

@@ -41,10 +41,16 @@ SERVICE_SID = "MG" + "0" * 32
 
 
 def environment(
-    *, database_url: str, broker_url: str, twilio_url: str, var_dir: Path, **settings: str
+    *,
+    database_url: str,
+    broker_url: str,
+    twilio_url: str,
+    var_dir: Path,
+    base: dict[str, str] = FAST,
+    **settings: str,
 ) -> dict[str, str]:
     """This environment with the service pointed at our database, broker and fake Twilio,
-    the FAST settings, and `settings` over them."""
+    the `base` settings (FAST unless told), and `settings` over them."""
     var_dir.mkdir(parents=True, exist_ok=True)  # beat's schedule file lives there
     return (
         dict(os.environ)
@@ -59,7 +65,7 @@ def environment(
             "TWILIO_API_BASE_URL": twilio_url,
             "PYTHONUNBUFFERED": "1",
         }
-        | FAST
+        | base
         | settings
     )
 

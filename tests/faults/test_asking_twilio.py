@@ -28,11 +28,6 @@ def twilio_takes(fake, body: str) -> None:
     assert response.status_code == 201
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: TwilioSender.find_accepted looks only at the 50 latest messages to the "
-    "number (RECENT_MESSAGES), not at every message since the earlier attempt",
-)
 def test_an_earlier_attempt_is_found_behind_more_than_50_later_texts_to_the_same_number(
     session: Session, twilio
 ):

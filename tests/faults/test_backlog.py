@@ -11,12 +11,6 @@ from tests.faults.texts import statuses, wait_for_each_text_once
 pytestmark = [pytest.mark.worker, pytest.mark.faults]
 
 
-@pytest.mark.xfail(
-    strict=False,  # timing: the worker slows down in most runs, not in every one
-    reason="bug: with Celery's per-task rate_limit (notifications/tasks.py) and the Redis "
-    "broker, a worker falls to one text a second, whatever SMS_PER_SECOND says "
-    "(celery/celery#5927)",
-)
 def test_a_backlog_drains_at_sms_per_second(session, fake, env, processes):
     texts, per_second = 150, 10  # fifteen seconds' worth, made while the worker sends
     bound = 1.5 * texts / per_second
@@ -28,11 +22,6 @@ def test_a_backlog_drains_at_sms_per_second(session, fake, env, processes):
     assert time.monotonic() - started < bound
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: notifications.sending.take_due hands a PENDING text to the broker again "
-    "once OUTBOX_HANDOVER_SECONDS have passed, though its task is still in the queue",
-)
 def test_a_backlog_slower_than_the_hand_over_grace_is_not_queued_twice(
     session, fake, env, broker, processes
 ):

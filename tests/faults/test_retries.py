@@ -18,13 +18,6 @@ pytestmark = pytest.mark.faults
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: notifications.sending.take_due skips a due retry until "
-    "OUTBOX_HANDOVER_SECONDS after the text's first hand-over (handed_over_at is not "
-    "cleared when a worker claims the text), so with the defaults a 30-second retry waits "
-    "five minutes",
-)
 def test_a_retry_is_handed_to_the_broker_when_its_backoff_ends(session: Session, twilio):
     message = enqueue(
         session,

@@ -18,6 +18,7 @@ AN_HOUR = timedelta(hours=1)
 def handed_over(monkeypatch) -> list[int]:
     given: list[int] = []
     monkeypatch.setattr(tasks, "send_later", lambda message_id, channel: given.append(message_id))
+    monkeypatch.setattr(tasks, "texts_in_broker", lambda: 0)  # the broker's queue is empty
     return given
 
 
@@ -78,3 +79,31 @@ def test_when_the_broker_fails_mid_sweep_the_rest_are_swept_next_time(
     )
     assert tasks.sweep_outbox() == 2
     assert sorted(handed_over) == ids
+
+
+def test_while_texts_wait_in_the_broker_none_handed_over_is_handed_over_again(session):
+    from notifications import sending
+
+    now = utcnow()
+    ago = now - AN_HOUR
+    waiting = message(session, "queued-long-ago", MessageStatus.PENDING, next_attempt_at=ago,
+                      handed_over_at=ago)  # fmt: skip
+    held = message(session, "held", MessageStatus.HELD, next_attempt_at=ago)
+    retry = message(session, "retry", MessageStatus.PENDING, next_attempt_at=ago, attempts=1)
+    busy = {taken for taken, _ in sending.take_due(session, now, in_broker=40)}
+    session.rollback()
+    assert busy == {held, retry}, "the backlog's own texts still wait in the broker"
+    idle = {taken for taken, _ in sending.take_due(session, now, in_broker=0)}
+    assert idle == {held, retry, waiting}, "with the queue empty, a lost hand-over is sent"
+
+
+def test_a_worker_taking_a_text_clears_its_hand_over_so_a_retry_is_swept_when_due(session):
+    from notifications import sending
+
+    now = utcnow()
+    text = message(session, "taken", MessageStatus.PENDING, next_attempt_at=now,
+                   handed_over_at=now)  # fmt: skip
+    with session.begin():
+        assert sending.claim(session, text, now)
+    session.expire_all()
+    assert session.get(OutboxMessage, text).handed_over_at is None
