@@ -6,6 +6,7 @@ and the texts it received twice (must be 0) or never (must be 0).
 
     .venv/bin/python -m benchmarks.drain [--messages 10000] [--runs 3] [--faults none,killed]
         [--concurrency 2] [--settings fast|production] [--database-url URL] [--keep]
+        [--logs FOLDER]
 
 Texts are made by a process of their own (as a web request or the daily alerts would make
 them: enqueued, committed in batches of 100, handed to the broker), with the workers already
@@ -29,6 +30,7 @@ dropped at the end (kept with --keep).
 import argparse
 import multiprocessing
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -132,7 +134,14 @@ def empty_outbox(url: str) -> None:
 
 
 def drain_once(
-    url: str, fault: str, *, messages: int, concurrency: int, settings: str, limit: float
+    url: str,
+    fault: str,
+    *,
+    messages: int,
+    concurrency: int,
+    settings: str,
+    limit: float,
+    keep_logs: Path | None = None,
 ) -> Run:
     empty_outbox(url)
     with (
@@ -146,7 +155,7 @@ def drain_once(
             broker_url=broker.url(),
             twilio_url=fake.url,
             var_dir=work / "var",
-            **SETTINGS[settings],
+            base=SETTINGS[settings],
         )
         stack = Stack(fake, broker, Processes(work / "logs"), env, concurrency)
         maker: subprocess.Popen | None = None
@@ -194,6 +203,8 @@ def drain_once(
                 maker.kill()
             stack.processes.kill_all()
             broker.kill()
+            if keep_logs is not None:
+                shutil.copytree(work / "logs", keep_logs, dirs_exist_ok=True)
 
 
 def tally(
@@ -319,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--settings", choices=sorted(SETTINGS), default="fast")
     parser.add_argument("--limit", type=float, default=1200, help="seconds before giving up")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--logs", type=Path, help="keep each run's process logs in this folder")
     args = parser.parse_args(argv)
     faults = [fault.strip() for fault in args.faults.split(",") if fault.strip()]
     unknown = set(faults) - set(FAULTS)
@@ -349,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     concurrency=args.concurrency,
                     settings=args.settings,
                     limit=args.limit,
+                    keep_logs=args.logs / f"{fault}-{number + 1}" if args.logs else None,
                 )
                 runs.append(run)
                 print(

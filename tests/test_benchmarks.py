@@ -1,6 +1,7 @@
 """The benchmarks keep working: a tiny dataset in a throwaway database, every scenario once.
 The national-scale figures are in docs/performance.md."""
 
+import shutil
 import uuid
 from datetime import date
 
@@ -44,3 +45,20 @@ def test_generate_a_tiny_dataset_and_time_every_scenario_on_it():
     assert [t.rows for t in looked_up] == [1, 1, 1]
     assert all(t.server_ms is not None and t.plan for t in timings[:-1])
     assert run.format_table(timings).count("\n") == len(timings) + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+def test_drain_a_few_texts_through_real_workers_beat_and_redis(capsys):
+    require_server("PostgreSQL", POSTGRES_URL)
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (the drain benchmark starts its own)")
+    from benchmarks import drain
+
+    name = f"dfc_drain_bench_test_{uuid.uuid4().hex[:8]}"
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    arguments = ["--database-url", url, "--messages", "40", "--runs", "1", "--faults", "none"]
+    assert drain.main(arguments) == 0  # every text once: no duplicate, no loss
+    printed = capsys.readouterr().out
+    assert "none drained in" in printed
+    assert "the fake server alone: 40 texts" in printed
