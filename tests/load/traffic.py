@@ -267,9 +267,11 @@ class SchoolOffice:
             return
         self.recorder.send(self.family, "help page", "GET", "/help")
         form = body | {"csrf_token": self.family.cookies.get("dfc_csrf", "")}
-        if answer := self.recorder.send(
-            self.family, "ask for help (page)", "POST", "/help", data=form
-        ):
+        answer = self.recorder.send(self.family, "ask for help (page)", "POST", "/help", data=form)
+        if answer is not None and answer.is_redirect:  # Post/Redirect/Get, as a browser does
+            location = answer.headers["location"]
+            answer = self.recorder.send(self.family, "help sent page", "GET", location)
+        if answer is not None:
             found = REFERENCE_ON_PAGE.search(answer.text)
             assert found, f"no reference on the page that said it had the message:\n{answer.text}"
             self.tickets.append(found.group(1))
