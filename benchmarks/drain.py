@@ -320,6 +320,24 @@ def report(runs: list[Run], baseline: list[float], messages: int) -> str:
     )
 
 
+def revision() -> str:
+    """The commit measured, and whether the work tree differs from it."""
+
+    def git(*arguments: str) -> str:
+        command = ["git", *arguments]  # our own command line
+        result = subprocess.run(  # noqa: S603
+            command, cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return result.stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--", "notifications", "dfc")
+    except OSError:
+        return "commit unknown"
+    return f"commit {head}" + (" with changes to notifications/ or dfc/" if changed else "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -345,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     migrate.upgrade(url)
     print(
         f"{args.messages:,} texts, {args.runs} runs, texts worker --concurrency "
-        f"{args.concurrency}, {args.settings} settings, {os.cpu_count()} CPUs",
+        f"{args.concurrency}, {args.settings} settings, {os.cpu_count()} CPUs, {revision()}",
         flush=True,
     )
     runs, baseline = [], []
