@@ -42,6 +42,7 @@ TASK_QUEUES = {
     "privacy.retention": HOUSEKEEPING,
 }
 HEARTBEAT_EVERY = timedelta(seconds=60)
+BROKER_SOCKET_SECONDS = 2
 SLA_CHECK_EVERY = timedelta(minutes=5)
 # Retention runs nightly, in the quiet hours and before the daily alerts.
 RETENTION_AT = crontab(hour=2, minute=30)
@@ -65,6 +66,14 @@ def broker_options(settings: Settings) -> dict:
     another worker once BROKER_VISIBILITY_SECONDS have passed unacknowledged. The embedded
     broker deletes a task's file when a worker takes it, so a killed worker's tasks are
     gone: the outbox's lease and the import heartbeat bring their work back instead."""
+    if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # A broker that accepts the connection and then answers nothing (a paused machine)
+        # must not hang the request or task handing a text over: the outbox has it anyway.
+        return {
+            "visibility_timeout": settings.BROKER_VISIBILITY_SECONDS,
+            "socket_timeout": BROKER_SOCKET_SECONDS,
+            "socket_connect_timeout": BROKER_SOCKET_SECONDS,
+        }
     if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
         return {"visibility_timeout": settings.BROKER_VISIBILITY_SECONDS}
     folder = settings.broker_folder

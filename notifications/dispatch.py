@@ -5,6 +5,7 @@ that rolls back forgets them. If the broker is down nothing is lost: the message
 in the outbox, and the sweep sends it."""
 
 import logging
+import time
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -57,11 +58,26 @@ def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> No
         session.info.pop(PENDING_KEY, None)
 
 
+# After the broker fails once, this process leaves hand-overs to the sweep for a while, so a
+# broker that is down or frozen costs one timeout, not one for every text made meanwhile.
+BROKER_REST_SECONDS = 30.0
+_broker_failed_at: float | None = None
+
+
 def _hand_over(messages: list[tuple[int, Channel]]) -> None:
+    global _broker_failed_at
     from notifications.tasks import send_later  # the task module imports this one
 
-    for message_id, channel in messages:
+    for position, (message_id, channel) in enumerate(messages):
+        failed = _broker_failed_at
+        if failed is not None and time.monotonic() - failed < BROKER_REST_SECONDS:
+            log.warning("broker unavailable: %s message(s) left to the sweep", len(messages))
+            return
         try:
             send_later(message_id, channel)
+            _broker_failed_at = None
         except Exception:
-            log.warning("could not queue message %s now; the sweep will send it", message_id)
+            _broker_failed_at = time.monotonic()
+            left = len(messages) - position
+            log.warning("could not queue %s message(s) now; the sweep will send them", left)
+            return

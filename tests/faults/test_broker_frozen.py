@@ -2,24 +2,15 @@
 a long command): making a text must not wait on it, as it does not wait on a broker that is
 gone (test_broker_down); the sweep sends the texts once the broker answers again."""
 
-import subprocess
-
 import pytest
 
 from tests.faults.processes import make_texts
 
 pytestmark = [pytest.mark.worker, pytest.mark.faults]
 
-PATIENCE = 20  # seconds; with the broker gone, five texts take about one
+PATIENCE = 10  # seconds; with the broker gone, five texts take about one
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=subprocess.TimeoutExpired,
-    reason="bug: the hand-over after commit waits for ever on a broker that does not answer: "
-    "dfc/worker.py sets broker_connection_timeout (connecting) but no socket timeout, so "
-    "the web request or task that made the text hangs",
-)
 def test_making_texts_does_not_wait_on_a_frozen_broker(session, env, broker):
     broker.freeze()
     try:

@@ -35,6 +35,6 @@ def test_a_message_made_while_the_broker_is_down_is_kept_for_the_sweep(session: 
     )
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.strip().splitlines()[-1]) < 15
-    assert "the sweep will send it" in result.stderr
+    assert "the sweep will send them" in result.stderr
     message = session.exec(select(OutboxMessage)).one()
     assert message.status is MessageStatus.PENDING
