@@ -115,15 +115,23 @@ def worker(
     ]
     if beat:
         arguments.append("--beat")
+        _make_schedule_folder(settings)
     celery_app.worker_main(arguments)
+
+
+def _make_schedule_folder(settings: Settings) -> None:
+    """Beat keeps its schedule in VAR_DIR, which only SQLite and the embedded broker
+    would otherwise have made: without it beat stops at once and nothing is scheduled."""
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 @app.command()
 def beat(loglevel: Annotated[str, typer.Option(help="Celery log level")] = "INFO") -> None:
     """Run the beat scheduler that queues the scheduled alerts (run exactly one)."""
-    settings_or_exit()
+    settings = settings_or_exit()
     from dfc.worker import celery_app
 
+    _make_schedule_folder(settings)
     celery_app.start(["beat", f"--loglevel={loglevel}"])
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, func, select
@@ -112,14 +113,22 @@ def test_a_running_job_beats_while_the_import_works(session, school, officer, mo
         get_settings.cache_clear()
 
 
-def _dfc(*arguments: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "dfc", *arguments],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def _dfc(*arguments: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A `dfc` process whose output goes to `log`, shown if the test fails."""
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "dfc", *arguments],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _show_logs(directory: Path) -> None:
+    for log in sorted(directory.glob("*.log")):
+        print(f"--- {log.name} (last 60 lines)")
+        print("\n".join(log.read_text(errors="replace").splitlines()[-60:]))
 
 
 @pytest.fixture
@@ -140,18 +149,21 @@ def wait_until(session: Session, job: ImportJob, done, seconds: float) -> Import
 
 
 @pytest.mark.worker
-@pytest.mark.skipif(
-    not get_settings().CELERY_BROKER_URL.startswith("filesystem://"),
-    reason="on Redis the re-run did not start within 180 s in CI (session 3): under "
-    "investigation; the embedded broker, which loses a killed worker's task, is covered",
-)
 def test_an_import_whose_worker_is_killed_midway_is_finished_by_another_once(
-    session, school, officer, recovering_env
+    session, school, officer, recovering_env, tmp_path
 ):
     """The embedded broker forgets a task once a worker takes it and Redis returns it only
     after its visibility timeout: the heartbeat brings the job back within seconds."""
     job = queued_job(session, officer, many_devices(school, 20_000))
-    first = _dfc("worker", "--queues", "imports", "--concurrency", "1", env=recovering_env)
+    first = _dfc(
+        "worker",
+        "--queues",
+        "imports",
+        "--concurrency",
+        "1",
+        env=recovering_env,
+        log=tmp_path / "first-worker.log",
+    )
     others = []
     try:
         from devices.tasks import run_import
@@ -162,12 +174,21 @@ def test_an_import_whose_worker_is_killed_midway_is_finished_by_another_once(
         first.wait(10)
         assert devices(session) == 0  # the killed import saved nothing
         others = [
-            _dfc("worker", "--queues", "imports,housekeeping", env=recovering_env),
-            _dfc("beat", "--loglevel", "WARNING", env=recovering_env),
+            _dfc(
+                "worker",
+                "--queues",
+                "imports,housekeeping",
+                env=recovering_env,
+                log=tmp_path / "second-worker.log",
+            ),
+            _dfc("beat", "--loglevel", "INFO", env=recovering_env, log=tmp_path / "beat.log"),
         ]
         done = wait_until(session, job, lambda j: j.status is ImportStatus.SUCCEEDED, 180)
         assert done.runs == 2
         assert devices(session) == 20_000
+    except BaseException:
+        _show_logs(tmp_path)
+        raise
     finally:
         for process in (first, *others):
             if process.poll() is None:
