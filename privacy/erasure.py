@@ -18,12 +18,13 @@ from sqlmodel import Session
 from accounts.models import Organisation
 from devices import retention as devices_retention
 from devices.models import Family, OwnershipTransfer
-from dfc.audit.writer import Where, record_access
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_access, record_shown
 from dfc.caller import Caller
 from dfc.errors import Conflict, DomainError
 from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
 from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectType
-from privacy.subject_access import FamilyRecords, family_for_officer
+from privacy.subject_access import FamilyRecords, SubjectAccessExport, family_for_officer, gather
 from support import retention as support_retention
 from support.models import FollowCode, TicketMessage
 
@@ -49,6 +50,19 @@ def address_shared(session: Session, family: Family) -> bool:
         or_(Family.phone_number.in_(addresses), Family.email.in_(addresses)),
     )
     return session.scalar(select(exists(others))) or False
+
+
+def preview(
+    session: Session, *, caller: Caller, family_id: int, seen: Where
+) -> tuple[Family, bool, SubjectAccessExport]:
+    """What erasing the family would remove, for the officer to confirm: the family, whether
+    another family shares its phone or email (then records found by address stay), and its
+    records. Recorded in the audit as a read."""
+    family = family_for_officer(session, caller=caller, family_id=family_id)
+    shared = address_shared(session, family)
+    export = gather(session, caller=caller, family=family, by_address=not shared)
+    record_shown(session, caller, seen, subject_type=SubjectType.FAMILY, subjects=[family.id])
+    return family, shared, export
 
 
 def _count(session: Session, statement: Select[Any]) -> int:

@@ -21,6 +21,9 @@ from accounts.scoping import visible_organisations
 from devices.models import Allocation, Device, DeviceEvent, Family, OwnershipTransfer
 from devices.phone import to_e164
 from devices.service.families import get_family, visible_families
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import commit_audit, record_shown, record_unmatched_search
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Forbidden, InvalidInput
@@ -209,11 +212,47 @@ def gather(
     return export
 
 
+def export_family(
+    session: Session, *, caller: Caller, family_id: int, seen: Where, action: AuditAction
+) -> tuple[Family, SubjectAccessExport]:
+    """Everything held about the family, shown on a page (SUBJECT_ACCESS) or downloaded
+    (EXPORT); the access is recorded in the audit before it is returned."""
+    family = family_for_officer(session, caller=caller, family_id=family_id)
+    export = gather(session, caller=caller, family=family)
+    record_shown(
+        session, caller, seen, action=action, subject_type=SubjectType.FAMILY, subjects=[family.id]
+    )
+    return family, export
+
+
 @dataclass(frozen=True)
 class Search:
     phone: str | None = None
     pupil_reference: str | None = None
     school_id: int | None = None
+
+
+def search_families(
+    session: Session, *, caller: Caller, search: Search, seen: Where
+) -> list[dict[str, Any]]:
+    """The families found, each with its school's name; the search is recorded in the
+    audit with every family it found, or with none when it found nobody (someone looked)."""
+    if search.phone and search.pupil_reference:
+        raise InvalidInput("Search by phone number or by pupil reference, not both", field="phone")
+    results = search_results(session, find_families(caller, search))
+    if results:
+        record_shown(
+            session,
+            caller,
+            seen,
+            action=AuditAction.SEARCH,
+            subject_type=SubjectType.FAMILY,
+            subjects=[row["id"] for row in results],
+        )
+    else:
+        record_unmatched_search(session, caller, seen)
+        commit_audit(session)
+    return results
 
 
 def normalised_phone(text: str) -> str:

@@ -10,6 +10,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.scoping import scoped
+from dfc.audit.models import SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -99,6 +102,18 @@ def get_ticket(session: Session, *, caller: Caller, ticket_id: int) -> Ticket:
     if ticket is None:
         raise NotFound(f"No ticket with id {ticket_id}")
     return ticket
+
+
+def show_ticket(
+    session: Session, *, caller: Caller, ticket_id: int, seen: Where
+) -> tuple[Ticket, list[TicketMessage]]:
+    """A ticket and its whole thread, internal notes too, for the desk: the read is recorded
+    in the access audit."""
+    _require_desk(caller)
+    ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
+    messages = thread(session, ticket, include_internal=True)
+    record_shown(session, caller, seen, subject_type=SubjectType.TICKET, subjects=[ticket.id])
+    return ticket, messages
 
 
 def get_ticket_by_reference(

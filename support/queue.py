@@ -8,11 +8,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, or_, select
+from sqlmodel import Session
 
 from accounts.models import User
+from dfc.audit.models import SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.db_types import UTCDateTime
+from dfc.listing import Page
+from dfc.paging import Paging, listing
 from support.desk import visible_tickets
 from support.models import AgentLanguage, Category, Team, Ticket, TicketMessage, TicketStatus
 from support.sla import SLA_TARGETS, SlaState, warning_starts
@@ -158,3 +165,35 @@ def queue(caller: Caller, filters: QueueFilters, *, now: datetime) -> Select[Any
         spoken = select(AgentLanguage.language).where(AgentLanguage.user_id == caller.user_id)
         statement = statement.where(Ticket.language.in_(spoken))
     return statement
+
+
+def list_queue(
+    session: Session,
+    paging: Paging,
+    *,
+    caller: Caller,
+    filters: QueueFilters,
+    now: datetime,
+    seen: Where,
+    default_sort: str,
+) -> Page[Any] | StreamingResponse:
+    """A page of the queue (or all of it as CSV, which holds no family's words). The page
+    shows an excerpt of each family's first message, so its tickets are recorded as read."""
+    found = listing(
+        session,
+        queue(caller, filters, now=now),
+        paging,
+        sortable=SORTABLE,
+        default_sort=default_sort,
+        columns=CSV_COLUMNS,
+        filename="tickets.csv",
+    )
+    if isinstance(found, Page):
+        record_shown(
+            session,
+            caller,
+            seen,
+            subject_type=SubjectType.TICKET,
+            subjects=[row.id for row in found.items],
+        )
+    return found

@@ -30,16 +30,31 @@ def test_every_package_imports_only_the_layers_below_it():
     assert "0 broken" in result.stdout
 
 
-def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path: Path):
+def copy_of_the_code(folder: Path) -> Path:
     for package in PACKAGES:
         shutil.copytree(
             ROOT / package,
-            tmp_path / package,
+            folder / package,
             ignore=shutil.ignore_patterns("templates", "static", "__pycache__", "*.html"),
         )
-    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    shutil.copy(ROOT / ".importlinter", folder / ".importlinter")
+    return folder
+
+
+def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path: Path):
+    copy_of_the_code(tmp_path)
     wrong = tmp_path / "notifications" / "wrong.py"
     wrong.write_text("from support.models import Ticket  # the outbox reaching up into the desk\n")
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert "notifications.wrong -> support.models" in result.stdout
+
+
+def test_a_page_writing_audit_rows_itself_breaks_the_contract(tmp_path: Path):
+    """Audit rows are written by the services that return personal data, in one place."""
+    copy_of_the_code(tmp_path)
+    wrong = tmp_path / "devices" / "pages" / "wrong.py"
+    wrong.write_text("from dfc.audit.writer import record_access  # a second place for the rule\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "devices.pages.wrong -> dfc.audit.writer" in result.stdout

@@ -3,8 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
-from sqlmodel import Session
+from fastapi import APIRouter, Query, status
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.models import Device, DeviceKind, DeviceStatus, OwnerKind
@@ -24,9 +23,7 @@ from devices.schemas import (
     TransferToOrganisation,
 )
 from devices.service import cover, events, families, lifecycle, ownership, registry
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access
-from dfc.caller import Caller
+from dfc.audit.seen import SeenAt
 from dfc.clock import today
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
@@ -47,21 +44,6 @@ CSV_COLUMNS = (
     "received_on",
     "warranty_ends_on",
 )
-
-
-def _audit_families_of(session: Session, caller: Caller, request: Request, device_id: int) -> None:
-    """A device's history names the families who had it (and how one accepted it)."""
-    had_it = families.visible_allocations(caller, device_id=device_id)
-    family_ids = {allocation.family_id for allocation in session.exec(had_it)}
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.FAMILY,
-        subjects=family_ids,
-    )
-    commit_audit(session)
 
 
 @router.get("", response_model=Page[DevicePublic])
@@ -134,12 +116,12 @@ def update_device(
 
 @router.get("/{device_id}/events")
 def device_history(
-    device_id: int, request: Request, session: SessionDep, caller: ApiCaller
+    device_id: int, seen: SeenAt, session: SessionDep, caller: ApiCaller
 ) -> list[DeviceEventPublic]:
     """Everything that happened to the device, oldest first."""
     device = registry.get_device(session, caller=caller, device_id=device_id)
     history = [DeviceEventPublic.model_validate(event) for event in events.history(session, device)]
-    _audit_families_of(session, caller, request, device.id)
+    families.record_families_who_had(session, caller=caller, device_id=device.id, seen=seen)
     return sharing.shared_list(caller, "device_event", history)
 
 
@@ -261,14 +243,14 @@ def transfer_to_family(
 
 @router.get("/{device_id}/ownership")
 def ownership_history(
-    device_id: int, request: Request, session: SessionDep, caller: ApiCaller
+    device_id: int, seen: SeenAt, session: SessionDep, caller: ApiCaller
 ) -> list[OwnershipTransferPublic]:
     """Every change of owner, oldest first."""
     transfers = [
         OwnershipTransferPublic.model_validate(transfer)
         for transfer in ownership.history(session, caller=caller, device_id=device_id)
     ]
-    _audit_families_of(session, caller, request, device_id)
+    families.record_families_who_had(session, caller=caller, device_id=device_id, seen=seen)
     return sharing.shared_list(caller, "ownership_transfer", transfers)
 
 

@@ -1,6 +1,6 @@
 """Families and allocations of devices to them."""
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.schemas import (
@@ -12,8 +12,7 @@ from devices.schemas import (
     NewFamilyAllocation,
 )
 from devices.service import families, flows, lifecycle
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access, record_listing
+from dfc.audit.seen import SeenAt
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from dfc.personal_data import sharing
@@ -43,7 +42,7 @@ ALLOCATION_COLUMNS = (
 
 @router.get("/families", response_model=Page[FamilyPublic])
 def list_families(
-    request: Request,
+    seen: SeenAt,
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
@@ -53,20 +52,15 @@ def list_families(
     """Families of the caller's schools; the CSV leaves out contact details. A key tied to
     a sharing agreement gets null for each field of a kind its agreement does not cover."""
     sharing.require_fields(caller, "family", home_broadband=home_broadband)
-    statement = families.visible_families(
-        caller, school_id=school_id, home_broadband=home_broadband
-    )
-    result = listing(
+    result = families.list_families(
         session,
-        statement,
         paging,
-        sortable=families.SORTABLE,
-        default_sort="pupil_reference",
+        caller=caller,
+        seen=seen,
         columns=sharing.shared_columns(caller, "family", FAMILY_COLUMNS, sort=paging.request.sort),
-        filename="families.csv",
+        school_id=school_id,
+        home_broadband=home_broadband,
     )
-    record_listing(session, caller, request, result, statement)
-    commit_audit(session)
     return sharing.shared(caller, "family", result, FamilyPublic)
 
 
@@ -80,20 +74,11 @@ def create_family(family_in: FamilyCreate, session: SessionDep, caller: ApiCalle
 
 @router.get("/families/{family_id}")
 def read_family(
-    request: Request, family_id: int, session: SessionDep, caller: ApiCaller
+    seen: SeenAt, family_id: int, session: SessionDep, caller: ApiCaller
 ) -> FamilyPublic:
     family = FamilyPublic.model_validate(
-        families.get_family(session, caller=caller, family_id=family_id)
+        families.show_family(session, caller=caller, family_id=family_id, seen=seen)
     )
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.FAMILY,
-        subjects=[family_id],
-    )
-    commit_audit(session)
     return sharing.shared(caller, "family", family)
 
 

@@ -16,8 +16,7 @@ from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.schemas import AllocationCreate, FamilyCreate, NewFamilyAllocation
 from devices.service import connectivity, families, flows, lifecycle, registry
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import Conflict, DomainError
@@ -55,19 +54,10 @@ def _form(
     field_errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    school_families = families.families_of_school(
-        session, caller=caller, school_id=device.holder_id
+    school_families = families.families_to_choose(
+        session, caller=caller, school_id=device.holder_id, seen=Where.of(request)
     )
     dongles = connectivity.free_dongles(session, caller=caller, holder_id=device.holder_id)
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.FAMILY,
-        subjects=families.visible_families(caller, school_id=device.holder_id),
-    )
-    commit_audit(session)
     return render(
         request,
         "devices/register_allocate.html",

@@ -15,8 +15,7 @@ from devices.pages.device_actions import ACTIONS, FieldProblem, available
 from devices.service import cover, events, families, lifecycle, ownership, registry, transitions
 from devices.service.access import organisation_names
 from devices.service.transitions import Action as Transition
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.clock import today
 from dfc.errors import DomainError, NotFound
@@ -49,20 +48,12 @@ def _page(
 ) -> Response:
     allocation = lifecycle.open_allocation(session, device)
     family = (
-        families.get_family(session, caller=caller, family_id=allocation.family_id)
+        families.show_family(
+            session, caller=caller, family_id=allocation.family_id, seen=Where.of(request)
+        )
         if allocation
         else None
     )
-    if family is not None:
-        record_access(
-            session,
-            caller,
-            request,
-            action=AuditAction.READ,
-            subject_type=SubjectType.FAMILY,
-            subjects=[family.id],
-        )
-        commit_audit(session)
     form_values: dict[str, Any] = {}
     for action in ACTIONS.values():
         form_values |= _today_fields(f"{action.slug}-on")

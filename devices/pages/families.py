@@ -10,8 +10,7 @@ from devices.api.families import ALLOCATION_COLUMNS, FAMILY_COLUMNS
 from devices.service import families
 from devices.service.access import organisation_names, schools_reached
 from devices.service.registry import serial_numbers
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access, record_listing
+from dfc.audit.seen import SeenAt
 from dfc.i18n import BY_CODE
 from dfc.paging import PagingDep, listing
 from dfc.web.templating import render
@@ -24,6 +23,7 @@ ALLOCATIONS_SORT = "-allocated_on"
 @router.get("/families")
 def family_list(
     request: Request,
+    seen: SeenAt,
     session: SessionDep,
     caller: SchoolStaff,
     paging: PagingDep,
@@ -31,18 +31,16 @@ def family_list(
     broadband: str | None = None,
 ) -> Response:
     home_broadband = {"yes": True, "no": False}.get(broadband or "")
-    statement = families.visible_families(caller, school_id=school, home_broadband=home_broadband)
-    found = listing(
+    found = families.list_families(
         session,
-        statement,
         paging,
-        sortable=families.SORTABLE,
-        default_sort=DEFAULT_SORT,
+        caller=caller,
+        seen=seen,
         columns=FAMILY_COLUMNS,
-        filename="families.csv",
+        default_sort=DEFAULT_SORT,
+        school_id=school,
+        home_broadband=home_broadband,
     )
-    record_listing(session, caller, request, found, statement)
-    commit_audit(session)
     if isinstance(found, Response):
         return found
     return render(
@@ -66,18 +64,14 @@ def family_list(
 
 @router.get("/families/{family_id}")
 def family_page(
-    request: Request, family_id: int, session: SessionDep, caller: SchoolStaff, paging: PagingDep
+    request: Request,
+    seen: SeenAt,
+    family_id: int,
+    session: SessionDep,
+    caller: SchoolStaff,
+    paging: PagingDep,
 ) -> Response:
-    family = families.get_family(session, caller=caller, family_id=family_id)
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.FAMILY,
-        subjects=[family_id],
-    )
-    commit_audit(session)
+    family = families.show_family(session, caller=caller, family_id=family_id, seen=seen)
     found = listing(
         session,
         families.visible_allocations(caller, family_id=family.id),

@@ -1,5 +1,8 @@
 """Children's families: only what the service needs, scoped to their school."""
 
+from collections.abc import Sequence
+
+from fastapi.responses import StreamingResponse
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -9,8 +12,13 @@ from devices.errors import flush_or_duplicate
 from devices.models import Allocation, Family
 from devices.schemas import FamilyCreate, FamilyUpdate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
+from dfc.audit.models import SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_listing, record_shown
 from dfc.caller import Caller
 from dfc.errors import InvalidInput
+from dfc.listing import Page
+from dfc.paging import Paging, listing
 
 ALLOCATION_SORTABLE = {
     "id": Allocation.id,
@@ -66,6 +74,63 @@ def families_of_school(session: Session, *, caller: Caller, school_id: int) -> l
 
 def get_family(session: Session, *, caller: Caller, family_id: int) -> Family:
     return get_scoped(session, caller, Family, family_id, Family.school_id, "family")
+
+
+def show_family(session: Session, *, caller: Caller, family_id: int, seen: Where) -> Family:
+    """The family, to show to the caller: the read is recorded in the access audit."""
+    family = get_family(session, caller=caller, family_id=family_id)
+    record_shown(session, caller, seen, subject_type=SubjectType.FAMILY, subjects=[family.id])
+    return family
+
+
+def list_families(
+    session: Session,
+    paging: Paging,
+    *,
+    caller: Caller,
+    seen: Where,
+    columns: Sequence[str],
+    default_sort: str = "pupil_reference",
+    school_id: int | None = None,
+    home_broadband: bool | None = None,
+) -> Page[Family] | StreamingResponse:
+    """A page of the caller's families (or every one, as CSV), recorded as read (or
+    exported) in the access audit."""
+    statement = visible_families(caller, school_id=school_id, home_broadband=home_broadband)
+    found = listing(
+        session,
+        statement,
+        paging,
+        sortable=SORTABLE,
+        default_sort=default_sort,
+        columns=columns,
+        filename="families.csv",
+    )
+    record_listing(session, caller, seen, found, statement)
+    return found
+
+
+def families_to_choose(
+    session: Session, *, caller: Caller, school_id: int, seen: Where
+) -> list[Family]:
+    """A school's families on a form to choose from: each is recorded as read."""
+    found = families_of_school(session, caller=caller, school_id=school_id)
+    record_shown(
+        session, caller, seen, subject_type=SubjectType.FAMILY, subjects=[f.id for f in found]
+    )
+    return found
+
+
+def record_families_who_had(
+    session: Session, *, caller: Caller, device_id: int, seen: Where
+) -> None:
+    """A device's history names the families who had it (and how one accepted it)."""
+    had_it = visible_allocations(caller, device_id=device_id).with_only_columns(
+        Allocation.family_id
+    )
+    record_shown(
+        session, caller, seen, subject_type=SubjectType.FAMILY, subjects=set(session.exec(had_it))
+    )
 
 
 def create_family(session: Session, *, caller: Caller, family_in: FamilyCreate) -> Family:

@@ -1,11 +1,12 @@
 """Recording who read or exported a family's personal data.
 
-Every route that shows or exports a family's data calls `record_access` once, after it has
-found what it shows (so a 404 records nothing) and before it commits. One request writes one
-row per family record touched, with a single INSERT ... SELECT however many there are."""
+The services that return personal data for showing or export write the audit rows, through
+`record_shown` (or `record_access` inside a change they make): after finding what is shown
+(so a 404 records nothing), committed before the data leaves. Routes only hand over where
+the data is seen (`SeenAt`, one dependency). One request writes one row per record touched,
+with a single INSERT ... SELECT however many there are."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import Integer, Select, String, insert, literal
 from sqlmodel import Session, select
 
 from dfc.audit.models import AccessAudit, AuditAction, SubjectType
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.db_types import UTCDateTime, utcnow
 from dfc.listing import Page
@@ -29,20 +31,6 @@ def register_subject(
 ) -> None:
     """Says where a kind of subject lives, so `record_access` can write its audit rows."""
     SUBJECT_COLUMNS[subject_type] = (id_column, family_column, organisation_column)
-
-
-@dataclass(frozen=True)
-class Where:
-    """Why the data was read: the route (its template and the address) and the method."""
-
-    method: str
-    route: str
-    path: str
-
-    @classmethod
-    def of(cls, request: Request) -> "Where":
-        template = getattr(request.scope.get("route"), "path", None) or request.url.path
-        return cls(method=request.method, route=template[:200], path=request.url.path[:500])
 
 
 def _where(request_or_route: Request | Where) -> Where:
@@ -108,6 +96,24 @@ def record_access(
     return result.rowcount or 0
 
 
+def record_shown(
+    session: Session,
+    caller: Caller,
+    where: Where,
+    *,
+    subject_type: SubjectType,
+    subjects: Iterable[int] | Select[Any],
+    action: AuditAction = AuditAction.READ,
+) -> int:
+    """Records a read (or export) of these subjects and commits it, so nobody is shown a
+    family's data without a trace, even if the rest of the request fails."""
+    written = record_access(
+        session, caller, where, action=action, subject_type=subject_type, subjects=subjects
+    )
+    commit_audit(session)
+    return written
+
+
 def commit_audit(session: Session) -> None:
     """Commits the audit rows of a read without expiring what the request loaded to show,
     so serialising a page of rows afterwards does not reload each one."""
@@ -122,27 +128,26 @@ def commit_audit(session: Session) -> None:
 def record_listing(
     session: Session,
     caller: Caller,
-    request: Request,
+    where: Where,
     found: Page[Any] | Response,
     statement: Select[Any],
     *,
     subject_type: SubjectType = SubjectType.FAMILY,
 ) -> int:
     """A list page records the subjects on the page it showed; its CSV records every
-    subject the export holds (`statement`, the list's own query)."""
+    subject the export holds (`statement`, the list's own query). Committed, as
+    `record_shown`."""
     if isinstance(found, Response):
-        return record_access(
+        return record_shown(
             session,
             caller,
-            request,
+            where,
             action=AuditAction.EXPORT,
             subject_type=subject_type,
             subjects=statement,
         )
     ids = [_id_of(item) for item in found.items]
-    return record_access(
-        session, caller, request, action=AuditAction.READ, subject_type=subject_type, subjects=ids
-    )
+    return record_shown(session, caller, where, subject_type=subject_type, subjects=ids)
 
 
 def _id_of(item: Any) -> int:

@@ -3,39 +3,20 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
 from accounts.deps import ApiCaller, SessionDep
-from dfc.audit.models import SubjectType
-from dfc.audit.writer import commit_audit, record_listing
+from dfc.audit.seen import SeenAt
 from dfc.errors import InvalidInput, NotFound
 from dfc.i18n import BY_CODE
 from dfc.listing import Page
-from dfc.paging import PagingDep, listing
+from dfc.paging import PagingDep
 from notifications import outbox_reading
-from notifications.models import Channel, MessageStatus, OutboxMessage
+from notifications.models import Channel, MessageStatus
 from notifications.templates import TEMPLATES, render
 
 router = APIRouter(prefix="/api", tags=["notifications"])
-SORTABLE = {
-    "id": OutboxMessage.id,
-    "created_at": OutboxMessage.created_at,
-    "status": OutboxMessage.status,
-    "channel": OutboxMessage.channel,
-}
-CSV_COLUMNS = (
-    "id",
-    "created_at",
-    "channel",
-    "status",
-    "template",
-    "locale",
-    "segments",
-    "attempts",
-    "error",
-    "outbox_only",
-)
 
 
 class MessagePublic(BaseModel):
@@ -60,7 +41,7 @@ class MessagePublic(BaseModel):
 
 @router.get("/outbox", response_model=Page[MessagePublic])
 def list_outbox(
-    request: Request,
+    seen: SeenAt,
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
@@ -69,24 +50,15 @@ def list_outbox(
     organisation_id: int | None = None,
 ):
     """Messages for the caller's organisations, newest first."""
-    statement = outbox_reading.visible_messages(
-        caller, status=status, channel=channel, organisation_id=organisation_id
-    )
-    found = listing(
+    return outbox_reading.list_messages(
         session,
-        statement,
         paging,
-        sortable=SORTABLE,
-        default_sort="-id",
-        columns=CSV_COLUMNS,
-        filename="outbox.csv",
+        caller=caller,
+        seen=seen,
+        status=status,
+        channel=channel,
+        organisation_id=organisation_id,
     )
-    # Messages carry families' numbers and the words sent to them.
-    record_listing(
-        session, caller, request, found, statement, subject_type=SubjectType.OUTBOX_MESSAGE
-    )
-    commit_audit(session)
-    return found
 
 
 @router.post("/outbox/{message_id}/resend")

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from accounts.deps import SessionDep, StaffManager
 from accounts.scoping import scoped
-from dfc.audit.writer import Where, record_access, record_unmatched_search
+from dfc.audit.seen import Where
 from dfc.errors import InvalidInput
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
@@ -130,25 +130,14 @@ def search(
     school_id: int | None = None,
 ) -> list[FamilyFound]:
     """Families with this phone number (any format) or pupil reference (at this school)."""
-    if phone and pupil_reference:
-        raise InvalidInput("Search by phone or by pupil_reference, not both", field="phone")
-    statement = subject_access.find_families(
-        caller,
-        subject_access.Search(phone=phone, pupil_reference=pupil_reference, school_id=school_id),
+    results = subject_access.search_families(
+        session,
+        caller=caller,
+        search=subject_access.Search(
+            phone=phone, pupil_reference=pupil_reference, school_id=school_id
+        ),
+        seen=Where.of(request),
     )
-    results = subject_access.search_results(session, statement)
-    if results:
-        record_access(
-            session,
-            caller,
-            request,
-            action=AuditAction.SEARCH,
-            subject_type=SubjectType.FAMILY,
-            subjects=[row["id"] for row in results],
-        )
-    else:
-        record_unmatched_search(session, caller, request)
-    session.commit()
     return [FamilyFound(**row) for row in results]
 
 
@@ -157,18 +146,14 @@ def export_family(
     request: Request, family_id: int, session: SessionDep, caller: StaffManager
 ) -> dict[str, Any]:
     """Everything held about the family, table by table; nothing of any other family."""
-    family = subject_access.family_for_officer(session, caller=caller, family_id=family_id)
-    export = subject_access.gather(session, caller=caller, family=family).as_json()
-    record_access(
+    _family, export = subject_access.export_family(
         session,
-        caller,
-        request,
+        caller=caller,
+        family_id=family_id,
+        seen=Where.of(request),
         action=AuditAction.EXPORT,
-        subject_type=SubjectType.FAMILY,
-        subjects=[family_id],
     )
-    session.commit()
-    return export
+    return export.as_json()
 
 
 @router.post("/subject-access/family/{family_id}/erase", status_code=status.HTTP_201_CREATED)

@@ -11,14 +11,14 @@ from sqlmodel import Session, select
 from accounts.deps import SessionDep
 from accounts.staff import CouncilStaff
 from devices.service.access import organisation_names, schools_reached
-from dfc.audit.writer import Where, record_access, record_unmatched_search
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.errors import DomainError
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problem_of, values_of
 from dfc.web.templating import render
 from privacy import erasure, subject_access
-from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectType
+from privacy.models import AuditAction, ErasureReason, ErasureRecord
 
 router = APIRouter(include_in_schema=False)
 REASONS = {
@@ -75,30 +75,16 @@ def search_page(
 def _search(
     session: Session, caller: Caller, request: Request, values: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    if values["phone"] and values["pupil_reference"]:
-        raise DomainError("Search by phone number or by pupil reference, not both", field="phone")
-    statement = subject_access.find_families(
-        caller,
-        subject_access.Search(
+    return subject_access.search_families(
+        session,
+        caller=caller,
+        search=subject_access.Search(
             phone=values["phone"],
             pupil_reference=values["pupil_reference"],
             school_id=values["school"],
         ),
+        seen=Where.of(request),
     )
-    results = subject_access.search_results(session, statement)
-    if results:
-        record_access(
-            session,
-            caller,
-            request,
-            action=AuditAction.SEARCH,
-            subject_type=SubjectType.FAMILY,
-            subjects=[row["id"] for row in results],
-        )
-    else:
-        record_unmatched_search(session, caller, request)
-    session.commit()
-    return results
 
 
 @router.get("/privacy/subject-access/family/{family_id}")
@@ -109,46 +95,37 @@ def family_page(
     caller: CouncilStaff,
     format: Annotated[str, Query(pattern="^(html|json)$")] = "html",
 ) -> Response:
-    family = subject_access.family_for_officer(session, caller=caller, family_id=family_id)
-    export = subject_access.gather(session, caller=caller, family=family)
-    erased = _erasure_of(session, family_id)
+    family, export = subject_access.export_family(
+        session,
+        caller=caller,
+        family_id=family_id,
+        seen=Where.of(request),
+        action=AuditAction.EXPORT if format == "json" else AuditAction.SUBJECT_ACCESS,
+    )
     if format == "json":
-        response: Response = JSONResponse(
+        return JSONResponse(
             export.as_json(),
             headers={
                 "Content-Disposition": f'attachment; filename="subject-access-{family_id}.json"'
             },
         )
-        action = AuditAction.EXPORT
-    else:
-        response = render(
-            request,
-            "privacy/privacy_subject_family.html",
-            {
-                "export": export,
-                "family": export.tables["family"][0],
-                "school_name": organisation_names(session, caller, {family.school_id}).get(
-                    family.school_id, ""
-                ),
-                "titles": subject_access.TITLES,
-                "erased": erased,
-                "reasons": REASONS,
-                "done": request.query_params.get("done") == "erased",
-            },
-            caller=caller,
-            staff=True,
-        )
-        action = AuditAction.SUBJECT_ACCESS
-    record_access(
-        session,
-        caller,
+    return render(
         request,
-        action=action,
-        subject_type=SubjectType.FAMILY,
-        subjects=[family_id],
+        "privacy/privacy_subject_family.html",
+        {
+            "export": export,
+            "family": export.tables["family"][0],
+            "school_name": organisation_names(session, caller, {family.school_id}).get(
+                family.school_id, ""
+            ),
+            "titles": subject_access.TITLES,
+            "erased": _erasure_of(session, family_id),
+            "reasons": REASONS,
+            "done": request.query_params.get("done") == "erased",
+        },
+        caller=caller,
+        staff=True,
     )
-    session.commit()
-    return response
 
 
 def _erasure_of(session: Session, family_id: int) -> ErasureRecord | None:
@@ -166,10 +143,10 @@ def _erase_form(
     field_errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    family = subject_access.family_for_officer(session, caller=caller, family_id=family_id)
-    shared = erasure.address_shared(session, family)
-    export = subject_access.gather(session, caller=caller, family=family, by_address=not shared)
-    response = render(
+    family, shared, export = erasure.preview(
+        session, caller=caller, family_id=family_id, seen=Where.of(request)
+    )
+    return render(
         request,
         "privacy/privacy_erase.html",
         {
@@ -188,16 +165,6 @@ def _erase_form(
         staff=True,
         status_code=status_code,
     )
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.FAMILY,
-        subjects=[family_id],
-    )
-    session.commit()
-    return response
 
 
 @router.get("/privacy/subject-access/family/{family_id}/erase")

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from sqlmodel import select
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.service.families import get_family
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access
+from dfc.audit.seen import SeenAt
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from support import desk
@@ -94,21 +93,10 @@ def raise_for_family(
 
 @router.get("/{ticket_id}")
 def read_ticket(
-    request: Request, ticket_id: int, session: SessionDep, caller: ApiCaller
+    seen: SeenAt, ticket_id: int, session: SessionDep, caller: ApiCaller
 ) -> TicketWithThread:
     """The ticket and its whole thread; the read is recorded in the access audit."""
-    desk._require_desk(caller)
-    ticket = desk.get_ticket(session, caller=caller, ticket_id=ticket_id)
-    messages = desk.thread(session, ticket, include_internal=True)
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.TICKET,
-        subjects=[ticket.id],
-    )
-    commit_audit(session)
+    ticket, messages = desk.show_ticket(session, caller=caller, ticket_id=ticket_id, seen=seen)
     return TicketWithThread(
         **TicketPublic.model_validate(ticket).model_dump(),
         messages=[MessagePublic.model_validate(m) for m in messages],

@@ -7,9 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from accounts.deps import SessionDep
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access
-from dfc.paging import PagingDep, listing
+from dfc.audit.seen import SeenAt
+from dfc.paging import PagingDep
 from dfc.web.templating import render
 from support import desk
 from support.models import Category, Team, TicketStatus
@@ -27,13 +26,11 @@ from support.pages.desk_common import (
     language_label,
 )
 from support.queue import (
-    CSV_COLUMNS,
     EXCERPT_LENGTH,
     RUNNING,
-    SORTABLE,
     Assigned,
     QueueFilters,
-    queue,
+    list_queue,
 )
 from support.sla import SlaState
 
@@ -45,6 +42,7 @@ ANY_STATUS = "all"
 @router.get("/tickets")
 def ticket_queue(
     request: Request,
+    seen: SeenAt,
     session: SessionDep,
     caller: TicketReader,
     paging: PagingDep,
@@ -67,27 +65,17 @@ def ticket_queue(
         assigned=assigned,
         my_languages=bool(my_languages),
     )
-    found = listing(
+    found = list_queue(
         session,
-        queue(caller, filters, now=now),
         paging,
-        sortable=SORTABLE,
+        caller=caller,
+        filters=filters,
+        now=now,
+        seen=seen,
         default_sort=DEFAULT_SORT,
-        columns=CSV_COLUMNS,
-        filename="tickets.csv",
     )
     if isinstance(found, Response):
         return found
-    # The queue shows an excerpt of each family's first message: a read of their data.
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.TICKET,
-        subjects=[row.id for row in found.items],
-    )
-    commit_audit(session)
     return render(
         request,
         "support/desk_queue.html",

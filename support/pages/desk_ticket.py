@@ -11,8 +11,7 @@ from sqlmodel import Session
 
 from accounts.deps import SessionDep
 from accounts.organisations import get_organisation
-from dfc.audit.models import AuditAction, SubjectType
-from dfc.audit.writer import commit_audit, record_access
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.web.templating import render
 from notifications.templates import render as render_message
@@ -70,19 +69,11 @@ def show_ticket(
     status_code: int = 200,
 ) -> Response:
     """The page, also shown again (status 400, values kept) when one of its forms fails."""
-    ticket = desk.get_ticket(session, caller=caller, ticket_id=ticket_id)
-    messages = desk.thread(session, ticket, include_internal=True)
+    ticket, messages = desk.show_ticket(
+        session, caller=caller, ticket_id=ticket_id, seen=Where.of(request)
+    )
     names = desk.staff_names(session, {m.author_user_id for m in messages} | {ticket.agent_id})
     can_act = desk.can_work(caller) and ticket.merged_into_id is None
-    record_access(
-        session,
-        caller,
-        request,
-        action=AuditAction.READ,
-        subject_type=SubjectType.TICKET,
-        subjects=[ticket.id],
-    )
-    commit_audit(session)
     return render(
         request,
         "support/desk_ticket.html",
