@@ -1,14 +1,18 @@
 """What the importers share: chunking for set-based SQL, progress, and turning a schema's
 validation errors into problems named by the file's own column names."""
 
+import types
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from datetime import date
+from functools import cache
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
+from devices.imports.dates import NotADate, read_date
 from dfc.csv_import import RowProblem
 
 Item = TypeVar("Item")
@@ -16,7 +20,6 @@ Model = TypeVar("Model", bound=BaseModel)
 ProgressCallback = Callable[[int, int], None]
 CHUNK_SIZE = 1000  # rows per IN list or bulk insert: well inside every driver's limits
 PROGRESS_EVERY = 1000
-DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
 
 
 def chunks(items: Sequence[Item], size: int = CHUNK_SIZE) -> Iterator[Sequence[Item]]:
@@ -60,8 +63,6 @@ def _message(detail: Mapping[str, Any], patterns: Mapping[str, str], column: str
     kind, value = detail["type"], detail.get("input")
     if kind == "missing":
         return "is empty"
-    if kind in DATE_ERRORS:
-        return f"{value!r} is not a date; use YYYY-MM-DD"
     if kind == "enum":
         return f"{value!r} is not one of {detail['ctx']['expected']}"
     if kind == "string_pattern_mismatch" and column in patterns:
@@ -85,15 +86,40 @@ def validate(
     problems: list[RowProblem],
 ) -> Model | None:
     """`model` from `values` with the API's own rules, or None with each error added to
-    `problems` under the file's column name (`columns` maps field to column)."""
+    `problems` under the file's column name (`columns` maps field to column). Date fields
+    are read by the imports' own date parser first, so a file may write dates as people do."""
+    values, wrong_dates = dict(values), set()
+    for field in _date_fields(model) & values.keys():
+        try:
+            values[field] = read_date(values[field])
+        except NotADate as error:
+            problems.append(RowProblem(row, columns.get(field, field), str(error)))
+            wrong_dates.add(field)
+            del values[field]
     try:
-        return model.model_validate(values)
+        checked = model.model_validate(values)
     except ValidationError as error:
         for detail in error.errors():
             field = str(detail["loc"][0]) if detail["loc"] else "-"
-            column = columns.get(field, field)
-            problems.append(RowProblem(row, column, _message(detail, patterns, column)))
+            if field not in wrong_dates:  # already named, not "is empty"
+                column = columns.get(field, field)
+                problems.append(RowProblem(row, column, _message(detail, patterns, column)))
         return None
+    return None if wrong_dates else checked
+
+
+@cache
+def _date_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The model's fields that hold a date (or a date or None)."""
+    return frozenset(
+        name for name, info in model.model_fields.items() if date in _types(info.annotation)
+    )
+
+
+def _types(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return get_args(annotation)
+    return (annotation,)
 
 
 def present(cells: Mapping[str, str], names: Mapping[str, str]) -> dict[str, str]:

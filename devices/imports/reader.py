@@ -23,16 +23,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.functions import fromstring
 
-from dfc.csv_import import (
-    HEADER_ROW,
-    ImportRejected,
-    Row,
-    RowProblem,
-    count_data_rows,
-    csv_records,
-    data_rows,
-    header_names,
-)
+from devices.imports.delimited import SEPARATORS, count_data_rows, csv_records, separator
+from devices.imports.header import check_header
+from dfc.csv_import import HEADER_ROW, ImportRejected, Row, RowProblem, data_rows, header_names
 from dfc.settings import get_settings
 
 Records = Iterator[tuple[int, list[str]]]
@@ -195,7 +188,8 @@ def measure(data: bytes, *, filename: str) -> Measure:
     if _suffix(filename) == ".csv":
         rows = max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
         if rows > get_settings().MAX_IMPORT_ROWS:  # lines may be cells with line breaks
-            rows = count_data_rows(data, stop_after=get_settings().MAX_IMPORT_ROWS)
+            limit = get_settings().MAX_IMPORT_ROWS
+            rows = count_data_rows(data, delimiter=separator(data), stop_after=limit)
         _check_row_limit(rows)
         return Measure(rows=rows, unpacked_bytes=len(data))
     with _archive(data, filename) as archive:
@@ -259,40 +253,34 @@ class Table:
 
 
 def read_rows(
-    data: bytes, *, filename: str, required: Iterable[str] = (), known: Iterable[str] = ()
+    data: bytes,
+    *,
+    filename: str,
+    required: Iterable[str] = (),
+    known: Iterable[str] = (),
+    one_of: Iterable[str] = (),
 ) -> Table:
     """The file's header, checked, and its rows to read; the header is row 1. A column
-    outside `known` is refused (when given), so a misspelt column is not ignored."""
+    outside `known` is refused (when given), so a misspelt column is not ignored; so is a
+    header without any of `one_of` (when given). A CSV may separate its columns with commas,
+    semicolons or tabs: the header line says which."""
     limit = get_settings().MAX_IMPORT_ROWS
     if _suffix(filename) == ".xlsx":
         with _archive(data, filename) as archive:
             _check_unpacked(archive)
             rows = _sheet_rows(archive, filename)
-        records = _xlsx_records(data, filename)
+        records, separated_by = _xlsx_records(data, filename), None
     else:
-        rows = count_data_rows(data, stop_after=limit)
-        records = csv_records(data)
+        delimiter = separator(data)
+        rows = count_data_rows(data, delimiter=delimiter, stop_after=limit)
+        records, separated_by = csv_records(data, delimiter=delimiter), SEPARATORS[delimiter]
     _check_row_limit(rows)
     header = next(records, None)
     if header is None:
         raise _whole_file("the file is empty")
-    if rows == 0:
-        raise _whole_file("the file has no rows below its header")
     names = header_names(header[1])
     columns = [name for name in dict.fromkeys(names) if name]
-    problems = [
-        RowProblem(HEADER_ROW, column, "column is missing from the header")
-        for column in required
-        if column not in columns
-    ]
-    allowed = set(known)
-    if allowed:
-        expected = ", ".join(sorted(allowed))
-        problems.extend(
-            RowProblem(HEADER_ROW, column, f"is not a column we know; use: {expected}")
-            for column in columns
-            if column not in allowed
-        )
-    if problems:
-        raise ImportRejected(problems)
+    check_header(columns, required=required, known=known, one_of=one_of, separated_by=separated_by)
+    if rows == 0:
+        raise _whole_file("the file has no rows below its header")
     return Table(columns=columns, names=names, rows=rows, records=records)

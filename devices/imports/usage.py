@@ -20,7 +20,7 @@ from devices.queries import MB_PER_GB
 from devices.schemas import Iccid, UsageReadingCreate
 from devices.service.access import require_writer
 from dfc.caller import Caller
-from dfc.csv_import import HEADER_ROW, ImportRejected, Problems, RowProblem
+from dfc.csv_import import Problems, RowProblem
 
 __all__ = ["COLUMNS", "UsageSummary", "import_usage"]
 
@@ -127,9 +127,9 @@ def import_usage(
     """Adds new readings and corrects changed ones, or raises ImportRejected with its
     problems (every one counted, the first kept) and changes nothing. The caller commits."""
     require_writer(caller)
-    table = read_rows(data, filename=filename, required=REQUIRED, known=COLUMNS)
-    if not {"used_mb", "used_gb"} & set(table.columns):
-        raise ImportRejected([RowProblem(HEADER_ROW, "used_mb", "add a used_mb or used_gb column")])
+    table = read_rows(
+        data, filename=filename, required=REQUIRED, known=COLUMNS, one_of=("used_mb", "used_gb")
+    )
     tracker = Progress(progress, total=table.rows)
     readings: list[_Reading] = []  # what a good row needs saved, never its cells
     problems = Problems()

@@ -160,7 +160,7 @@ def test_a_manifest_with_bad_rows_is_rejected_whole_naming_each_row_and_column(
         good | {"serial_number": "ok-1"},  # row 4: row 2's serial again
         {"serial_number": "", "dongle_imei": "12345", "holder": school.urn,
          "received_on": "2026-01-05"},  # row 5: not an IMEI
-        good | {"serial_number": "BAD-DATE", "received_on": "05/01/2026"},  # row 6
+        good | {"serial_number": "BAD-DATE", "received_on": "31/02/2026"},  # row 6
         good | {"serial_number": "NOWHERE", "holder": "999999"},  # row 7
         good | {"serial_number": "sn-taken"},  # row 8: held by another school
     ]  # fmt: skip
