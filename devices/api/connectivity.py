@@ -15,7 +15,7 @@ from devices.schemas import (
     SimPublic,
     UsageReadingCreate,
 )
-from devices.service import connectivity
+from devices.service import connectivity, pairing
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 
@@ -77,6 +77,15 @@ def read_dongle(dongle_id: int, session: SessionDep, caller: ApiCaller) -> Dongl
     return DonglePublic.model_validate(
         connectivity.get_dongle(session, caller=caller, dongle_id=dongle_id)
     )
+
+
+@router.post("/dongles/{dongle_id}/unpair")
+def unpair_dongle(dongle_id: int, session: SessionDep, caller: ApiCaller) -> DonglePublic:
+    """The dongle no longer goes with its device: each can then be allocated alone. Not
+    while it is with a family (409)."""
+    dongle = pairing.unpair_dongle(session, caller=caller, dongle_id=dongle_id)
+    session.commit()
+    return DonglePublic.model_validate(dongle)
 
 
 @router.get("/sims", response_model=Page[SimPublic])

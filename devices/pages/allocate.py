@@ -1,6 +1,6 @@
-"""Allocating a device (and perhaps a 4G dongle) to a family: an existing family of the
-device's school or a new one entered on the same form. The family and the allocation are
-saved together or not at all; each wrong answer is explained beside its field."""
+"""Allocating a device (and its paired 4G dongle, or a free one) to a family: an existing
+family of the device's school or a new one entered on the same form. The family and the
+allocation are saved together or not at all; each wrong answer is explained beside its field."""
 
 from datetime import date
 from typing import Any
@@ -15,7 +15,7 @@ from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.schemas import AllocationCreate, FamilyCreate, NewFamilyAllocation
-from devices.service import connectivity, families, flows, lifecycle, registry
+from devices.service import families, flows, lifecycle, pairing, registry
 from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.clock import today
@@ -57,14 +57,15 @@ def _form(
     school_families = families.families_to_choose(
         session, caller=caller, school_id=device.holder_id, seen=Where.of(request)
     )
-    dongles = connectivity.free_dongles(session, caller=caller, holder_id=device.holder_id)
+    dongles = pairing.dongle_choice(session, caller=caller, device=device)
     return render(
         request,
         "devices/register_allocate.html",
         {
             "device": device,
             "families": school_families,
-            "dongles": dongles,
+            "paired_dongles": dongles.paired,
+            "free_dongles": dongles.free,
             "language_choices": _language_choices(),
             "values": values,
             "field_errors": field_errors,

@@ -12,13 +12,22 @@ from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.pages import labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
-from devices.service import cover, events, families, lifecycle, ownership, registry, transitions
+from devices.service import (
+    cover,
+    events,
+    families,
+    lifecycle,
+    ownership,
+    pairing,
+    registry,
+    transitions,
+)
 from devices.service.access import organisation_names
 from devices.service.transitions import Action as Transition
 from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.clock import today
-from dfc.errors import DomainError, NotFound
+from dfc.errors import Conflict, DomainError, NotFound
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, values_of
 from dfc.web.templating import render
@@ -54,6 +63,9 @@ def _page(
         if allocation
         else None
     )
+    dongles = pairing.dongles_of_device(
+        session, caller=caller, device=device, allocation=allocation
+    )
     form_values: dict[str, Any] = {}
     for action in ACTIONS.values():
         form_values |= _today_fields(f"{action.slug}-on")
@@ -68,6 +80,8 @@ def _page(
             ),
             "allocation": allocation,
             "family": family,
+            "dongles": dongles,
+            "unpairable": {dongle.id for dongle in dongles if pairing.unpairable(dongle)},
             "periods": cover.periods_of(session, caller=caller, device_id=device.id),
             "transfers": ownership.history(session, caller=caller, device_id=device.id),
             "history": events.history(session, device),
@@ -135,3 +149,31 @@ async def device_action(
         field_errors=errors,
         status_code=status_code,
     )
+
+
+@router.post("/devices/{device_id}/dongles/{dongle_id}/unpair")
+def unpair_dongle(
+    request: Request,
+    _csrf: CsrfChecked,
+    device_id: int,
+    dongle_id: int,
+    session: SessionDep,
+    caller: SchoolStaff,
+) -> Response:
+    """The dongle no longer goes with this device; a refusal is shown on the device's page."""
+    device = registry.get_device(session, caller=caller, device_id=device_id)
+    try:
+        pairing.unpair_dongle(session, caller=caller, dongle_id=dongle_id, device_id=device.id)
+        session.commit()
+        return RedirectResponse(f"/devices/{device.id}?done=unpair-dongle", status_code=303)
+    except Conflict as refused:
+        session.rollback()
+        device = registry.get_device(session, caller=caller, device_id=device_id)
+        return _page(
+            request,
+            session,
+            caller,
+            device,
+            field_errors={"unpair-dongle-form": refused.message},
+            status_code=refused.status_code,
+        )

@@ -21,6 +21,7 @@ DONGLE_SORTABLE = {
     "status": Dongle.status,
     "received_on": Dongle.received_on,
 }
+FREE = (DongleStatus.IN_STOCK, DongleStatus.RETURNED)  # may be allocated
 SIM_SORTABLE = {
     "id": Sim.id,
     "iccid": Sim.iccid,
@@ -47,9 +48,9 @@ def visible_dongles(
 
 
 def free_dongles(session: Session, *, caller: Caller, holder_id: int) -> list[Dongle]:
-    """Dongles in stock at an organisation and paired with no device, to allocate."""
-    statement = visible_dongles(
-        caller, status=DongleStatus.IN_STOCK, holder_id=holder_id, unpaired=True
+    """Dongles in stock (or back) at an organisation and paired with no device, to allocate."""
+    statement = visible_dongles(caller, holder_id=holder_id, unpaired=True).where(
+        Dongle.status.in_(FREE)
     )
     return list(session.exec(statement.order_by(Dongle.imei)).all())
 

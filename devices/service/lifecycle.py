@@ -20,15 +20,15 @@ from devices.models import (
     OwnershipTransfer,
 )
 from devices.schemas import AllocationCreate
-from devices.service import events, transitions
-from devices.service.access import actor, get_scoped, require_writer
+from devices.service import events, pairing, transitions
+from devices.service.access import actor, require_writer
 from devices.service.families import get_family
 from devices.service.registry import get_device
 from devices.service.transitions import Action
 from dfc.caller import Caller
 from dfc.clock import today
 from dfc.db import flush_or_undo
-from dfc.errors import InvalidInput, NotFound
+from dfc.errors import InvalidInput
 
 
 def _require_date(device: Device, on: date, *, field: str = "on") -> None:
@@ -50,20 +50,9 @@ def open_allocation(session: Session, device: Device) -> Allocation | None:
     ).one_or_none()
 
 
-def _dongle_for(session: Session, caller: Caller, dongle_id: int | None) -> Dongle | None:
-    if dongle_id is None:
-        return None
-    try:
-        dongle = get_scoped(session, caller, Dongle, dongle_id, Dongle.holder_id, "dongle")
-    except NotFound:
-        raise InvalidInput(f"No dongle with id {dongle_id}", field="dongle_id") from None
-    if dongle.status not in (DongleStatus.IN_STOCK, DongleStatus.RETURNED):
-        raise DeviceAlreadyAllocated(f"Dongle {dongle.imei} is {dongle.status.value}")
-    return dongle
-
-
 def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreate) -> Allocation:
-    """Allocates a device (and perhaps a dongle) to a family of the device's school."""
+    """Allocates a device to a family of the device's school, with its paired dongle (or a
+    free one chosen), which then stays paired with it."""
     require_writer(caller)
     device = get_device(session, caller=caller, device_id=allocation_in.device_id)
     family = get_family(session, caller=caller, family_id=allocation_in.family_id)
@@ -79,7 +68,9 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
             f"than the family's school",
             field="device_id",
         )
-    dongle = _dongle_for(session, caller, allocation_in.dongle_id)
+    dongle = pairing.dongle_to_go_with(
+        session, caller=caller, device=device, dongle_id=allocation_in.dongle_id
+    )
     before = events.snapshot(device)
     allocation = Allocation(
         device_id=device.id,
@@ -258,12 +249,16 @@ def swap_device(
             "The replacement is held by another organisation", field="replacement_device_id"
         )
     allocation = open_allocation(session, faulty)
+    dongle = pairing.dongle_after_swap(
+        session, caller=caller, allocation=allocation, replacement=replacement
+    )
     faulty_before, replacement_before = events.snapshot(faulty), events.snapshot(replacement)
     allocation.device_id = replacement.id
     replacement.status, faulty.status = faulty.status, DeviceStatus.IN_REPAIR
-    if allocation.dongle_id:
-        dongle = session.get(Dongle, allocation.dongle_id)
+    if dongle is not None:
+        allocation.dongle_id = dongle.id
         dongle.paired_device_id = replacement.id
+        dongle.status = DongleStatus(replacement.status.value)
         session.add(dongle)
     session.add_all([allocation, faulty, replacement])
     session.flush()
@@ -320,6 +315,7 @@ def transfer_to_family(
     device.status = DeviceStatus.WITH_FAMILY
     if allocation.collected_on is None:
         allocation.collected_on = on
+    _set_dongle_status(session, allocation, DongleStatus.WITH_FAMILY)
     session.add_all([device, allocation])
     events.record(
         session,
