@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from accounts.models import OrganisationKind, Role, SchoolPhase
+from dfc.patch import Clearable, PatchModel
 
 URN_PATTERN = re.compile(r"^\d{6,7}$")
 LA_CODE_PATTERN = re.compile(r"^\d{3}$")
@@ -41,10 +42,10 @@ class SchoolCreate(StrictModel):
     trust_id: int | None = None
 
 
-class SchoolUpdate(StrictModel):
+class SchoolUpdate(PatchModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     phase: SchoolPhase | None = None
-    trust_id: int | None = None
+    trust_id: Clearable[int] = Field(default=None, description="null: not in a trust")
 
 
 class CouncilCreate(StrictModel):
@@ -71,7 +72,7 @@ class UserCreate(StrictModel):
         return value.lower()
 
 
-class UserUpdate(StrictModel):
+class UserUpdate(PatchModel):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     is_active: bool | None = None

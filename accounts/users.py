@@ -106,7 +106,8 @@ def update_user(session: Session, *, caller: Caller, user_id: int, user_in: User
             raise Forbidden("Only a scheme admin can make another scheme admin")
         check_role_fits(changes["role"], session.get(Organisation, user.organisation_id))
     if user.id == caller.user_id and changes.get("is_active") is False:
-        raise Conflict("You cannot deactivate your own account")
+        raise Conflict("You cannot deactivate your own account", field="is_active")
+    _keep_a_scheme_admin(session, caller=caller, user=user, changes=changes)
     for field, value in changes.items():
         setattr(user, field, value)
     session.add(user)
@@ -114,11 +115,41 @@ def update_user(session: Session, *, caller: Caller, user_id: int, user_in: User
     return user
 
 
+def _other_active_scheme_admins(session: Session, *, user: User) -> int:
+    statement = select(func.count(User.id)).where(
+        User.role == Role.SCHEME_ADMIN, User.is_active.is_(True), User.id != user.id
+    )
+    return int(session.exec(statement).one())
+
+
+def _keep_a_scheme_admin(session: Session, *, caller: Caller, user: User, changes: dict) -> None:
+    """The scheme always keeps an active scheme admin, or nobody could manage it: nobody
+    gives up their own admin role (another admin must take it), and the last one is
+    neither demoted nor deactivated."""
+    if user.role is not Role.SCHEME_ADMIN:
+        return
+    demoted = changes.get("role", Role.SCHEME_ADMIN) is not Role.SCHEME_ADMIN
+    if demoted and user.id == caller.user_id:
+        raise Conflict(
+            "You cannot remove your own scheme admin role; ask another scheme admin to",
+            field="role",
+        )
+    leaving = demoted or (user.is_active and changes.get("is_active") is False)
+    if leaving and user.is_active and _other_active_scheme_admins(session, user=user) == 0:
+        field = "role" if demoted else "is_active"
+        raise Conflict(
+            f"{user.email} is the scheme's last active scheme admin; make someone else a "
+            "scheme admin first",
+            field=field,
+        )
+
+
 def delete_user(session: Session, *, caller: Caller, user_id: int) -> None:
     user = get_user(session, caller=caller, user_id=user_id)
     _require_user_manager(caller)
     if user.id == caller.user_id:
         raise Conflict("You cannot delete your own account")
+    _keep_a_scheme_admin(session, caller=caller, user=user, changes={"is_active": False})
     try:
         with session.begin_nested():  # a refusal undoes this delete only, not the caller's work
             session.delete(user)

@@ -19,6 +19,7 @@ from devices.models import (
 from devices.models.connectivity import DongleKind
 from devices.phone import to_e164
 from dfc.i18n import BY_CODE
+from dfc.patch import Clearable, PatchModel
 
 
 def _language_served(code: str) -> str:
@@ -61,10 +62,10 @@ class DeviceCreate(StrictModel):
     )
 
 
-class DeviceUpdate(StrictModel):
-    asset_tag: str | None = Field(default=None, max_length=100)
-    operating_system: str | None = Field(default=None, max_length=100)
-    warranty_ends_on: date | None = None
+class DeviceUpdate(PatchModel):
+    asset_tag: Clearable[str] = Field(default=None, max_length=100)
+    operating_system: Clearable[str] = Field(default=None, max_length=100)
+    warranty_ends_on: Clearable[date] = None
 
 
 class DevicePublic(Public):
@@ -106,10 +107,10 @@ class FamilyCreate(StrictModel):
     home_broadband: bool = True
 
 
-class FamilyUpdate(StrictModel):
-    year_group: int | None = Field(default=None, ge=0, le=14)
-    phone_number: PhoneNumber | None = None
-    email: EmailStr | None = None
+class FamilyUpdate(PatchModel):
+    year_group: Clearable[int] = Field(default=None, ge=0, le=14)
+    phone_number: Clearable[PhoneNumber] = None
+    email: Clearable[EmailStr] = None
     preferred_language: LanguageCode | None = None
     sms_consent: bool | None = None
     home_broadband: bool | None = None
