@@ -1,5 +1,6 @@
-"""One device: its details, who has it, its technical cover and history, and the actions its
-status allows. Another organisation's device is a 404, like a wrong address."""
+"""One device: its details, who has it, its dongle, its technical cover and history, and the
+actions its status allows; and one dongle with its SIM, data and laptop. Another
+organisation's device or dongle is a 404, like a wrong address."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from devices.models import Device
 from devices.pages import labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
 from devices.service import (
+    connectivity,
     cover,
     events,
     families,
@@ -177,3 +179,23 @@ def unpair_dongle(
             field_errors={"unpair-dongle-form": refused.message},
             status_code=refused.status_code,
         )
+
+
+@router.get("/dongles/{dongle_id}")
+def dongle_page(
+    request: Request, dongle_id: int, session: SessionDep, caller: SchoolStaff
+) -> Response:
+    found = connectivity.dongle_now(session, caller=caller, dongle_id=dongle_id, today=today())
+    holder_id = found.dongle.holder_id
+    return render(
+        request,
+        "devices/register_device_dongle.html",
+        {
+            "dongle": found.dongle,
+            "paired_serial_number": found.paired_serial_number,
+            "sims": found.sims,
+            "holder": organisation_names(session, caller, {holder_id}).get(holder_id, ""),
+        },
+        caller=caller,
+        staff=True,
+    )

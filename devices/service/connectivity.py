@@ -1,6 +1,8 @@
 """Dongles, SIMs, data allowances (an uplift is a new row, never an overwrite) and usage."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
@@ -11,7 +13,7 @@ from devices.errors import flush_or_duplicate
 from devices.models import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
 from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
-from devices.service.registry import get_device
+from devices.service.registry import get_device, serial_numbers
 from dfc.caller import Caller
 from dfc.errors import InvalidInput, NotFound
 
@@ -21,6 +23,7 @@ DONGLE_SORTABLE = {
     "status": Dongle.status,
     "received_on": Dongle.received_on,
 }
+MB_PER_GB = Decimal(1024)
 FREE = (DongleStatus.IN_STOCK, DongleStatus.RETURNED)  # may be allocated
 SIM_SORTABLE = {
     "id": Sim.id,
@@ -68,6 +71,64 @@ def create_dongle(session: Session, *, caller: Caller, dongle_in: DongleCreate) 
     session.add(dongle)
     flush_or_duplicate(session, f"A dongle with IMEI {dongle_in.imei} is already registered")
     return dongle
+
+
+@dataclass(frozen=True)
+class SimNow:
+    """A SIM with the allowance in force today and the latest reading this month."""
+
+    sim: Sim
+    allowance: DataAllowance | None
+    reading: DataUsage | None
+
+    @property
+    def percent_used(self) -> int | None:
+        if self.allowance is None or self.reading is None or not self.allowance.gb_per_month:
+            return None
+        return round(self.reading.used_mb * 100 / (self.allowance.gb_per_month * MB_PER_GB))
+
+
+@dataclass(frozen=True)
+class DongleNow:
+    """A dongle as its page shows it: its SIMs (newest first) and the device it goes with."""
+
+    dongle: Dongle
+    paired_serial_number: str | None
+    sims: list[SimNow]
+
+
+def dongle_now(session: Session, *, caller: Caller, dongle_id: int, today: date) -> DongleNow:
+    dongle = get_dongle(session, caller=caller, dongle_id=dongle_id)
+    sims = list(
+        session.exec(
+            visible_sims(caller)
+            .where(Sim.dongle_id == dongle.id)
+            .order_by(Sim.contract_starts_on.desc(), Sim.id.desc())
+        ).all()
+    )
+    ids = [sim.id for sim in sims]
+    allowances: dict[int, DataAllowance] = {}
+    for allowance in session.exec(  # the latest on or before today wins
+        select(DataAllowance)
+        .where(DataAllowance.sim_id.in_(ids), DataAllowance.effective_from <= today)
+        .order_by(DataAllowance.effective_from)
+    ):
+        allowances[allowance.sim_id] = allowance
+    readings: dict[int, DataUsage] = {}
+    for reading in session.exec(
+        select(DataUsage)
+        .where(DataUsage.sim_id.in_(ids), DataUsage.read_on.between(today.replace(day=1), today))
+        .order_by(DataUsage.read_on)
+    ):
+        readings[reading.sim_id] = reading
+    paired = dongle.paired_device_id
+    return DongleNow(
+        dongle=dongle,
+        paired_serial_number=serial_numbers(session, caller, {paired}).get(paired)
+        if paired
+        else None,
+        sims=[SimNow(sim, allowances.get(sim.id), readings.get(sim.id)) for sim in sims],
+    )
 
 
 def visible_sims(
