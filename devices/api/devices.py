@@ -61,7 +61,10 @@ def list_devices(
     ] = None,
     no_dongle: bool = False,
     unsupported: Annotated[bool, Query(description="nobody supports it today")] = False,
-    serial_number: str | None = None,
+    serial_number: Annotated[str | None, Query(description="exactly this serial number")] = None,
+    search: Annotated[
+        str | None, Query(max_length=100, description="part of a serial number or asset tag")
+    ] = None,
 ):
     """Devices the caller's organisation holds; `format=csv` exports every matching row."""
     filters = registry.DeviceFilters(
@@ -74,6 +77,7 @@ def list_devices(
         no_dongle=no_dongle,
         unsupported=unsupported,
         serial_number=serial_number,
+        search=search,
     )
     statement = registry.visible_devices(caller, filters, today=today())
     found = listing(

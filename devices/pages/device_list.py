@@ -1,5 +1,6 @@
 """The school's or council's stock: how many devices in each status, and every device,
-filtered, sorted and paged in the URL, with CSV of every matching row."""
+searched (serial number or asset tag), filtered, sorted and paged in the URL, with CSV of
+every matching row."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -28,14 +29,14 @@ def device_list(
     status: DeviceStatus | None = None,
     kind: DeviceKind | None = None,
     school: int | None = None,
-    serial: str | None = None,
+    search: str | None = None,
     unsupported: bool = False,
 ) -> Response:
     filters = registry.DeviceFilters(
         status=status,
         kind=kind,
         school_id=school,
-        serial_number=serial or None,
+        search=(search or "").strip() or None,
         unsupported=unsupported,
     )
     found = listing(

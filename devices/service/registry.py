@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import exists, func, or_
@@ -50,6 +51,7 @@ class DeviceFilters:
     no_dongle: bool = False
     unsupported: bool = False
     serial_number: str | None = None
+    search: str | None = None
     allocatable: bool = False
 
 
@@ -60,6 +62,23 @@ def supported_on(day: date):
         CoverPeriod.provider != CoverProvider.NOBODY,
         CoverPeriod.starts_on <= day,
         or_(CoverPeriod.ends_on.is_(None), CoverPeriod.ends_on >= day),
+    )
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, its own % and _ matching only themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matching(search: str) -> Any:
+    """Serial number or asset tag containing `search`, whatever its case; serial numbers are
+    kept without spaces, so spaces typed in one are ignored."""
+    typed = search.strip()
+    serial = "".join(typed.split())
+    return or_(
+        Device.serial_number.ilike(_containing(serial), escape="\\"),
+        Device.asset_tag.ilike(_containing(typed), escape="\\"),
     )
 
 
@@ -86,6 +105,8 @@ def visible_devices(
         statement = statement.where(
             Device.serial_number == "".join(filters.serial_number.split()).upper()
         )
+    if filters.search and filters.search.strip():
+        statement = statement.where(matching(filters.search))
     if filters.allocatable:
         statement = statement.where(Device.status.in_(ALLOCATABLE))
     if filters.no_dongle:
