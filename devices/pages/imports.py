@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 
 from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
+from devices.imports.examples import FILENAMES, example_csv, holder_code
 from devices.imports.jobs import get_job, visible_jobs
 from devices.imports.queueing import queue_import
 from devices.imports.schemas import problems_note
@@ -110,6 +111,16 @@ async def upload(
             session.rollback()
             errors["file"] = refused.message
     return _list(request, session, caller, field_errors=errors, status_code=400)
+
+
+@router.get("/imports/examples/{kind}")
+def example_file(kind: ImportKind, session: SessionDep, caller: SchoolStaff) -> Response:
+    """An example file of this kind, with the caller's own holder code in it."""
+    return Response(
+        example_csv(kind, holder=holder_code(session, caller)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{FILENAMES[kind]}"'},
+    )
 
 
 def _sentence(text: str) -> str:
