@@ -116,6 +116,17 @@ def test_an_impossible_date_is_a_problem_naming_row_column_and_format(
     assert counts(session)["Device"] == 0
 
 
+def test_a_bad_date_for_a_device_its_dongle_and_sim_is_one_problem(client, school, headers):
+    data = (
+        "serial_number,kind,make,model,holder,received_on,dongle_imei,sim_iccid,network_operator\n"
+        f"D-1,laptop,Dell,3190,{school.urn},1 Dex 2026,359999000000099,8944999900000000099,EE\n"
+    )
+    problems = upload(client, "manifest", data.encode(), headers).json()["problems"]
+    assert [(p["row"], p["column"], p["message"]) for p in problems] == [
+        (2, "received_on", f"'1 Dex 2026' is not a date: 'dex' is not a month; use {FORMATS}")
+    ]
+
+
 def test_an_xlsx_date_cell_or_a_date_serial_number_imports_as_that_date(
     client, session, school, headers
 ):
@@ -125,10 +136,13 @@ def test_an_xlsx_date_cell_or_a_date_serial_number_imports_as_that_date(
     sheet.append(["XL-1", "laptop", "Dell", "3190", school.urn, datetime(2026, 12, 1)])
     sheet.append(["XL-2", "laptop", "Dell", "3190", school.urn, 46023])  # formatting lost
     sheet.append(["XL-3", "laptop", "Dell", "3190", school.urn, "12/01/2026"])  # typed as text
+    sheet.append(["XL-4", "laptop", "Dell", "3190", school.urn, datetime(2026, 2, 3, 9, 30)])
     workbook.save(buffer)
     response = upload(client, "manifest", buffer.getvalue(), headers, filename="delivery.xlsx")
     assert response.status_code == 200, response.text
-    assert received_dates(session) == [date(2026, 12, 1), date(2026, 1, 1), date(2026, 1, 12)]
+    assert received_dates(session) == [
+        date(2026, 12, 1), date(2026, 1, 1), date(2026, 1, 12), date(2026, 2, 3),
+    ]  # fmt: skip
 
 
 def test_usage_readings_take_uk_dates_too(client, session, school, headers):
