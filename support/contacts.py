@@ -1,6 +1,8 @@
-"""Whom a school's families contact about each kind of problem, and finding the school by
-its name or its council's, for the families' page (no sign-in: school names and points of
-contact are public, nothing about a family is shown)."""
+"""Whom families contact about each kind of problem, and the one rule for it: the school's
+own contact for that kind of problem, else its council's, else the team the desk routes it
+to. Councils and schools set their own contacts here; the families' page finds a school by
+its name or its council's (no sign-in: school names and points of contact are public,
+nothing about a family is shown)."""
 
 from dataclasses import dataclass
 
@@ -8,13 +10,16 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, OrganisationKind
-from dfc.errors import NotFound
+from accounts.models import Organisation, OrganisationKind, Role
+from accounts.organisations import get_organisation
+from dfc.caller import Caller
+from dfc.errors import Forbidden, InvalidInput, NotFound
 from support.models import Category, SupportContact, Team
-from support.routing import council_of, route
+from support.schemas import ContactIn
 
 MOST_SCHOOLS = 20
 SHORTEST_SEARCH = 2
+HOLDERS = (OrganisationKind.COUNCIL, OrganisationKind.SCHOOL)
 
 
 @dataclass(frozen=True)
@@ -26,12 +31,71 @@ class School:
 
 @dataclass(frozen=True)
 class ContactLine:
-    """One kind of problem and who answers it: the council's named contact if it set one,
-    else the team the desk routes it to."""
+    """One kind of problem and who answers it: the contact the school or its council set,
+    if either did, else the team the desk routes it to."""
 
     category: Category
     team: Team
     contact: SupportContact | None
+
+
+def desk_team(organisation: Organisation | None) -> Team:
+    """Who answers when no contact is set: the school's IT for a school's family, the
+    council helpdesk for a council's, the national helpline else."""
+    if organisation is not None and organisation.kind is OrganisationKind.SCHOOL:
+        return Team.SCHOOL_IT
+    if organisation is not None and organisation.kind is OrganisationKind.COUNCIL:
+        return Team.COUNCIL_HELPDESK
+    return Team.NATIONAL_HELPLINE
+
+
+def _answers(
+    session: Session,
+    organisation: Organisation | None,
+    categories: list[Category],
+    *,
+    own: bool = True,
+) -> list[ContactLine]:
+    """The rule, for any number of kinds of problem in one query: the organisation's own
+    contact first (unless not `own`), then its council's, then the desk's team."""
+    if organisation is None:
+        return [ContactLine(category, desk_team(None), None) for category in categories]
+    places = [
+        place
+        for place in (organisation.id if own else None, organisation.council_id)
+        if place is not None
+    ]
+    found: dict[Category, SupportContact] = {}
+    rows = session.exec(
+        select(SupportContact).where(
+            SupportContact.organisation_id.in_(places), SupportContact.category.in_(categories)
+        )
+    )
+    for row in sorted(rows, key=lambda row: places.index(row.organisation_id), reverse=True):
+        found[row.category] = row  # the nearer organisation's contact is written last
+    return [
+        ContactLine(
+            category=category,
+            team=found[category].team if category in found else desk_team(organisation),
+            contact=found.get(category),
+        )
+        for category in categories
+    ]
+
+
+def answer_for(session: Session, organisation_id: int, category: Category) -> ContactLine:
+    """Who answers this kind of problem for a family of this school (or council)."""
+    return _answers(session, session.get(Organisation, organisation_id), [category])[0]
+
+
+def whom_to_contact(session: Session, school_id: int) -> list[ContactLine]:
+    """Every kind of problem with who answers it for this school's families."""
+    return _answers(session, session.get(Organisation, school_id), list(Category))
+
+
+def without_own(session: Session, organisation: Organisation) -> list[ContactLine]:
+    """Who would answer each kind of problem if this organisation set no contact itself."""
+    return _answers(session, organisation, list(Category), own=False)
 
 
 def _like(text: str) -> str:
@@ -71,20 +135,62 @@ def get_school(session: Session, school_id: int) -> School:
     return School(*row)
 
 
-def whom_to_contact(session: Session, school_id: int) -> list[ContactLine]:
-    """Every kind of problem with who answers it for this school's families."""
-    council_id = council_of(session, school_id)
-    named = {
-        contact.category: contact
-        for contact in session.exec(
-            select(SupportContact).where(SupportContact.council_id == council_id)
+def may_set_contacts(caller: Caller, organisation: Organisation) -> bool:
+    """Scheme admins and council officers for the councils and schools they reach; school
+    staff for their own school."""
+    if caller.has_role(Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER):
+        return True
+    return caller.has_role(Role.SCHOOL_STAFF) and caller.organisation_id == organisation.id
+
+
+def holder(
+    session: Session, *, caller: Caller, organisation_id: int, kind: OrganisationKind | None = None
+) -> Organisation:
+    """A council or school the caller may set contacts for; one they cannot reach is not
+    found, one they reach but may not change is forbidden."""
+    organisation = get_organisation(
+        session, caller=caller, organisation_id=organisation_id, kind=kind
+    )
+    if organisation.kind not in HOLDERS:
+        raise NotFound(f"No council or school with id {organisation_id}")
+    if not may_set_contacts(caller, organisation):
+        raise Forbidden(
+            "Council officers set their council's contacts; school staff their school's"
         )
-    }
-    return [
-        ContactLine(
-            category=category,
-            team=named[category].team if category in named else route(session, school_id, category),
-            contact=named.get(category),
+    return organisation
+
+
+def contacts_of(session: Session, organisation: Organisation) -> dict[Category, SupportContact]:
+    """The contacts this council or school set itself, by kind of problem."""
+    rows = session.exec(
+        select(SupportContact).where(SupportContact.organisation_id == organisation.id)
+    )
+    return {row.category: row for row in rows}
+
+
+def set_contact(
+    session: Session, *, organisation: Organisation, category: Category, details: ContactIn
+) -> SupportContact:
+    """Sets whom families contact about one kind of problem, replacing any earlier one.
+    `organisation` comes from `holder`, which checked the caller may."""
+    if not details.phone and not details.email:
+        raise InvalidInput(
+            "Enter a phone number or an email address, so families can reach them",
+            field="phone",
         )
-        for category in Category
-    ]
+    contact = contacts_of(session, organisation).get(category) or SupportContact(
+        organisation_id=organisation.id, category=category, team=details.team
+    )
+    for field, value in details.model_dump().items():
+        setattr(contact, field, value)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def clear_contact(session: Session, *, organisation: Organisation, category: Category) -> None:
+    """Families of this organisation go back to the next contact in the rule."""
+    contact = contacts_of(session, organisation).get(category)
+    if contact is not None:
+        session.delete(contact)
+        session.flush()

@@ -1,6 +1,10 @@
 """Following a ticket by its reference and a one-time code sent to the family's phone, for a
-parent who has the reference but not the link. Answers never say whether a reference exists."""
+parent who has the reference but not the link. Answers never say whether a reference exists.
+A right code gives a short-lived pass (signed, for a cookie) to the ticket, so the family can
+read it and reply without the code again."""
 
+import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
@@ -9,6 +13,7 @@ from sqlmodel import Session, select
 
 from accounts.secrets import secret_hash
 from dfc.db_types import utcnow
+from dfc.settings import get_settings
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
 from support.models import FollowCode, Ticket
@@ -18,6 +23,7 @@ CODE_LIFETIME = timedelta(minutes=15)
 MOST_TRIES = 5
 MOST_CODES = 3  # codes texted for one ticket within CODES_WINDOW
 CODES_WINDOW = timedelta(hours=1)
+PASS_LIFETIME = timedelta(hours=1)
 
 
 def send_code(session: Session, *, reference: str, now: datetime | None = None) -> None:
@@ -79,3 +85,28 @@ def check_code(
         return None
     live.used_at = now
     return ticket
+
+
+def _signature(ticket_id: int, expires: int) -> str:
+    key = get_settings().secret_key().encode()
+    return hmac.new(key, f"follow-pass:{ticket_id}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def follow_pass(ticket: Ticket, *, now: datetime | None = None) -> str:
+    """A pass to this ticket for PASS_LIFETIME, given once the right code was entered."""
+    expires = int(((now or utcnow()) + PASS_LIFETIME).timestamp())
+    return f"{ticket.id}.{expires}.{_signature(ticket.id, expires)}"
+
+
+def ticket_for_pass(session: Session, value: str, *, now: datetime | None = None) -> Ticket | None:
+    """The ticket a live, unaltered pass opens; None for anything else."""
+    ticket_id, _dot, rest = value.partition(".")
+    expires, _dot, signature = rest.partition(".")
+    if not (ticket_id.isdigit() and expires.isdigit()):
+        return None
+    right = _signature(int(ticket_id), int(expires))
+    if not secrets.compare_digest(signature, right):
+        return None
+    if int(expires) <= (now or utcnow()).timestamp():
+        return None
+    return session.get(Ticket, int(ticket_id))

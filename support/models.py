@@ -1,5 +1,5 @@
-"""Support tickets from families and schools, their messages, and each council's points
-of contact for each kind of problem."""
+"""Support tickets from families and schools, their messages, and each council's and
+school's points of contact for each kind of problem."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -139,18 +139,23 @@ class TicketMessage(SQLModel, table=True):
 
 
 class SupportContact(SQLModel, table=True):
-    """Whom a council's families contact about a kind of problem, shown in their language."""
+    """Whom a council's or a school's families contact about a kind of problem: a school's
+    own contact comes before its council's (support.contacts holds the rule)."""
 
     __tablename__ = "support_contact"
-    __table_args__ = (UniqueConstraint("council_id", "category"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "category"),)
 
     id: int | None = Field(default=None, primary_key=True, **not_personal())
-    council_id: int = Field(
-        sa_column=not_personal().on(_fk("organisation.id", nullable=False, ondelete="CASCADE"))
+    organisation_id: int = Field(
+        sa_column=not_personal("the council or school").on(
+            _fk("organisation.id", nullable=False, ondelete="CASCADE")
+        )
     )
     category: Category = Field(sa_type=string_enum(Category), **not_personal())
     team: Team = Field(sa_type=string_enum(Team), **not_personal())
-    name: str = Field(max_length=200, **personal(DataCategory.STAFF, retention="council-contact"))
+    name: str | None = Field(
+        default=None, max_length=200, **personal(DataCategory.STAFF, retention="council-contact")
+    )
     phone: str | None = Field(
         default=None, max_length=30, **personal(DataCategory.STAFF, retention="council-contact")
     )

@@ -1,12 +1,71 @@
 """Request and response shapes for the support desk."""
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
 
 from accounts.schemas import StrictModel
 from devices.schemas import PhoneNumber
 from support.models import Author, Category, Team, TicketPriority, TicketStatus, Via
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A number families dial: a landline, freephone or mobile, spaced as the council writes it.
+ContactPhone = Annotated[
+    str,
+    BeforeValidator(_blank_is_none),
+    Field(max_length=30, pattern=r"^\+?[0-9][0-9 ()-]{5,28}$", examples=["0800 123 4567"]),
+]
+BlankIsNone = BeforeValidator(_blank_is_none)  # a blank answer is no answer, never ""
+
+
+class ContactIn(StrictModel):
+    """Whom families contact about one kind of problem: the team that answers and how to
+    reach them. A phone number or an email address is needed (support.contacts)."""
+
+    team: Team
+    name: Annotated[str | None, BlankIsNone] = Field(default=None, max_length=200)
+    phone: ContactPhone | None = None
+    email: Annotated[EmailStr | None, BlankIsNone] = None
+    hours: Annotated[str | None, BlankIsNone] = Field(
+        default=None, max_length=200, description="e.g. Mon-Fri 9-5"
+    )
+
+
+class ContactBody(ContactIn):
+    """One kind of problem's point of contact, as the API sets and lists them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    category: Category
+
+
+class ContactLinePublic(BaseModel):
+    """Who answers one kind of problem for a school's families, by the one rule: the
+    school's own contact, else its council's, else the team the desk routes to."""
+
+    category: Category
+    team: Team
+    set_by_organisation_id: int | None = Field(
+        description="the school or council whose contact this is; none when the desk's team"
+    )
+    name: str | None
+    phone: str | None
+    email: str | None
+    hours: str | None
+
+
+FAMILY_REPLY_LIMIT = 1600  # as long as an agent's reply may be
+
+
+class FamilyReply(StrictModel):
+    """A family's reply on the follow page."""
+
+    message: str = Field(min_length=2, max_length=FAMILY_REPLY_LIMIT)
 
 
 class TicketRequest(StrictModel):

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from accounts.organisations import ensure_scheme
 from devices.models import Device, Family
 from dfc.db_types import utcnow
+from dfc.errors import Conflict
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
 from support import messages  # noqa: F401 (registers the desk's message templates)
@@ -141,6 +142,20 @@ def add_family_message(
     session.add_all([message, ticket])
     session.flush()
     return message
+
+
+def family_can_reply(ticket: Ticket) -> bool:
+    """A closed or merged ticket takes no more replies: the family asks again."""
+    return ticket.status is not TicketStatus.CLOSED and ticket.merged_into_id is None
+
+
+def reply_from_family(
+    session: Session, *, ticket: Ticket, text: str, now: datetime | None = None
+) -> TicketMessage:
+    """A family's reply on the follow page joins the thread as a text would."""
+    if not family_can_reply(ticket):
+        raise Conflict("This request is closed. Send us a new message.")
+    return add_family_message(session, ticket=ticket, text=text, via=Via.WEB, now=now)
 
 
 def receive_text(

@@ -27,6 +27,7 @@ SECTIONS = (
     Section("/requests", N_("Requests"), (ADMIN, OFFICER, SCHOOL)),
     Section("/imports", N_("Imports"), (ADMIN, OFFICER, SCHOOL)),
     Section("/tickets", N_("Tickets"), (ADMIN, OFFICER, SCHOOL, AGENT)),
+    Section("/contacts", N_("Contacts for families"), (ADMIN, OFFICER, SCHOOL)),
     Section("/admin", N_("Administration"), (ADMIN, OFFICER)),
     Section("/outbox", N_("Outbox"), (ADMIN, OFFICER, AGENT)),
     Section("/privacy", N_("Data protection"), (ADMIN, OFFICER)),

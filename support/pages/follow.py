@@ -1,6 +1,8 @@
 """Following a request by its reference, for a parent who has the reference but not the
 private link: they ask for a code, it is texted to the phone on the request, and the code
-opens the request once. Every answer is the same whether or not the reference exists."""
+opens the request once. Every answer is the same whether or not the reference exists. The
+right code gives a pass for an hour in a cookie (never in an address), so the request's page
+has an address of its own to come back to after a reply."""
 
 from typing import Annotated
 
@@ -9,14 +11,18 @@ from fastapi.responses import RedirectResponse, Response
 
 from accounts.deps import SessionDep
 from dfc.i18n import translations
+from dfc.settings import get_settings
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import page_language, render
 from support import follow
-from support.pages.help import ticket_view
+from support.models import Ticket
+from support.pages.help import take_reply, ticket_view
 from support.references import normalise
 
 router = APIRouter(include_in_schema=False)
 REFERENCE_LENGTH = 8
+PASS_COOKIE = "dfc_follow"
+REQUEST_PATH = "/help/follow/request"
 
 
 def _page(
@@ -85,4 +91,42 @@ def check_code(
         )
         return _page(request, step="code", reference=reference,
                      field_errors={"code": problem}, status_code=400)  # fmt: skip
-    return ticket_view(request, session, ticket)
+    # Post/Redirect/Get: the request has an address now, to refresh and to come back to.
+    response = RedirectResponse(REQUEST_PATH, status_code=303)
+    response.set_cookie(
+        PASS_COOKIE,
+        follow.follow_pass(ticket),
+        max_age=int(follow.PASS_LIFETIME.total_seconds()),
+        path=REQUEST_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().SECURE_COOKIES,
+    )
+    return response
+
+
+def _passed_ticket(request: Request, session: SessionDep) -> Ticket | None:
+    return follow.ticket_for_pass(session, request.cookies.get(PASS_COOKIE, ""))
+
+
+@router.get(REQUEST_PATH)
+def request_page(request: Request, session: SessionDep) -> Response:
+    """The request the code opened, while its pass lasts; after that, start again."""
+    ticket = _passed_ticket(request, session)
+    if ticket is None:
+        return RedirectResponse("/help/follow", status_code=303)
+    return ticket_view(request, session, ticket, reply_path=f"{REQUEST_PATH}/reply")
+
+
+@router.post(f"{REQUEST_PATH}/reply")
+def reply_by_code(
+    request: Request,
+    _csrf: CsrfChecked,
+    session: SessionDep,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    ticket = _passed_ticket(request, session)
+    if ticket is None:
+        return RedirectResponse("/help/follow", status_code=303)
+    return take_reply(request, session, ticket, text=message, back=REQUEST_PATH,
+                      reply_path=f"{REQUEST_PATH}/reply")  # fmt: skip

@@ -18,9 +18,8 @@ from support import contacts
 from support.desk import thread
 from support.models import Category, Team, Ticket, TicketStatus, Via
 from support.references import display
-from support.routing import contact_for
-from support.schemas import TicketRequest
-from support.tickets import open_ticket
+from support.schemas import FAMILY_REPLY_LIMIT, FamilyReply, TicketRequest
+from support.tickets import family_can_reply, open_ticket, reply_from_family
 
 router = APIRouter(include_in_schema=False)
 CATEGORY_NAMES = {
@@ -51,6 +50,8 @@ FIELD_ERRORS = {
     "phone_number": N_("Enter a mobile number, like 07700 900 982"),
     "serial_number": N_("Enter the serial number from the sticker under the laptop"),
 }
+REPLY_ERROR = N_("Write your reply, up to %(most)s characters")
+REPLIED = "replied"  # the query parameter that shows "we have your reply" after a reply
 
 
 def _form(
@@ -141,9 +142,20 @@ def _ticket_for(session: Session, token: str) -> Ticket:
     return ticket
 
 
-def ticket_view(request: Request, session: Session, ticket: Ticket) -> Response:
-    """What a family sees of their request: its status, whom to contact and the replies."""
+def ticket_view(
+    request: Request,
+    session: Session,
+    ticket: Ticket,
+    *,
+    reply_path: str,
+    reply: str = "",
+    reply_error: str | None = None,
+) -> Response:
+    """What a family sees of their request: its status, whom to contact, the replies, and a
+    form to reply (posted to `reply_path`) while the request is not closed."""
     _ = translations(page_language(request).code).gettext
+    line = contacts.answer_for(session, ticket.organisation_id, ticket.category)
+    errors = {"reply": reply_error} if reply_error else {}
     return render(
         request,
         "support/help_follow.html",
@@ -151,15 +163,56 @@ def ticket_view(request: Request, session: Session, ticket: Ticket) -> Response:
             "reference": display(ticket.reference),
             "status": _(STATUS_NAMES[ticket.status]),
             "category": _(CATEGORY_NAMES[ticket.category]),
-            "contact": contact_for(session, ticket.organisation_id, ticket.category),
+            "team": _(TEAM_NAMES[line.team]),
+            "contact": line.contact,
             "messages": thread(session, ticket, include_internal=False),
+            "can_reply": family_can_reply(ticket),
+            "reply_path": reply_path,
+            "reply": reply,
+            "replied": REPLIED in request.query_params,
+            "field_errors": errors,
+            "errors": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
+            "reply_limit": FAMILY_REPLY_LIMIT,
         },
+        status_code=400 if errors else 200,
     )
+
+
+def take_reply(
+    request: Request, session: Session, ticket: Ticket, *, text: str, back: str, reply_path: str
+) -> Response:
+    """A family's reply from the follow page, then back to the page (Post/Redirect/Get);
+    a reply too short or too long is shown again with what to fix."""
+    _ = translations(page_language(request).code).gettext
+    if not family_can_reply(ticket):
+        return RedirectResponse(back, status_code=303)  # the page says it is closed
+    try:
+        body = FamilyReply(message=text)
+    except ValidationError:
+        return ticket_view(request, session, ticket, reply_path=reply_path, reply=text,
+                           reply_error=_(REPLY_ERROR) % {"most": FAMILY_REPLY_LIMIT})  # fmt: skip
+    reply_from_family(session, ticket=ticket, text=body.message)
+    session.commit()
+    return RedirectResponse(f"{back}?{REPLIED}=1#messages", status_code=303)
 
 
 @router.get("/help/t/{token}")
 def follow_page(token: str, request: Request, session: SessionDep) -> Response:
-    return ticket_view(request, session, _ticket_for(session, token))
+    ticket = _ticket_for(session, token)
+    return ticket_view(request, session, ticket, reply_path=f"/help/t/{token}/reply")
+
+
+@router.post("/help/t/{token}/reply")
+def reply_by_link(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    _csrf: CsrfChecked,
+    message: Annotated[str, Form()] = "",
+) -> Response:
+    ticket = _ticket_for(session, token)
+    back = f"/help/t/{token}"
+    return take_reply(request, session, ticket, text=message, back=back, reply_path=f"{back}/reply")
 
 
 @router.get("/help/contacts")

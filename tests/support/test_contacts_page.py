@@ -24,7 +24,7 @@ def school(session: Session) -> Organisation:
     council = make_council(session, name="Camden")
     session.add(
         SupportContact(
-            council_id=council.id,
+            organisation_id=council.id,
             category=Category.CANNOT_CONNECT,
             team=Team.SUPPLIER,
             name="Net Supplier Ltd",

@@ -72,7 +72,7 @@ def test_the_follow_page_says_whom_to_contact_in_the_familys_language(client, se
     school = make_school(session, council=council)
     session.add(
         SupportContact(
-            council_id=council.id,
+            organisation_id=council.id,
             category=Category.CANNOT_CONNECT,
             team=Team.SUPPLIER,
             name="Net Supplier Ltd",
