@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 import accounts.routes
 import devices.routes
@@ -16,12 +16,12 @@ from dfc import health
 from dfc.request_log import RequestLogMiddleware, configure_logging
 from dfc.settings import get_settings
 from dfc.web import error_handlers
+from dfc.web.assets import APP_STATIC, CachedStaticFiles
 from dfc.web.blank_filters import BlankFiltersMiddleware
 from dfc.web.body_limit import BodyLimitMiddleware
 from dfc.web.templating import add_template_dir
 
 log = logging.getLogger(__name__)
-APP_STATIC = Path(__file__).resolve().parent / "web" / "static"
 # Each domain's routes.py says what it serves; the app only collects them.
 DOMAINS = (
     accounts.routes,
@@ -45,8 +45,8 @@ def _mount_govuk_frontend(app: FastAPI, folder: Path) -> None:
             "GOV.UK Frontend not found in %s: run `make install`; pages will be unstyled", folder
         )
         return
-    app.mount("/assets", StaticFiles(directory=folder / "assets"), name="govuk-assets")
-    app.mount("/static/govuk", StaticFiles(directory=folder), name="govuk")
+    app.mount("/assets", CachedStaticFiles(directory=folder / "assets"), name="govuk-assets")
+    app.mount("/static/govuk", CachedStaticFiles(directory=folder), name="govuk")
 
 
 def create_app() -> FastAPI:
@@ -62,9 +62,12 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)  # inside the request log, so a 413 is logged
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(BlankFiltersMiddleware)
+    # Outermost: pages, JSON and CSS go out compressed (a staff list is ~10x smaller). A CSV
+    # download still streams: each chunk is compressed and flushed as it is written.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     error_handlers.install(app)
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)
     _mount_govuk_frontend(app, settings.GOVUK_FRONTEND_DIR)
-    app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
+    app.mount("/static/app", CachedStaticFiles(directory=APP_STATIC), name="app-static")
     return app

@@ -11,7 +11,7 @@ from dfc.web.templating import LANGUAGE_COOKIE
 def test_the_sign_in_page_uses_gov_uk_frontend_served_by_the_app(client):
     page = client.get("/sign-in").text
     assert 'class="govuk-template"' in page and "govuk-input" in page
-    assert 'href="/static/govuk/govuk-frontend.min.css"' in page
+    assert 'href="/static/govuk/govuk-frontend.min.css?v=' in page
     assert "https://" not in page.split("<body")[0], "nothing may load from another site"
     for asset in (
         "/static/govuk/govuk-frontend.min.css",

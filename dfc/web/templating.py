@@ -26,6 +26,7 @@ from markupsafe import Markup
 from dfc.caller import Caller
 from dfc.i18n import ENGLISH, LANGUAGES, Language, babel_locale, negotiate, translations
 from dfc.settings import get_settings
+from dfc.web.assets import static_url
 from dfc.web.csrf import CSRF_COOKIE, csrf_token_for
 from dfc.web.navigation import sections_for
 from dfc.web.urls import csv_url, url_with
@@ -82,6 +83,7 @@ def environment() -> Environment:
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.filters["choices"] = choices
+    env.globals["static_url"] = static_url
     return env
 
 
