@@ -7,9 +7,9 @@ import heapq
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
-from dfc.errors import DomainError
+from dfc.errors import DomainError, error_body
 from dfc.settings import get_settings
 
 HEADER_ROW = 1
@@ -45,6 +45,12 @@ class ImportRejected(DomainError):
         if len(self.problems) < self.problem_count:
             message += f" (showing the first {len(self.problems):,})"
         super().__init__(message)
+
+    def body(self) -> dict[str, Any]:
+        problems = [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems]
+        return error_body(
+            self.message, code=self.code, problems=problems, problem_count=self.problem_count
+        )
 
 
 class Problems:

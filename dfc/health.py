@@ -20,7 +20,15 @@ def liveness() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+NOT_READY = {
+    503: {
+        "description": "Not ready: `checks` names the database or broker that cannot be reached",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+@router.get("/readyz", responses=NOT_READY)
 def readiness() -> JSONResponse:
     """The database and the broker are reachable; 503 names whichever is not."""
     checks: dict[str, str] = {}

@@ -6,11 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select
-from sqlmodel import Session
+from sqlalchemy import Select, func
+from sqlmodel import Session, select
 
 from dfc.csv_export import csv_lines
+from dfc.errors import InvalidInput, error_body
 from dfc.listing import Page, PageRequest, apply_sort, paginate
+from dfc.settings import get_settings
 from dfc.web.responses import csv_response
 
 
@@ -23,7 +25,12 @@ class Paging:
         per_page: Annotated[int, Query(ge=1, le=500)] = 50,
         sort: Annotated[str | None, Query(description="a column; prefix '-' to reverse")] = None,
         format: Annotated[
-            str, Query(pattern="^(json|csv)$", description="csv: every row")
+            str,
+            Query(
+                pattern="^(json|csv)$",
+                description="csv: every matching row, up to EXPORT_MAX_ROWS (100,000 unless "
+                "set otherwise); more is refused with 422, saying how many matched",
+            ),
         ] = "json",
     ) -> None:
         self.request = PageRequest(page=page, per_page=per_page, sort=sort)
@@ -31,6 +38,40 @@ class Paging:
 
 
 PagingDep = Annotated[Paging, Depends(Paging)]
+
+
+class ExportTooLarge(InvalidInput):
+    """More rows match than one CSV export sends."""
+
+    code = "export-too-large"
+
+    def __init__(self, *, matched: int, limit: int) -> None:
+        super().__init__(
+            f"{matched:,} rows match, more than the {limit:,} one export can hold; "
+            "narrow the filters (or export a part at a time) and try again",
+            field="format",
+        )
+        self.matched = matched
+        self.limit = limit
+
+    def body(self) -> dict[str, Any]:
+        return error_body(
+            self.message,
+            code=self.code,
+            field=self.field,
+            rows_matched=self.matched,
+            limit_rows=self.limit,
+        )
+
+
+def check_export_size(session: Session, statement: Select[Any]) -> None:
+    """Refuses an export of more than EXPORT_MAX_ROWS rows, counting before sending any."""
+    limit = get_settings().EXPORT_MAX_ROWS
+    counted = select(func.count()).select_from(statement.order_by(None).limit(limit + 1).subquery())
+    matched = int(session.exec(counted).one())
+    if matched > limit:
+        everything = select(func.count()).select_from(statement.order_by(None).subquery())
+        raise ExportTooLarge(matched=int(session.exec(everything).one()), limit=limit)
 
 
 def _cell(value: Any) -> Any:
@@ -50,12 +91,14 @@ def listing(
     filename: str,
     tiebreak: Sequence[Any] = (),
 ) -> Page[Any] | StreamingResponse:
-    """A page of rows, or with format=csv every matching row as a spreadsheet-safe CSV."""
+    """A page of rows, or with format=csv every matching row (up to EXPORT_MAX_ROWS) as a
+    spreadsheet-safe CSV."""
     statement = apply_sort(
         statement, paging.request.sort, columns=sortable, default=default_sort, tiebreak=tiebreak
     )
     if not paging.csv:
         return paginate(session, statement, paging.request)
+    check_export_size(session, statement)
     return csv_response(csv_lines(columns, _rows(session, statement, columns)), filename=filename)
 
 

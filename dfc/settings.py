@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     MAX_IMPORT_ROWS: int = Field(default=200_000, ge=10, le=10_000_000)
     MAX_XLSX_UNPACKED_BYTES: int = Field(default=200_000_000, ge=100_000, le=10_000_000_000)
     MAX_IMPORT_PROBLEMS_KEPT: int = Field(default=1000, ge=10, le=1_000_000)
+    # The most rows a list's CSV export (format=csv) sends; past it the caller is asked to
+    # narrow the filters, rather than one request streaming the whole register.
+    EXPORT_MAX_ROWS: int = Field(default=100_000, ge=1, le=10_000_000)
 
     # Retention (README, "Retention"): days before personal data is erased; the daily job
     # changes at most RETENTION_BATCH_SIZE rows per statement.

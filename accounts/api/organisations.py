@@ -27,14 +27,21 @@ from accounts.schemas import (
 )
 from accounts.school_import import import_schools
 from accounts.sign_in import issue_credential, sign_in
-from dfc.listing import Page, apply_sort, paginate
+from dfc.listing import Page
 from dfc.paging import Paging, PagingDep, listing
 from dfc.settings import get_settings
 
 router = APIRouter(prefix="/api")
 
 
-@router.post("/auth/token", tags=["sign-in"])
+@router.post(
+    "/auth/token",
+    tags=["sign-in"],
+    responses={
+        401: {"description": "The email or password is wrong"},
+        429: {"description": "Too many failed attempts: the account is locked for a while"},
+    },
+)
 def create_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep
 ) -> TokenIssued:
@@ -64,20 +71,28 @@ def who_am_i(caller: ApiCaller) -> Me:
     )
 
 
+ORGANISATION_CSV_COLUMNS = ("id", "name", "gss_code", "la_code", "inner_london")
+
+
 def _organisation_list(
     session: SessionDep, caller: ApiCaller, paging: Paging, kind: OrganisationKind, **filters
-) -> Page[OrganisationPublic]:
-    statement = organisations.visible_query(caller, kind=kind, **filters)
-    statement = apply_sort(
-        statement, paging.request.sort, columns=organisations.SORTABLE, default="name"
+):
+    return listing(
+        session,
+        organisations.visible_query(caller, kind=kind, **filters),
+        paging,
+        sortable=organisations.SORTABLE,
+        default_sort="name",
+        columns=ORGANISATION_CSV_COLUMNS if kind is OrganisationKind.COUNCIL else ("id", "name"),
+        filename=f"{kind.value}s.csv",
     )
-    return paginate(session, statement, paging.request)
 
 
-@router.get("/councils", tags=["organisations"])
+@router.get("/councils", tags=["organisations"], response_model=Page[OrganisationPublic])
 def list_councils(
     session: SessionDep, caller: ApiCaller, paging: PagingDep, search: str | None = None
-) -> Page[OrganisationPublic]:
+):
+    """Councils the caller can see; `format=csv` exports every matching row."""
     return _organisation_list(session, caller, paging, OrganisationKind.COUNCIL, search=search)
 
 
@@ -99,10 +114,11 @@ def read_council(council_id: int, session: SessionDep, caller: ApiCaller) -> Org
     )
 
 
-@router.get("/trusts", tags=["organisations"])
+@router.get("/trusts", tags=["organisations"], response_model=Page[OrganisationPublic])
 def list_trusts(
     session: SessionDep, caller: ApiCaller, paging: PagingDep, search: str | None = None
-) -> Page[OrganisationPublic]:
+):
+    """Trusts the caller can see; `format=csv` exports every matching row."""
     return _organisation_list(session, caller, paging, OrganisationKind.TRUST, search=search)
 
 
@@ -198,21 +214,35 @@ def delete_school(school_id: int, session: SessionDep, caller: ApiCaller) -> Res
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/users", tags=["users"])
+USER_CSV_COLUMNS = (
+    "id",
+    "email",
+    "full_name",
+    "role",
+    "organisation_id",
+    "is_active",
+    "last_signed_in_at",
+)
+
+
+@router.get("/users", tags=["users"], response_model=Page[UserPublic])
 def list_users(
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
     organisation_id: int | None = None,
     role: Role | None = None,
-) -> Page[UserPublic]:
-    statement = apply_sort(
+):
+    """Users the caller can see; `format=csv` exports every matching row."""
+    return listing(
+        session,
         users.visible_users(caller, organisation_id=organisation_id, role=role),
-        paging.request.sort,
-        columns=users.SORTABLE,
-        default="email",
+        paging,
+        sortable=users.SORTABLE,
+        default_sort="email",
+        columns=USER_CSV_COLUMNS,
+        filename="users.csv",
     )
-    return paginate(session, statement, paging.request)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])
@@ -243,21 +273,34 @@ def delete_user(user_id: int, session: SessionDep, caller: ApiCaller) -> Respons
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/api-keys", tags=["api keys"])
-def list_api_keys(
-    session: SessionDep, caller: StaffManager, paging: PagingDep
-) -> Page[ApiKeyPublic]:
-    statement = apply_sort(
+API_KEY_CSV_COLUMNS = (
+    "id",
+    "name",
+    "prefix",
+    "organisation_id",
+    "agreement_id",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+)
+
+
+@router.get("/api-keys", tags=["api keys"], response_model=Page[ApiKeyPublic])
+def list_api_keys(session: SessionDep, caller: StaffManager, paging: PagingDep):
+    """The keys the caller manages (never their secrets); `format=csv` exports them all."""
+    return listing(
+        session,
         api_keys.visible_keys(caller),
-        paging.request.sort,
-        columns={
+        paging,
+        sortable={
             "id": api_keys.ApiKey.id,
             "name": api_keys.ApiKey.name,
             "created_at": api_keys.ApiKey.created_at,
         },
-        default="-created_at",
+        default_sort="-created_at",
+        columns=API_KEY_CSV_COLUMNS,
+        filename="api-keys.csv",
     )
-    return paginate(session, statement, paging.request)
 
 
 @router.post("/api-keys", status_code=status.HTTP_201_CREATED, tags=["api keys"])

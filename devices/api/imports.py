@@ -26,7 +26,10 @@ router = APIRouter(prefix="/api/imports", tags=["imports"])
 # Imported inside the request only when small by every measure; anything else is queued.
 INLINE_MAX_ROWS = 1_000
 INLINE_MAX_BYTES = 1_000_000  # the file, or for a workbook what it unpacks to
-QUEUED = {status.HTTP_202_ACCEPTED: {"model": ImportJobPublic, "description": "Queued"}}
+QUEUED = {
+    status.HTTP_202_ACCEPTED: {"model": ImportJobPublic, "description": "Queued"},
+    status.HTTP_503_SERVICE_UNAVAILABLE: {"description": "The worker's queue cannot be reached"},
+}
 REJECTED = {
     status.HTTP_422_UNPROCESSABLE_CONTENT: {
         "description": "The first bad rows (`problems`) and how many in all (`problem_count`); "
@@ -57,15 +60,9 @@ def _small(size: Measure) -> bool:
 
 
 def _rejected(rejected: ImportRejected) -> JSONResponse:
-    """The error handler's answer, plus how many problems there were in all."""
-    problems = [{"row": p.row, "column": p.column, "message": p.message} for p in rejected.problems]
-    body = {
-        "detail": rejected.message,
-        "code": rejected.code,
-        "problems": problems,
-        "problem_count": rejected.problem_count,
-        "problems_note": problems_note(len(problems), rejected.problem_count),
-    }
+    """The error handler's answer, plus a note of how many problems are shown."""
+    shown = len(rejected.problems)
+    body = rejected.body() | {"problems_note": problems_note(shown, rejected.problem_count)}
     return JSONResponse(body, status_code=rejected.status_code)
 
 

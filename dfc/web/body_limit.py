@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dfc.errors import error_body
 from dfc.settings import get_settings
 from dfc.web.templating import render
 
@@ -58,7 +59,7 @@ def _answer(scope: Scope, limit: int, *, upload: bool) -> Response:
     request = Request(scope)
     if scope["path"].startswith("/api") or "text/html" not in request.headers.get("accept", ""):
         answer: Response = JSONResponse(
-            {"detail": message, "code": "too-large", "limit_bytes": limit}, status_code=413
+            error_body(message, code="too-large", limit_bytes=limit), status_code=413
         )
     else:
         context = {"title": TITLE, "message": message}

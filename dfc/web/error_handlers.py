@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
-from dfc.csv_import import ImportRejected
-from dfc.errors import DomainError, NotSignedIn
+from dfc.errors import DomainError, NotSignedIn, error_body
 from dfc.i18n import N_, translations
+from dfc.web import openapi
 from dfc.web.templating import page_language, render
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,14 @@ PAGE_TITLES = {
     422: N_("There is a problem"),
     429: N_("Too many attempts"),
     500: N_("Sorry, there is a problem with the service"),
+}
+# The code and words of an HTTP error the router raises, rather than a domain error.
+HTTP_CODES = {
+    401: ("not-signed-in", "Sign in first"),
+    403: ("forbidden", "You cannot do that"),
+    404: ("not-found", "There is nothing at this address; check it against the API's docs"),
+    405: ("method-not-allowed", "This address does not take that method; see the Allow header"),
+    422: ("invalid", "The request's body could not be read"),
 }
 PAGE_MESSAGES = {
     404: N_("If you typed the web address, check it is correct."),
@@ -48,15 +56,8 @@ def _page(request: Request, status_code: int, message: str | None) -> Response:
 
 async def domain_error(request: Request, error: DomainError) -> Response:
     if _wants_json(request):
-        body: dict = {"detail": error.message, "code": error.code}
-        if error.field:
-            body["field"] = error.field
-        if isinstance(error, ImportRejected):
-            body["problems"] = [
-                {"row": p.row, "column": p.column, "message": p.message} for p in error.problems
-            ]
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotSignedIn) else None
-        return JSONResponse(body, status_code=error.status_code, headers=headers)
+        return JSONResponse(error.body(), status_code=error.status_code, headers=headers)
     if isinstance(error, NotSignedIn) and request.method == "GET":
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?{urlencode({'next': back})}", 303)
@@ -64,28 +65,44 @@ async def domain_error(request: Request, error: DomainError) -> Response:
 
 
 async def http_error(request: Request, error: HTTPException) -> Response:
+    """The router's 404 and 405, and a body Starlette could not parse (its 400, answered
+    422 like every other mistake in a request)."""
+    status_code = 422 if error.status_code == 400 else error.status_code
     if _wants_json(request):
+        code, detail = HTTP_CODES.get(status_code, ("error", str(error.detail)))
+        if status_code == 422:
+            detail = f"The request's body could not be read: {error.detail}"
         return JSONResponse(
-            {"detail": error.detail},
-            status_code=error.status_code,
+            error_body(detail, code=code, field="body" if status_code == 422 else None),
+            status_code=status_code,
             headers=getattr(error, "headers", None),
         )
-    return _page(request, error.status_code, None)
+    return _page(request, status_code, None)
+
+
+def _field(location: tuple) -> str:
+    """("body", "items", 0, "serial") as "items.0.serial"; a query or path parameter by its
+    name; a header or cookie as "header.x-api-key"."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in ("body", "query", "path") and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
 
 
 async def validation_error(request: Request, error: RequestValidationError) -> Response:
     problems = [
         {
-            "field": ".".join(str(part) for part in problem["loc"] if part != "body"),
+            # JSON that does not parse is located by its character offset: name the body.
+            "field": "body" if problem["type"] == "json_invalid" else _field(problem["loc"]),
             "message": problem["msg"],
         }
         for problem in error.errors()
     ]
     if _wants_json(request):
-        return JSONResponse(
-            {"detail": "The request has problems", "code": "invalid", "problems": problems},
-            status_code=422,
-        )
+        named = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        detail = f"The request has problems: {named}{more}"
+        return JSONResponse(error_body(detail, code="invalid", problems=problems), status_code=422)
     return _page(request, 400, "; ".join(f"{p['field']}: {p['message']}" for p in problems))
 
 
@@ -94,26 +111,22 @@ async def out_of_range(request: Request, error: OverflowError | DataError) -> Re
     integers over 2**63, PostgreSQL an integer column's over 2**31; there is no day after
     31 December 9999): the request's fault, and nothing was saved."""
     log.warning("out of range on %s %s: %s", request.method, request.url.path, error)
-    message = "A number or date in the request is too large"
+    message = "A number or date in the request is too large or too small; nothing was saved"
     if _wants_json(request):
-        return JSONResponse({"detail": message, "code": "out-of-range"}, status_code=400)
+        return JSONResponse(error_body(message, code="out-of-range"), status_code=422)
     return _page(request, 400, message)
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if _wants_json(request):
-        return JSONResponse(
-            {
-                "detail": "Something went wrong on our side; nothing was saved",
-                "code": "server-error",
-            },
-            status_code=500,
-        )
+        message = "Something went wrong on our side; nothing was saved"
+        return JSONResponse(error_body(message, code="server-error"), status_code=500)
     return _page(request, 500, None)
 
 
 def install(app: FastAPI) -> None:
+    openapi.install(app)  # documents these answers on every operation
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -13,7 +13,7 @@ from accounts.deps import SessionDep, StaffManager
 from dfc.caller import Caller
 from dfc.csv_export import csv_lines
 from dfc.listing import Page, apply_sort
-from dfc.paging import Paging, PagingDep, listing
+from dfc.paging import Paging, PagingDep, check_export_size, listing
 from dfc.personal_data.categories import DataCategory
 from dfc.web.responses import csv_response
 from privacy import agreements
@@ -87,6 +87,7 @@ def agreement_list(
     statement = apply_sort(
         statement, paging.request.sort, columns=agreements.SORTABLE, default="ends_on"
     )
+    check_export_size(session, statement)
     rows = (
         [_csv_cell(row._mapping[column]) for column in CSV_COLUMNS]
         for row in session.execute(statement)

@@ -156,7 +156,11 @@ def export_family(
     return export.as_json()
 
 
-@router.post("/subject-access/family/{family_id}/erase", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/subject-access/family/{family_id}/erase",
+    status_code=status.HTTP_201_CREATED,
+    responses={503: {"description": "The erasure could not finish; nothing was changed"}},
+)
 def erase(
     request: Request,
     family_id: int,

@@ -95,7 +95,7 @@ def pages_of(world: World) -> list[str]:
 def csv_rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.text)))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def ids_linked(page: str, prefix: str) -> set[int]:

@@ -73,6 +73,7 @@ def test_a_json_body_over_the_request_limit_is_refused_with_413_before_it_is_rea
     assert response.json() == {
         "detail": "The request is larger than the limit of 10 KB. Send less at a time.",
         "code": "too-large",
+        "problems": [],
         "limit_bytes": 10_000,
     }
 

@@ -317,7 +317,7 @@ def test_an_officer_lists_and_exports_only_their_councils_rows(client, session, 
     assert theirs["items"] == [], "another council's officer sees none of these rows"
 
     csv = client.get("/api/privacy/audit?format=csv", headers=bearer(session, world.officer))
-    lines = csv.text.strip().splitlines()
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("id,occurred_at,actor_name") and len(lines) == 2
     assert f"/families/{world.mine.family.id}" in lines[1]
 

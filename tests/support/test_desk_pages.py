@@ -168,7 +168,7 @@ def test_the_sla_state_filter_uses_working_hours_on_a_fixed_clock(
     for state, ids in expected.items():
         page = client.get(f"/tickets?sla={state.value}")
         assert set(shown_ids(page.text)) == ids, state
-    everything = client.get("/tickets?status=all&format=csv").text
+    everything = client.get("/tickets?status=all&format=csv").content.decode("utf-8-sig")
     rows = {int(row["id"]): row["sla_state"] for row in csv.DictReader(io.StringIO(everything))}
     assert rows[done.id] == ""
     for ticket in (due_soon, on_time, breached, weekend, lost, answered):
@@ -229,13 +229,13 @@ def test_the_csv_has_every_matching_row_as_the_database_has_it(client, session, 
     sign_in_pages(client, session, agent)
     response = client.get("/tickets?per_page=1&status=all&sort=reference&format=csv")
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     stored = session.exec(select(Ticket).order_by(Ticket.reference)).all()
     assert [
         (int(r["id"]), r["reference"], r["status"], r["language"], r["team"]) for r in rows
     ] == [(t.id, t.reference, t.status.value, t.language, t.team.value) for t in stored]
     assert {r["assignee"] for r in rows} == {"Amina Agent", "Test User", ""}
-    only_arabic = client.get("/tickets?language=ar&format=csv").text
+    only_arabic = client.get("/tickets?language=ar&format=csv").content.decode("utf-8-sig")
     assert [r["reference"] for r in csv.DictReader(io.StringIO(only_arabic))] == [
         spread["arabic"].reference
     ]
