@@ -60,10 +60,18 @@ def negotiate(
     return language_for(default) or ENGLISH
 
 
+class _Catalogue(Translations):
+    """gettext's empty msgid is the catalogue's own header ("Project-Id-Version: ..."), never
+    a message: an empty text stays empty, so no page can show the header."""
+
+    def gettext(self, message: str) -> str:
+        return super().gettext(message) if message else message
+
+
 @lru_cache
 def translations(code: str) -> NullTranslations:
     """The catalogue for `code`; English, or a missing catalogue, falls back to the source text."""
-    return Translations.load(str(LOCALES_DIR), [code], domain=DOMAIN)
+    return _Catalogue.load(str(LOCALES_DIR), [code], domain=DOMAIN)
 
 
 def babel_locale(language: Language, default: str) -> Locale:

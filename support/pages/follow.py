@@ -118,6 +118,12 @@ def request_page(request: Request, session: SessionDep) -> Response:
     return ticket_view(request, session, ticket, reply_path=f"{REQUEST_PATH}/reply")
 
 
+@router.get(f"{REQUEST_PATH}/reply")
+def reply_address_reopened() -> Response:
+    """Reopened after a reply with a mistake (its address is the form's): the request."""
+    return RedirectResponse(REQUEST_PATH, status_code=303)
+
+
 @router.post(f"{REQUEST_PATH}/reply")
 def reply_by_code(
     request: Request,

@@ -202,6 +202,12 @@ def follow_page(token: str, request: Request, session: SessionDep) -> Response:
     return ticket_view(request, session, ticket, reply_path=f"/help/t/{token}/reply")
 
 
+@router.get("/help/t/{token}/reply")
+def reply_address_reopened(token: str) -> Response:
+    """Reopened after a reply with a mistake (its address is the form's): the request."""
+    return RedirectResponse(f"/help/t/{token}", status_code=303)
+
+
 @router.post("/help/t/{token}/reply")
 def reply_by_link(
     token: str,

@@ -226,3 +226,18 @@ def test_the_follow_page_and_its_reply_form_are_in_the_familys_language(client, 
     )
     assert gettext("We have your reply. We will answer as soon as we can.") in sent.text
     assert "Project-Id-Version" not in sent.text
+
+
+@pytest.mark.parametrize("code", ["cy", "ar"])
+def test_no_follow_page_shows_the_catalogues_header(client, session, code):
+    """gettext("") is the catalogue's header: a page about a wrong method on the follow
+    page's address (its message empty) showed it, in every language but English."""
+    assert translations(code).gettext("") == ""
+    _ticket, link, _agent = _follow_link(client, session, language=code)
+    html = {"Accept": "text/html"}
+    wrong_method = client.post(f"{link}?lang={code}", headers=html)
+    assert wrong_method.status_code == 405
+    reopened = client.get(f"{link}/reply?lang={code}", headers=html)
+    assert reopened.status_code == 200 and reopened.url.path == link
+    for page in (wrong_method.text, reopened.text):
+        assert "Project-Id-Version" not in page and "Content-Type: text/plain" not in page
