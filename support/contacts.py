@@ -168,6 +168,20 @@ def contacts_of(session: Session, organisation: Organisation) -> dict[Category, 
     return {row.category: row for row in rows}
 
 
+def schools_with_own_contacts(
+    session: Session, council: Organisation
+) -> list[tuple[int, str, int]]:
+    """The council's schools that set contacts of their own, with how many, by name."""
+    statement = (
+        select(Organisation.id, Organisation.name, func.count(SupportContact.id))
+        .join(SupportContact, SupportContact.organisation_id == Organisation.id)
+        .where(Organisation.kind == OrganisationKind.SCHOOL, Organisation.council_id == council.id)
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(Organisation.name, Organisation.id)
+    )
+    return [tuple(row) for row in session.exec(statement)]
+
+
 def set_contact(
     session: Session, *, organisation: Organisation, category: Category, details: ContactIn
 ) -> SupportContact:

@@ -84,6 +84,11 @@ def contacts_page(
             for line in contacts.whom_to_contact(session, organisation.id)
         ],
         "done": DONE.get(request.query_params.get("done", "")),
+        "schools": (
+            contacts.schools_with_own_contacts(session, organisation)
+            if organisation.kind is OrganisationKind.COUNCIL
+            else []
+        ),
     }
     return render(request, "support/contacts.html", context, caller=caller, staff=True)
 

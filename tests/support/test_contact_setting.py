@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role
+from accounts.organisations import ensure_scheme
 from support import contacts
 from support.models import Category, SupportContact, Team, Ticket
 from support.routing import route
@@ -243,3 +244,21 @@ def test_the_api_sets_a_schools_own_contact_and_answers_by_the_same_rule(
         json={"category": "other", "team": "school-it", "name": "Office"},
     )
     assert nothing.status_code == 422 and nothing.json()["field"] == "phone"
+
+
+def test_a_council_sees_which_schools_set_their_own_and_an_admin_chooses_a_council(
+    client, session, council, school
+):
+    set_contact(session, school, Category.OTHER, team=Team.SCHOOL_IT, phone="020 7485 1111")
+    make_school(session, council=council, name="Argyle Primary")  # none of its own
+    scheme = ensure_scheme(session)
+    session.commit()
+    admin = make_user(session, organisation=scheme, role=Role.SCHEME_ADMIN)
+    sign_in_pages(client, session, admin)
+    chooser = client.get("/contacts")
+    assert chooser.status_code == 200
+    assert f'href="/contacts/{council.id}">Camden</a>' in chooser.text
+    page = client.get(f"/contacts/{council.id}").text
+    assert f'href="/contacts/{school.id}">Kentish Town Primary</a>: 1 problem' in page
+    assert "Argyle Primary" not in page
+    assert client.get(f"/contacts/{school.id}").status_code == 200

@@ -241,3 +241,10 @@ def test_no_follow_page_shows_the_catalogues_header(client, session, code):
     assert reopened.status_code == 200 and reopened.url.path == link
     for page in (wrong_method.text, reopened.text):
         assert "Project-Id-Version" not in page and "Content-Type: text/plain" not in page
+
+
+def test_the_reply_box_takes_its_direction_from_what_the_family_types(client, session):
+    _ticket, link, _agent = _follow_link(client, session, language="ar")
+    page = client.get(f"{link}?lang=ar").text
+    box = re.search(r"<textarea[^>]*>", page)[0]
+    assert 'dir="auto"' in box and 'name="message"' in box
