@@ -1,8 +1,8 @@
 """A dashboard table: the figures behind a chart, shown on the page and downloaded as CSV
 from the same rows, so the two always agree."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from dfc.web.responses import csv_response
 from reporting.dashboard.months import month_key, month_name
 
 TEXT, COUNT, MONEY, MONTH, DAY, PERCENT = "text", "count", "money", "month", "day", "percent"
+NAME = "name"  # a stored enum value, 'in-repair', shown as 'In repair' (CSV keeps the value)
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,30 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A cell as the page shows it: its text, and the list behind it if it is a count."""
+
+    text: str
+    numeric: bool
+    href: str | None = None
+    described: str = ""
+
+
+# Where a row's cell links to, by column key: the page knows the URLs, the table does not.
+Linker = Callable[[Sequence[Any]], dict[str, str | None]]
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     caption: str
     columns: Sequence[Column]
     rows: list[Sequence[Any]] = field(default_factory=list)
+    links: list[dict[str, str | None]] = field(default_factory=list)
+
+    def linked(self, linker: Linker) -> "Table":
+        """The same table with each row's links from `linker`."""
+        return replace(self, links=[linker(row) for row in self.rows])
 
     def shown(self, value: Any, column: Column) -> str:
         if value is None:
@@ -47,19 +67,26 @@ class Table:
             return month_name(value)
         if column.kind == DAY and isinstance(value, date):
             return f"{value.day} {value:%B %Y}"
+        if column.kind == NAME:
+            return str(getattr(value, "value", value)).replace("-", " ").capitalize()
         if column.kind == PERCENT:
             return f"{Decimal(str(value)):.0f}%"
         return str(getattr(value, "value", value))
 
-    def shown_rows(self) -> list[list[tuple[str, bool]]]:
-        """Each row's cells as (text, numeric) for the page."""
-        return [
-            [
-                (self.shown(value, column), column.numeric)
-                for value, column in zip(row, self.columns, strict=True)
-            ]
-            for row in self.rows
-        ]
+    def shown_rows(self) -> list[list[Cell]]:
+        """Each row's cells for the page. A count links to its list, but not a zero: an
+        empty list tells nobody anything. The link says what it counts to a screen reader."""
+        shown = []
+        for index, row in enumerate(self.rows):
+            links = self.links[index] if index < len(self.links) else {}
+            heading = self.shown(row[0], self.columns[0])
+            cells = []
+            for value, column in zip(row, self.columns, strict=True):
+                href = links.get(column.key) if value or column.kind != COUNT else None
+                described = f"{column.label}, {heading}" if column.kind == COUNT else ""
+                cells.append(Cell(self.shown(value, column), column.numeric, href, described))
+            shown.append(cells)
+        return shown
 
     def chart(self, value_key: str, *, title: str, label_key: str | None = None) -> Markup:
         """A bar chart of one column against the first (or `label_key`)."""

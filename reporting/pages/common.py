@@ -33,6 +33,13 @@ def query(scope: DashboardScope, caller: Caller, **extra: Any) -> str:
     return f"?{urlencode(params)}" if params else ""
 
 
+def list_link(
+    scope: DashboardScope, caller: Caller, slug: str, *, days: int | None = None, **narrowing: Any
+) -> str:
+    """The dashboard list behind a count: '/dashboard/cover-ending?days=90&month=2027-01'."""
+    return f"/dashboard/{slug}{query(scope, caller, days=days, **narrowing)}"
+
+
 def page_context(
     session: Session, caller: Caller, council_id: int | None, days: int = DEFAULT_WINDOW
 ) -> tuple[DashboardScope, dict[str, Any]]:
@@ -52,6 +59,8 @@ def page_context(
             "forecast": f"/dashboard/forecast{query(scope, caller)}",
             "schools": f"/dashboard/schools{query(scope, caller, days=days)}",
             "short_of_cover": f"/dashboard/short-of-cover{query(scope, caller)}",
+            "in_service": f"/dashboard/devices-in-service{query(scope, caller)}",
+            "family_owned": f"/dashboard/family-owned{query(scope, caller)}",
             "sims_at_cap": f"/dashboard/sims-at-cap{query(scope, caller)}",
             "unmet_demand": f"/dashboard/unmet-demand{query(scope, caller)}",
         },

@@ -16,6 +16,7 @@ from reporting.dashboard.overview import OVERVIEW_TABLES, Scope
 from reporting.pages import dashboard_lists as list_pages
 from reporting.pages import forecast as forecast_pages
 from reporting.pages.common import CouncilParam, DaysParam, checked_days, page_context
+from reporting.pages.count_links import linked_tables
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,6 +45,7 @@ def dashboard(
     scope, context = page_context(session, caller, council, days)
     figures = Scope(session, scope.caller, days, today(), utcnow())
     tables = {name: build(figures) for name, build in OVERVIEW_TABLES.items()}
+    tables = linked_tables(tables, scope, caller, days)
     charts = {
         name: [tables[name].chart(key, title=title) for key, title in CHARTS[name]]
         for name in tables
