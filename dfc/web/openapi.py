@@ -5,7 +5,8 @@ The statuses follow from what the operation is: anything can fail on our side (5
 operation with parameters or a body can be sent them wrong (422); a body can be too large
 (413); one that needs a token or key can be called without one (401) or by someone whose
 role does not allow it (403); one with an id in its path can name a record that is not
-there or not theirs (404); a change can clash with what is there already (409). A route
+there or not theirs (404), as can one naming a record by id (`family_id`) in its query or
+body; a change can clash with what is there already (409). A route
 declares any other error it answers in its own `responses=` (429, 503); its body is the
 same."""
 
@@ -30,7 +31,19 @@ ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/E
 FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
 
-def errors_answered(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+def _names_a_record(operation: dict[str, Any], components: dict[str, Any]) -> bool:
+    """A parameter or body field `..._id` names a record, which may not be there."""
+    names = [parameter["name"] for parameter in operation.get("parameters", [])]
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        body = content.get("schema", {})
+        body = components.get(body.get("$ref", "").rsplit("/", 1)[-1], body)
+        names += list(body.get("properties", {}))
+    return any(name.endswith("_id") for name in names)
+
+
+def errors_answered(
+    path: str, method: str, operation: dict[str, Any], components: dict[str, Any]
+) -> set[int]:
     """The error statuses an operation answers, from what it is (see the module's note)."""
     statuses = {500}
     if operation.get("parameters") or "requestBody" in operation:
@@ -40,7 +53,7 @@ def errors_answered(path: str, method: str, operation: dict[str, Any]) -> set[in
     signed_in = bool(operation.get("security"))
     if signed_in:
         statuses |= {401, 403}
-    if "{" in path:
+    if "{" in path or _names_a_record(operation, components):
         statuses.add(404)
     if signed_in and method in WRITES:
         statuses.add(409)
@@ -49,10 +62,11 @@ def errors_answered(path: str, method: str, operation: dict[str, Any]) -> set[in
 
 def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Adds each operation's error statuses with ErrorBody, in place of FastAPI's own 422."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status in errors_answered(path, method, operation):
+            for status in errors_answered(path, method, operation, components):
                 responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})
             for status, response in responses.items():
                 if int(status) < 400:
@@ -61,7 +75,6 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 if not body or body.get("$ref", "").endswith(FASTAPI_VALIDATION):
                     response["content"] = ERROR_CONTENT
                     response["description"] = DESCRIPTIONS.get(int(status), response["description"])
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in FASTAPI_VALIDATION:
         components.pop(name, None)
     error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -37,7 +37,14 @@ async def signed_form(request: Request) -> dict[str, str]:
     return form
 
 
-@router.post("/status", status_code=204)
+# Twilio's requests are forms read by signed_form, so FastAPI cannot see their errors.
+TWILIO_ERRORS = {
+    403: {"description": "Not signed by Twilio (X-Twilio-Signature)"},
+    413: {"description": "The form is larger than MAX_REQUEST_BYTES"},
+}
+
+
+@router.post("/status", status_code=204, responses=TWILIO_ERRORS)
 async def status_callback(request: Request, session: SessionDep) -> Response:
     form = await signed_form(request)
     message = session.exec(

@@ -5,7 +5,7 @@ opening one."""
 from fastapi import APIRouter, Request, Response
 
 from accounts.deps import SessionDep
-from notifications.api.twilio_hooks import signed_form
+from notifications.api.twilio_hooks import TWILIO_ERRORS, signed_form
 from notifications.sending import opt_out
 from support.models import Via
 from support.tickets import receive_text
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api/twilio", tags=["twilio webhooks"])
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 
 
-@router.post("/inbound")
+@router.post("/inbound", responses=TWILIO_ERRORS)
 async def inbound(request: Request, session: SessionDep) -> Response:
     """A text from a family: STOP opts the number out of SMS; anything else goes to the
     support desk, joining the family's open ticket or opening one."""

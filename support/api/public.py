@@ -72,7 +72,10 @@ def send_code(body: CodeRequest, session: SessionDep) -> dict[str, str]:
     return {"detail": "If the reference is right, a code is on its way to the phone on it"}
 
 
-@router.post("/codes/check")
+@router.post(
+    "/codes/check",
+    responses={404: {"description": "The reference or code is not right, or has expired"}},
+)
 def check_code(body: CodeCheck, session: SessionDep) -> FamilyView:
     ticket = follow_codes.check_code(session, reference=body.reference, code=body.code)
     session.commit()  # the try counts even when it fails
