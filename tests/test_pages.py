@@ -60,7 +60,8 @@ def test_a_missing_page_is_a_plain_page_not_a_stack_trace(client):
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert "Page not found" in response.text and "Traceback" not in response.text
-    assert client.get("/api/no-such-thing").json() == {"detail": "Not Found"}
+    missing = client.get("/api/no-such-thing").json()
+    assert (missing["code"], missing["problems"]) == ("not-found", [])
 
 
 def form_routes() -> list[str]:
