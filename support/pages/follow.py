@@ -115,16 +115,10 @@ def request_page(request: Request, session: SessionDep) -> Response:
     ticket = _passed_ticket(request, session)
     if ticket is None:
         return RedirectResponse("/help/follow", status_code=303)
-    return ticket_view(request, session, ticket, reply_path=f"{REQUEST_PATH}/reply")
+    return ticket_view(request, session, ticket, reply_path=REQUEST_PATH)
 
 
-@router.get(f"{REQUEST_PATH}/reply")
-def reply_address_reopened() -> Response:
-    """Reopened after a reply with a mistake (its address is the form's): the request."""
-    return RedirectResponse(REQUEST_PATH, status_code=303)
-
-
-@router.post(f"{REQUEST_PATH}/reply")
+@router.post(REQUEST_PATH)
 def reply_by_code(
     request: Request,
     _csrf: CsrfChecked,
@@ -134,5 +128,4 @@ def reply_by_code(
     ticket = _passed_ticket(request, session)
     if ticket is None:
         return RedirectResponse("/help/follow", status_code=303)
-    return take_reply(request, session, ticket, text=message, back=REQUEST_PATH,
-                      reply_path=f"{REQUEST_PATH}/reply")  # fmt: skip
+    return take_reply(request, session, ticket, text=message, back=REQUEST_PATH)

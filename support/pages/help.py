@@ -179,7 +179,7 @@ def ticket_view(
 
 
 def take_reply(
-    request: Request, session: Session, ticket: Ticket, *, text: str, back: str, reply_path: str
+    request: Request, session: Session, ticket: Ticket, *, text: str, back: str
 ) -> Response:
     """A family's reply from the follow page, then back to the page (Post/Redirect/Get);
     a reply too short or too long is shown again with what to fix."""
@@ -189,7 +189,7 @@ def take_reply(
     try:
         body = FamilyReply(message=text)
     except ValidationError:
-        return ticket_view(request, session, ticket, reply_path=reply_path, reply=text,
+        return ticket_view(request, session, ticket, reply_path=back, reply=text,
                            reply_error=_(REPLY_ERROR) % {"most": FAMILY_REPLY_LIMIT})  # fmt: skip
     reply_from_family(session, ticket=ticket, text=body.message)
     session.commit()
@@ -199,16 +199,10 @@ def take_reply(
 @router.get("/help/t/{token}")
 def follow_page(token: str, request: Request, session: SessionDep) -> Response:
     ticket = _ticket_for(session, token)
-    return ticket_view(request, session, ticket, reply_path=f"/help/t/{token}/reply")
+    return ticket_view(request, session, ticket, reply_path=f"/help/t/{token}")
 
 
-@router.get("/help/t/{token}/reply")
-def reply_address_reopened(token: str) -> Response:
-    """Reopened after a reply with a mistake (its address is the form's): the request."""
-    return RedirectResponse(f"/help/t/{token}", status_code=303)
-
-
-@router.post("/help/t/{token}/reply")
+@router.post("/help/t/{token}")
 def reply_by_link(
     token: str,
     request: Request,
@@ -218,7 +212,7 @@ def reply_by_link(
 ) -> Response:
     ticket = _ticket_for(session, token)
     back = f"/help/t/{token}"
-    return take_reply(request, session, ticket, text=message, back=back, reply_path=f"{back}/reply")
+    return take_reply(request, session, ticket, text=message, back=back)
 
 
 @router.get("/help/contacts")
