@@ -18,3 +18,26 @@ for (const region of document.querySelectorAll('[data-app-refresh]')) {
   }
   window.setTimeout(refresh, seconds * 1000)
 }
+
+// On a phone a table of three or more columns becomes a card for each row (app.css,
+// .app-table--stacked): CSS cannot read a column's heading, so each cell is given it here.
+// Without script such a table scrolls inside its own box instead; the page never does.
+for (const table of document.querySelectorAll('main table.govuk-table')) {
+  const headings = table.tHead && table.tHead.rows.length ? [...table.tHead.rows[0].cells] : []
+  if (headings.length < 3) continue
+  const names = headings.map((heading) => {
+    const copy = heading.cloneNode(true)
+    for (const hidden of copy.querySelectorAll('.govuk-visually-hidden')) hidden.remove()
+    return copy.textContent.replace(/\s+/g, ' ').trim()
+  })
+  for (const body of table.tBodies) {
+    for (const row of body.rows) {
+      let column = 0
+      for (const cell of row.cells) {
+        if (cell.colSpan === 1 && names[column]) cell.dataset.label = names[column]
+        column += cell.colSpan
+      }
+    }
+  }
+  table.classList.add('app-table--stacked')
+}
