@@ -15,6 +15,7 @@ from devices import queries
 from devices.models import Device, DeviceStatus, LicenceSeat, OwnerKind
 from devices.service.registry import OUT_OF_SERVICE
 from dfc.caller import Caller
+from reporting.dashboard.forecast import central_cover
 from reporting.dashboard.months import month_of
 
 
@@ -28,6 +29,7 @@ class Narrowing:
     month: str | None = None
     holder_id: int | None = None
     status: DeviceStatus | None = None
+    with_dongle: bool = False
 
 
 def _named(rows: Any, holder: Any) -> Select[Any]:
@@ -144,3 +146,19 @@ def sims_ending(caller: Caller, narrowing: Narrowing) -> Select[Any]:
         statement = statement.where(ending.c.holder_id == narrowing.holder_id)
     rows = statement.subquery()
     return _named(rows, rows.c.holder_id)
+
+
+def leaving_central_cover(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose central cover ends from today on (in the month; only those with a
+    dongle and SIM, if narrowed so), as the cost forecast counts them."""
+    devices = central_cover(caller).subquery()
+    statement = (
+        select(*devices.c, Device.serial_number)
+        .join(Device, Device.id == devices.c.device_id)
+        .where(devices.c.central_until >= narrowing.today)
+    )
+    if narrowing.month:
+        statement = statement.where(month_of(devices.c.central_until) == narrowing.month)
+    if narrowing.with_dongle:
+        statement = statement.where(devices.c.with_dongle == 1)
+    return with_holder_name(statement)

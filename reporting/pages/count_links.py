@@ -13,7 +13,7 @@ from reporting.dashboard.overview import status_name
 from reporting.dashboard.scope import DashboardScope
 from reporting.dashboard.tables import Linker, Table
 from reporting.pages.common import list_link
-from reporting.pages.dashboard_lists import ENDING_LISTS
+from reporting.pages.count_lists import ENDING_LISTS
 from support.models import Category
 from support.reports import SLA_STATE_NAMES, category_name
 

@@ -4,13 +4,12 @@ data cap, unmet demand by school, and the rows behind each count on the dashboar
 in the URL to the month, school or status the count was for)."""
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import Select
 
 from accounts.deps import SessionDep
 from accounts.organisations import get_organisation
@@ -22,7 +21,6 @@ from dfc.errors import InvalidInput
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from dfc.web.templating import render
-from reporting.dashboard import drilldown
 from reporting.dashboard.drilldown import Narrowing
 from reporting.dashboard.ending import DEFAULT_WINDOW, ending_by_school
 from reporting.dashboard.figures import (
@@ -34,53 +32,23 @@ from reporting.dashboard.figures import (
 from reporting.dashboard.months import month_name, month_start
 from reporting.dashboard.overview import status_name
 from reporting.dashboard.scope import DashboardScope
-from reporting.dashboard.tables import COUNT, DAY, NAME, PERCENT, TEXT, Column, Table
+from reporting.dashboard.tables import COUNT, DAY, PERCENT, TEXT, Column, Table
 from reporting.pages.common import CouncilParam, DaysParam, checked_days, list_link, page_context
+from reporting.pages.count_lists import COUNT_LISTS, ENDING_LISTS
+from reporting.pages.list_spec import DashboardList, device_link
 
 router = APIRouter(include_in_schema=False)
 MonthParam = Annotated[str | None, Query(alias="month")]
 SchoolParam = Annotated[int | None, Query(alias="school", ge=1)]
 StatusParam = Annotated[DeviceStatus | None, Query(alias="status")]
+DongleParam = Annotated[bool, Query(alias="with_dongle")]
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-# A row's links: (row, a function giving a list's URL for this council and window).
-RowLinks = Callable[[Mapping[str, Any], Callable[..., str]], dict[str, str | None]]
-
-
-@dataclass(frozen=True)
-class DashboardList:
-    """A list page: its heading, the query behind it, and the columns it shows."""
-
-    slug: str
-    title: str
-    intro: str
-    noun: str
-    statement: Callable[[DashboardScope, Narrowing], Select[Any]]
-    columns: Sequence[Column]
-    default_sort: str
-    tiebreak: str
-    uses_days: bool = False
-    narrows_by: frozenset[str] = frozenset()
-    row_links: RowLinks | None = None
-
-
-def _device_link(row: Mapping[str, Any], _link: Callable[..., str]) -> dict[str, str | None]:
-    return {"serial_number": f"/devices/{row['device_id']}"}
 
 
 def _school_links(row: Mapping[str, Any], link: Callable[..., str]) -> dict[str, str | None]:
     """Each of a school's counts, to the same list the dashboard's month counts open."""
     school = row["organisation_id"]
     return {key: link(slug, school=school) for key, slug in ENDING_LISTS.items()}
-
-
-# Each "what ends" count and the list of what it counts.
-ENDING_LISTS = {
-    "devices_cover_ending": "cover-ending",
-    "licences_ending": "licences-ending",
-    "licence_seats_ending": "licence-seats-ending",
-    "sims_ending": "sims-ending",
-}
-ENDING = frozenset({"month", "school"})
 
 
 LISTS = {
@@ -122,7 +90,7 @@ LISTS = {
         ),
         default_sort="cover_needed_until",
         tiebreak="device_id",
-        row_links=_device_link,
+        row_links=device_link,
     ),
     "sims-at-cap": DashboardList(
         slug="sims-at-cap",
@@ -154,128 +122,10 @@ LISTS = {
         ),
         default_sort="-unmet",
         tiebreak="school_id",
+        # Devices not provided is a sum over requests, so only the requests count links.
+        row_links=lambda row, _link: {"requests": f"/requests?school={row['school_id']}"},
     ),
-    "devices-in-service": DashboardList(
-        slug="devices-in-service",
-        title="Devices in service",
-        intro="Every device not lost, stolen or retired, whoever holds or owns it.",
-        noun="devices",
-        statement=lambda scope, _narrowing: drilldown.with_holder_name(
-            drilldown.devices_in_service(scope.caller)
-        ),
-        columns=(
-            Column("serial_number", "Serial number"),
-            Column("school", "School"),
-            Column("status", "Status", NAME),
-            Column("owner_kind", "Owned by", NAME),
-        ),
-        default_sort="serial_number",
-        tiebreak="device_id",
-        row_links=_device_link,
-    ),
-    "family-owned": DashboardList(
-        slug="family-owned",
-        title="Devices their families now own",
-        intro="Devices whose ownership has passed to the child's family.",
-        noun="devices",
-        statement=lambda scope, _narrowing: drilldown.with_holder_name(
-            drilldown.devices_families_own(scope.caller)
-        ),
-        columns=(
-            Column("serial_number", "Serial number"),
-            Column("school", "School"),
-            Column("status", "Status", NAME),
-        ),
-        default_sort="serial_number",
-        tiebreak="device_id",
-        row_links=_device_link,
-    ),
-    "devices": DashboardList(
-        slug="devices",
-        title="Devices held by schools and the council",
-        intro="Devices the schools and the council hold; devices their families own are not here.",
-        noun="devices",
-        statement=lambda scope, narrowing: drilldown.held_devices(scope.caller, narrowing),
-        columns=(
-            Column("serial_number", "Serial number"),
-            Column("school", "School"),
-            Column("status", "Status", NAME),
-        ),
-        default_sort="serial_number",
-        tiebreak="device_id",
-        narrows_by=frozenset({"status"}),
-        row_links=_device_link,
-    ),
-    "cover-ending": DashboardList(
-        slug="cover-ending",
-        title="Devices whose cover ends",
-        intro="Devices in service whose cover period ends with nobody lined up to take over.",
-        noun="devices",
-        statement=lambda scope, narrowing: drilldown.cover_ending_devices(scope.caller, narrowing),
-        columns=(
-            Column("serial_number", "Serial number"),
-            Column("school", "School"),
-            Column("ends_on", "Cover ends", DAY),
-        ),
-        default_sort="ends_on",
-        tiebreak="device_id",
-        uses_days=True,
-        narrows_by=ENDING,
-        row_links=_device_link,
-    ),
-    "licences-ending": DashboardList(
-        slug="licences-ending",
-        title="Licences ending",
-        intro="Licence terms that end and have not been renewed.",
-        noun="licences",
-        statement=lambda scope, narrowing: drilldown.licences_ending(scope.caller, narrowing),
-        columns=(
-            Column("name", "Licence"),
-            Column("school", "School"),
-            Column("ends_on", "Ends", DAY),
-            Column("seats", "Seats", COUNT),
-            Column("seats_used", "Seats in use", COUNT),
-        ),
-        default_sort="ends_on",
-        tiebreak="licence_id",
-        uses_days=True,
-        narrows_by=ENDING,
-    ),
-    "licence-seats-ending": DashboardList(
-        slug="licence-seats-ending",
-        title="Licence seats in use on licences ending",
-        intro="Each device with a seat on a licence term that ends and has not been renewed.",
-        noun="seats",
-        statement=lambda scope, narrowing: drilldown.licence_seats_ending(scope.caller, narrowing),
-        columns=(
-            Column("serial_number", "Serial number"),
-            Column("name", "Licence"),
-            Column("school", "School"),
-            Column("ends_on", "Licence ends", DAY),
-        ),
-        default_sort="ends_on",
-        tiebreak="seat_id",
-        uses_days=True,
-        narrows_by=ENDING,
-        row_links=_device_link,
-    ),
-    "sims-ending": DashboardList(
-        slug="sims-ending",
-        title="SIM contracts ending",
-        intro="SIM contracts that end, with the device each SIM's dongle serves.",
-        noun="SIMs",
-        statement=lambda scope, narrowing: drilldown.sims_ending(scope.caller, narrowing),
-        columns=(
-            Column("iccid", "SIM (ICCID)"),
-            Column("school", "School"),
-            Column("contract_ends_on", "Contract ends", DAY),
-            Column("device_serial_number", "Device"),
-        ),
-        default_sort="contract_ends_on",
-        tiebreak="sim_id",
-        uses_days=True,
-        narrows_by=ENDING,
-    ),
+    **COUNT_LISTS,
 }
 
 
@@ -286,6 +136,7 @@ class Asked:
     month: str | None = None
     school: int | None = None
     status: DeviceStatus | None = None
+    with_dongle: bool = False
 
 
 def _narrowing(
@@ -305,8 +156,16 @@ def _narrowing(
         said.append(f"at {organisation.name}")
     if status is not None:
         said.insert(0, f"with the status {status_name(status.value).lower()}")
+    with_dongle = asked.with_dongle and "with_dongle" in spec.narrows_by
+    if with_dongle:
+        said.insert(0, "with a dongle")
     narrowing = Narrowing(
-        within_days=days, today=today(), month=month, holder_id=school, status=status
+        within_days=days,
+        today=today(),
+        month=month,
+        holder_id=school,
+        status=status,
+        with_dongle=with_dongle,
     )
     return narrowing, said
 
@@ -361,7 +220,12 @@ def _list_page(
         "table": table,
         "default_sort": spec.default_sort,
         "narrowed": " ".join(said),
-        "kept": {"month": narrowing.month, "school": school_id, "status": status_value},
+        "kept": {
+            "month": narrowing.month,
+            "school": school_id,
+            "status": status_value,
+            "with_dongle": "true" if narrowing.with_dongle else None,
+        },
     }
     return render(request, "reporting/dashboard_list.html", context, caller=caller, staff=True)
 
@@ -377,8 +241,9 @@ def _route(spec: DashboardList) -> None:
         month: MonthParam = None,
         school: SchoolParam = None,
         status: StatusParam = None,
+        with_dongle: DongleParam = False,
     ) -> Response:
-        asked = Asked(month=month, school=school, status=status)
+        asked = Asked(month=month, school=school, status=status, with_dongle=with_dongle)
         return _list_page(request, session, caller, paging, council, days, spec, asked)
 
     page.__name__ = f"dashboard_{spec.slug.replace('-', '_')}"

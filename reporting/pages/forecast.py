@@ -17,9 +17,12 @@ from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problem_of, problems_of, values_of
 from dfc.web.templating import render
 from reporting.dashboard.forecast import forecast
+from reporting.dashboard.months import month_key
 from reporting.dashboard.overview import forecast_table
 from reporting.dashboard.prices import PricesIn, prices_for, set_prices
-from reporting.pages.common import CouncilParam, page_context
+from reporting.dashboard.scope import DashboardScope
+from reporting.dashboard.tables import Linker
+from reporting.pages.common import CouncilParam, list_link, page_context
 
 router = APIRouter(include_in_schema=False)
 FORECAST_TABLE = "cost-forecast"
@@ -46,6 +49,20 @@ def _values(prices: Any) -> dict[str, str]:
     }
 
 
+def _leaving_links(scope: DashboardScope, caller: Caller) -> Linker:
+    """Each month's devices leaving central cover (and those with a dongle) to their list."""
+
+    def links(row: Any) -> dict[str, str | None]:
+        month = month_key(row[0])
+        slug = "leaving-central-cover"
+        return {
+            "devices_leaving": list_link(scope, caller, slug, month=month),
+            "with_dongle": list_link(scope, caller, slug, month=month, with_dongle="true"),
+        }
+
+    return links
+
+
 def _forecast_page(
     request: Request,
     session: Session,
@@ -60,7 +77,7 @@ def _forecast_page(
     if scope.council is not None:
         prices = prices_for(session, scope.caller)
         outlook = forecast(session, scope.caller, prices=prices, today=today())
-        table = forecast_table(outlook)
+        table = forecast_table(outlook).linked(_leaving_links(scope, caller))
         context |= {
             "prices": prices,
             "forecast": outlook,

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from accounts.models import Role
-from devices.models import DeviceStatus, LicenceSeat, OwnerKind
+from devices.models import DeviceRequest, DeviceStatus, LicenceSeat, OwnerKind
 from dfc.clock import today
 from support.models import Category, TicketStatus
 from tests.devices import factories
@@ -71,6 +71,15 @@ def council(session):
     )
     for _ in range(2):
         factories.make_dongle_with_sim(session, holder=birch, contract_ends_on=much_later)
+    # Requests: Ash is short of 3 devices over two requests, Birch of 4; Cedar got all.
+    for school, asked, given in ((ash, 5, 2), (ash, 3, 3), (birch, 4, 0), (cedar, 2, 2)):
+        session.add(
+            DeviceRequest(
+                school_id=school.id, quantity=asked, quantity_fulfilled=given,
+                reason="Pupils share", requested_on=day,
+            )
+        )  # fmt: skip
+    session.commit()
     # Theirs: plenty of everything.
     far = make_school(session, council=theirs, name="Far")
     for _ in range(4):
@@ -198,3 +207,35 @@ def test_an_admin_who_chose_a_council_gets_that_councils_lists(client, session, 
             assert rows_behind(client, href) == number, (what, href)
     # The queue cannot show one council's tickets only, so its counts are not linked here.
     assert not [link for link in links if link[0].startswith("/tickets")]
+
+
+def test_unmet_demand_links_each_schools_requests(client, session, council):
+    sign_in_pages(
+        client, session, make_user(session, organisation=council[0], role=Role.COUNCIL_OFFICER)
+    )
+    headline = [
+        number
+        for href, number, _what in count_links(client.get("/dashboard", headers=HTML).text)
+        if href.startswith("/dashboard/unmet-demand")
+    ]
+    assert headline == [7]
+    links = count_links(client.get("/dashboard/unmet-demand", headers=HTML).text)
+    assert sorted(number for _href, number, _what in links) == [1, 2]
+    for href, number, what in links:
+        assert href.startswith("/requests?school=")
+        assert rows_behind(client, href) == number, (what, href)
+
+
+def test_each_months_devices_leaving_central_cover_open_their_list(client, session, council):
+    sign_in_pages(
+        client, session, make_user(session, organisation=council[0], role=Role.COUNCIL_OFFICER)
+    )
+    links = count_links(client.get("/dashboard/forecast", headers=HTML).text)
+    leaving = [link for link in links if "with_dongle" not in link[0]]
+    with_dongle = [link for link in links if "with_dongle=true" in link[0]]
+    # All 13 of our devices in service have central cover ending within the forecast.
+    assert sum(number for _h, number, _w in leaving) == 13
+    assert [number for _h, number, _w in with_dongle] == [1]
+    for href, number, what in links:
+        assert href.startswith("/dashboard/leaving-central-cover?")
+        assert rows_behind(client, href) == number, (what, href)
