@@ -4,6 +4,7 @@ then its records, parsed as they are read, with the separator it uses.
 
 dfc.csv_import reads commas only; this is the same reader with the separator as a choice."""
 
+import codecs
 import csv
 import io
 import re
@@ -18,17 +19,23 @@ HEADER_SAMPLE_BYTES = 64 * 1024  # far longer than any header line we take
 QUOTED = re.compile(r'"[^"]*"')
 
 
+def _encoding(data: bytes) -> str:
+    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode Text", which is
+    tab-separated), else UTF-8, with or without the mark Excel writes for "CSV UTF-8"."""
+    return "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+
+
 def separator(data: bytes) -> str:
     """The separator the header line uses most outside quotes; commas if it uses none."""
-    line = data[:HEADER_SAMPLE_BYTES].split(b"\n", 1)[0]
-    header = QUOTED.sub("", line.decode("utf-8-sig", errors="replace"))
+    sample = data[:HEADER_SAMPLE_BYTES].decode(_encoding(data), errors="replace")
+    header = QUOTED.sub("", sample.split("\n", 1)[0])
     return max(SEPARATORS, key=lambda mark: (header.count(mark), mark == ","))
 
 
 def _text(data: bytes) -> IO[str]:
-    """The file as text decoded a few kilobytes at a time (BytesIO shares `data`, no copy);
-    a byte-order mark, as Excel writes at the start of "CSV UTF-8", is dropped."""
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="strict", newline="")
+    """The file as text decoded a few kilobytes at a time (BytesIO shares `data`, no copy),
+    its byte-order mark dropped."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), errors="strict", newline="")
 
 
 def csv_records(data: bytes, *, delimiter: str) -> Records:
@@ -40,7 +47,7 @@ def csv_records(data: bytes, *, delimiter: str) -> Records:
         for number, cells in enumerate(reader, start=HEADER_ROW):
             yield number, cells
     except UnicodeDecodeError:
-        message = "the file is not UTF-8 text; save it as CSV UTF-8"
+        message = "the file is not UTF-8 text; save it as CSV UTF-8"  # nor UTF-16 with a mark
         raise ImportRejected([RowProblem(HEADER_ROW, "-", message)]) from None
     except csv.Error as error:
         message = f"cannot be read as CSV ({error}); check its quotes"

@@ -220,3 +220,13 @@ def test_a_csv_with_a_byte_order_mark_as_excel_saves_it_imports(
     response = upload(client, "manifest", b"\xef\xbb\xbf" + data.encode(), headers)
     assert response.status_code == 200, response.text
     assert received_dates(session) == [date(2026, 12, 1)]
+
+
+def test_excels_unicode_text_export_utf_16_and_tab_separated_imports(
+    client, session, school, headers
+):
+    _dongle, sim = make_dongle_with_sim(session, holder=school)
+    text = f"iccid\tread_on\tused_gb\r\n{sim.iccid}\t02/03/2026\t1.5\r\n"
+    response = upload(client, "usage", text.encode("utf-16"), headers, filename="usage.csv")
+    assert response.json() == {"added": 1, "updated": 0, "unchanged": 0}, response.text
+    assert session.exec(select(DataUsage.used_mb)).all() == [1536]
