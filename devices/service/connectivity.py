@@ -10,12 +10,12 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from accounts.scoping import scoped
 from devices.errors import flush_or_duplicate
-from devices.models import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
+from devices.models import DataAllowance, DataUsage, Device, Dongle, DongleStatus, Sim
 from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
 from devices.service.registry import get_device, serial_numbers
 from dfc.caller import Caller
-from dfc.errors import InvalidInput, NotFound
+from dfc.errors import Conflict, InvalidInput, NotFound
 
 DONGLE_SORTABLE = {
     "id": Dongle.id,
@@ -66,11 +66,28 @@ def create_dongle(session: Session, *, caller: Caller, dongle_in: DongleCreate) 
     require_writer(caller)
     reachable_organisation(session, caller, dongle_in.holder_id, "holder_id")
     if dongle_in.paired_device_id is not None:
-        get_device(session, caller=caller, device_id=dongle_in.paired_device_id)
+        device = get_device(session, caller=caller, device_id=dongle_in.paired_device_id)
+        _require_pairable(session, device, dongle_in.holder_id)
     dongle = Dongle(**dongle_in.model_dump())
     session.add(dongle)
     flush_or_duplicate(session, f"A dongle with IMEI {dongle_in.imei} is already registered")
     return dongle
+
+
+def _require_pairable(session: Session, device: Device, holder_id: int) -> None:
+    """A device goes with one dongle, held where it is, so the two can go to a family."""
+    if device.holder_id != holder_id:
+        raise InvalidInput(
+            f"Device {device.serial_number} is held by another organisation than the dongle",
+            field="paired_device_id",
+        )
+    paired = session.exec(select(Dongle.imei).where(Dongle.paired_device_id == device.id)).first()
+    if paired is not None:
+        raise Conflict(
+            f"Device {device.serial_number} is paired with dongle {paired} already; "
+            f"unpair that one first",
+            field="paired_device_id",
+        )
 
 
 @dataclass(frozen=True)

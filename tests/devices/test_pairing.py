@@ -4,7 +4,7 @@ it and comes back with it; unpairing lets each be allocated alone. Through the A
 import pytest
 from sqlmodel import Session, select
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from devices.models import Allocation, DeviceStatus, Dongle, DongleStatus
 from tests.devices.factories import make_device, make_dongle_with_sim, make_family
 from tests.factories import bearer, make_council, make_school, make_user
@@ -201,3 +201,24 @@ def test_giving_an_uncollected_laptop_to_the_family_gives_them_its_dongle_too(
     assert given.status_code == 200, given.text
     assert given.json()["status"] == DeviceStatus.WITH_FAMILY.value
     assert dongle_now(session, paired) == ("with-family", laptop.id)
+
+
+def test_a_new_dongle_pairs_only_with_a_laptop_held_alongside_and_without_one(
+    client, session, school, staff, laptop, paired
+):
+    body = {"imei": "356938035643809", "holder_id": school.id, "received_on": "2026-01-05"}
+    twice = client.post("/api/dongles", headers=staff, json=body | {"paired_device_id": laptop.id})
+    assert twice.status_code == 409 and twice.json()["field"] == "paired_device_id"
+    assert paired.imei in twice.json()["detail"]
+
+    council = session.get(Organisation, school.council_id)
+    officer = bearer(session, make_user(session, organisation=council, role=Role.COUNCIL_OFFICER))
+    neighbour = make_device(session, holder=make_school(session, council=council))
+    apart = client.post(
+        "/api/dongles", headers=officer, json=body | {"paired_device_id": neighbour.id}
+    )
+    assert apart.status_code == 422 and apart.json()["field"] == "paired_device_id"
+
+    alone = make_device(session, holder=school)
+    made = client.post("/api/dongles", headers=staff, json=body | {"paired_device_id": alone.id})
+    assert made.status_code == 201 and made.json()["paired_device_id"] == alone.id
