@@ -31,7 +31,8 @@ def _linkers(scope: DashboardScope, caller: Caller, days: int) -> dict[str, Link
         return list_link(scope, caller, slug, days=days, **narrowing)
 
     def by_status(row: Sequence[Any]) -> dict[str, str | None]:
-        return {"devices": link("devices", status=STATUS_BY_NAME.get(row[0]))}
+        status = STATUS_BY_NAME.get(row[0])
+        return {"devices": list_link(scope, caller, "devices", status=status)}
 
     def by_month(row: Sequence[Any]) -> dict[str, str | None]:
         month = month_key(row[0])
