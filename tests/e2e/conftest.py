@@ -108,8 +108,18 @@ def page_as(browser, service: server.RunningService, signed_in_states):
         context.close()
 
 
+def visit(page, path: str, *, status: int = 200):
+    """Opens `path` as a person would and checks the page answered as it should: a test
+    that only looked at a 500 page's layout would otherwise pass."""
+    response = page.goto(path)
+    assert response is not None and response.status == status, (
+        f"{path} answered {response.status if response else 'nothing'}, not {status}"
+    )
+    return response
+
+
 def sign_in(page, service: server.RunningService, email: str) -> None:
-    page.goto("/sign-in")
+    visit(page, "/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(service.logins[email])
     page.get_by_role("button", name="Sign in").click()

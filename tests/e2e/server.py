@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -66,6 +67,16 @@ def _read_logins(var_dir: Path) -> dict[str, str]:
     return logins
 
 
+def _quiet_hours_now() -> dict[str, str]:
+    """Quiet hours around the time the tests run, so the browser journeys happen as at
+    23:00 in London: what a family asked for (a code, a confirmation, an answer) must still
+    come at once; only alerts wait for the morning."""
+    from dfc.settings import get_settings
+
+    hour = datetime.now(get_settings().zone).hour
+    return {"QUIET_HOURS_START": str(hour), "QUIET_HOURS_END": str((hour + 2) % 24)}
+
+
 def start(test_database_url: str, test_broker_url: str | None) -> RunningService:
     run_dir = Path(tempfile.mkdtemp(prefix="dfc-e2e-"))
     port = _free_port()
@@ -77,6 +88,7 @@ def start(test_database_url: str, test_broker_url: str | None) -> RunningService
         "PORT": str(port),
         "SECRET_KEY": "e2e-secret-key-not-for-production",
         "PYTHONUNBUFFERED": "1",
+        **_quiet_hours_now(),
     }
     env.pop("CELERY_BROKER_URL", None)
     if broker := _broker_url(test_broker_url):

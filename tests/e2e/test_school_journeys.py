@@ -6,7 +6,7 @@ import io
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.e2e.conftest import axe_violations, screenshot, sign_in
+from tests.e2e.conftest import axe_violations, screenshot, sign_in, visit
 
 STAFF = "staff@demo.example"
 OFFICER = "officer@demo.example"
@@ -17,7 +17,7 @@ def test_school_staff_allocate_a_device_and_see_it_in_the_familys_allocations(
     page, service, service_db
 ):
     sign_in(page, service, STAFF)
-    page.goto("/devices?status=in-stock")
+    visit(page, "/devices?status=in-stock")
     screenshot(page, "school-devices")
     first_in_stock = page.locator("table tbody a[href^='/devices/']").first
     serial = first_in_stock.inner_text()
@@ -55,7 +55,7 @@ def test_school_staff_allocate_a_device_and_see_it_in_the_familys_allocations(
 
 def test_a_school_officer_cannot_open_another_schools_device(page, service, service_db):
     sign_in(page, service, OFFICER)
-    page.goto("/imports")
+    visit(page, "/imports")
     page.get_by_label("A delivery manifest").check()
     manifest = (
         "serial_number,kind,make,model,holder,received_on\n"
@@ -74,15 +74,14 @@ def test_a_school_officer_cannot_open_another_schools_device(page, service, serv
         ).scalar_one()
     page.context.clear_cookies()
     sign_in(page, service, STAFF)
-    response = page.goto(f"/devices/{device_id}")
-    assert response.status == 404
+    visit(page, f"/devices/{device_id}", status=404)
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert "E2E-OTHER-1" not in page.content()
 
 
 def test_a_failed_manifest_shows_its_row_errors(page, service):
     sign_in(page, service, STAFF)
-    page.goto("/imports")
+    visit(page, "/imports")
     page.get_by_label("A delivery manifest").check()
     manifest = (
         "serial_number,kind,make,model,holder,received_on\n"
@@ -110,7 +109,7 @@ def test_a_council_officer_exports_a_dashboard_table_that_matches_the_database(
     page, service, service_db
 ):
     sign_in(page, service, OFFICER)
-    page.goto("/dashboard")
+    visit(page, "/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("Council dashboard")
     expect(page.locator("svg[role=img]").first).to_be_visible()
     screenshot(page, "council-dashboard")
@@ -127,5 +126,5 @@ def test_a_council_officer_exports_a_dashboard_table_that_matches_the_database(
         ).all()
     expected = {status.replace("-", " ").capitalize(): count for status, count in counted}
     assert exported == expected and sum(expected.values()) > 0
-    page.goto("/dashboard/forecast")
+    visit(page, "/dashboard/forecast")
     screenshot(page, "council-forecast")
