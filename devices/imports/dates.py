@@ -57,6 +57,8 @@ def _from_serial(text: str) -> date:
 
 def _checked(text: str, year: int, month: int, day: int, *, day_first: bool) -> date:
     """The date, or NotADate saying which part is impossible."""
+    if year == 0:
+        raise NotADate(f"{text!r} is not a date: there is no year 0; use {FORMATS}")
     if not 1 <= month <= 12:
         reason = f"there is no month {month}"
         if day_first and 1 <= day <= 12:

@@ -5,6 +5,8 @@ import io
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
@@ -64,6 +66,7 @@ def test_dates_are_read_as_uk_spreadsheets_write_them(text, meant):
         ("29/02/2027", "'29/02/2027' is not a date: February 2027 has 28 days"),
         ("01/13/2026", "there is no month 13 (dates are read day first, never month first)"),
         ("0/1/2026", "there is no day 0"),
+        ("01/01/0000", "there is no year 0"),  # not a crash
         ("1 Decembre 2026", "'decembre' is not a month"),
         ("2026", "'2026' is not a date"),  # a number, but no date a register holds
         ("20261201", "'20261201' is not a date"),
@@ -75,6 +78,25 @@ def test_an_impossible_or_unreadable_date_says_why_and_what_to_write(text, why):
         read_date(text)
     assert why in str(refused.value)
     assert str(refused.value).endswith(f"; use {FORMATS}")
+
+
+NUMBER = st.integers(0, 40).map(str) | st.integers(0, 40).map("{:02d}".format)
+YEAR = st.integers(0, 9999).map("{:04d}".format) | st.integers(0, 99).map("{:02d}".format)
+MONTH = NUMBER | st.sampled_from(["Jan", "sept", "December", "Dex", "feb."])
+DATE_LIKE = st.builds(
+    lambda parts, separator: separator.join(parts),
+    st.tuples(NUMBER, MONTH, YEAR) | st.tuples(YEAR, NUMBER, NUMBER),
+    st.sampled_from(["/", "-", ".", " "]),
+)
+
+
+@settings(max_examples=500)
+@given(st.text(max_size=30) | DATE_LIKE)
+def test_any_text_is_a_date_or_a_problem_never_a_crash(text):
+    try:
+        assert isinstance(read_date(text), date)
+    except NotADate as refused:
+        assert str(refused).endswith(f"; use {FORMATS}")
 
 
 def manifest_csv(school, received: list[str], *, separator: str = ",") -> bytes:
