@@ -2,6 +2,7 @@
 school asks for devices and the council officer approves the request; an admin adds a
 school and a person who then signs in to it; an agent answers a family."""
 
+import re
 import secrets
 
 from playwright.sync_api import expect
@@ -93,3 +94,19 @@ def test_an_agent_answers_a_family_and_the_family_reads_the_answer(page, service
     visit(page, follow)
     expect(page.locator("main")).to_contain_text(answer)
     screenshot(page, "family-reads-answer")
+
+
+def test_an_officer_goes_from_what_ends_soon_to_the_devices_behind_the_count(page, service):
+    sign_in(page, service, OFFICER)
+    visit(page, "/dashboard")
+    page.get_by_role("link", name=re.compile("See what ends in the next 90 days")).click()
+    link = page.locator("main table a.app-count-link").first
+    counted = int(link.inner_text().split("(")[0].strip().replace(",", ""))
+    assert counted > 0
+    link.click()
+    expect(page.locator("main")).to_contain_text(f"of {counted:,}")
+    expect(page.locator("main tbody tr")).to_have_count(min(counted, 50))
+    screenshot(page, "officer-count-opened")
+    page.locator("main tbody a").first.click()  # and on to one of the devices
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert "/devices/" in page.url
