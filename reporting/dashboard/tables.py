@@ -24,6 +24,7 @@ class Column:
     key: str
     label: str
     kind: str = TEXT
+    blank: str = "Not recorded"  # shown where the value is missing, never "None"
 
     @property
     def numeric(self) -> bool:
@@ -58,7 +59,7 @@ class Table:
 
     def shown(self, value: Any, column: Column) -> str:
         if value is None:
-            return "None"
+            return column.blank
         if column.kind == MONEY:
             return money_text(value)
         if column.kind == COUNT:

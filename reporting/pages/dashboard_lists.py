@@ -77,7 +77,7 @@ LISTS = {
         slug="short-of-cover",
         title="Devices short of three years' cover",
         intro="Devices in service whose licences, or whose dongle's connectivity, do not "
-        "reach three years from when the device arrived. None means no cover at all.",
+        "reach three years from when the device arrived.",
         noun="devices",
         statement=lambda scope, _narrowing: short_of_cover(scope.caller),
         columns=(
@@ -85,8 +85,8 @@ LISTS = {
             Column("school", "School"),
             Column("received_on", "Arrived", DAY),
             Column("cover_needed_until", "Cover needed until", DAY),
-            Column("licence_cover_until", "Licences until", DAY),
-            Column("connectivity_cover_until", "Connectivity until", DAY),
+            Column("licence_cover_until", "Licences until", DAY, blank="No cover"),
+            Column("connectivity_cover_until", "Connectivity until", DAY, blank="No cover"),
         ),
         default_sort="cover_needed_until",
         tiebreak="device_id",
