@@ -51,6 +51,10 @@ FIELD_ERRORS = {
     "serial_number": N_("Enter the serial number from the sticker under the laptop"),
 }
 REPLY_ERROR = N_("Write your reply, up to %(most)s characters")
+NO_REQUEST = N_(
+    "We cannot find a request for this link. Check the link, or follow your request by its "
+    "reference."
+)
 REPLIED = "replied"  # the query parameter that shows "we have your reply" after a reply
 
 
@@ -123,7 +127,7 @@ def send_help_request(
 @router.get("/help/sent/{token}")
 def help_sent(token: str, request: Request, session: SessionDep) -> Response:
     """The confirmation, at an address of its own that only the family has."""
-    ticket = _ticket_for(session, token)
+    ticket = _ticket_for(request, session, token)
     return render(
         request,
         "support/help_sent.html",
@@ -135,10 +139,11 @@ def help_sent(token: str, request: Request, session: SessionDep) -> Response:
     )
 
 
-def _ticket_for(session: Session, token: str) -> Ticket:
+def _ticket_for(request: Request, session: Session, token: str) -> Ticket:
     ticket = session.exec(select(Ticket).where(Ticket.access_hash == secret_hash(token))).first()
     if ticket is None:
-        raise NotFound("No request for this link")
+        _ = translations(page_language(request).code).gettext
+        raise NotFound(_(NO_REQUEST))
     return ticket
 
 
@@ -198,7 +203,7 @@ def take_reply(
 
 @router.get("/help/t/{token}")
 def follow_page(token: str, request: Request, session: SessionDep) -> Response:
-    ticket = _ticket_for(session, token)
+    ticket = _ticket_for(request, session, token)
     return ticket_view(request, session, ticket, reply_path=f"/help/t/{token}")
 
 
@@ -210,7 +215,7 @@ def reply_by_link(
     _csrf: CsrfChecked,
     message: Annotated[str, Form()] = "",
 ) -> Response:
-    ticket = _ticket_for(session, token)
+    ticket = _ticket_for(request, session, token)
     back = f"/help/t/{token}"
     return take_reply(request, session, ticket, text=message, back=back)
 

@@ -241,3 +241,15 @@ def test_the_reply_box_takes_its_direction_from_what_the_family_types(client, se
     page = client.get(f"{link}?lang=ar").text
     box = re.search(r"<textarea[^>]*>", page)[0]
     assert 'dir="auto"' in box and 'name="message"' in box
+
+
+@pytest.mark.parametrize("code", ["cy", "ar"])
+def test_a_wrong_link_is_explained_in_the_familys_language(client, code):
+    answer = client.get(f"/help/t/guessed?lang={code}", headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    explained = translations(code).gettext(
+        "We cannot find a request for this link. Check the link, or follow your request by "
+        "its reference."
+    )
+    assert explained.startswith(("Ni allwn", "لا نجد")) and explained in answer.text
+    assert "Project-Id-Version" not in answer.text
