@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import select
 
+from accounts import organisations
 from accounts.deps import SessionDep
 from accounts.models import Organisation, OrganisationKind, Role
-from accounts.scoping import scoped
 from accounts.staff import staff
 from dfc.caller import Caller
 from dfc.errors import DomainError
@@ -55,9 +54,9 @@ def my_contacts(request: Request, session: SessionDep, caller: ContactSetter) ->
     if caller.organisation_kind in contacts.HOLDERS:
         return RedirectResponse(f"/contacts/{caller.organisation_id}", status_code=303)
     councils = session.exec(
-        scoped(select(Organisation), caller, Organisation.id)
-        .where(Organisation.kind == OrganisationKind.COUNCIL)
-        .order_by(Organisation.name, Organisation.id)
+        organisations.visible_query(caller, kind=OrganisationKind.COUNCIL).order_by(
+            Organisation.name, Organisation.id
+        )
     ).all()
     return render(
         request, "support/contacts_choose.html", {"councils": councils}, caller=caller, staff=True
