@@ -2,6 +2,7 @@
 
 import csv
 import io
+import secrets
 
 from playwright.sync_api import expect
 from sqlalchemy import text
@@ -128,3 +129,54 @@ def test_a_council_officer_exports_a_dashboard_table_that_matches_the_database(
     assert exported == expected and sum(expected.values()) > 0
     visit(page, "/dashboard/forecast")
     screenshot(page, "council-forecast")
+
+
+def _imei(body: str) -> str:
+    """A 15-digit IMEI whose last digit is its Luhn check digit."""
+    digits = [int(d) for d in body]
+    total = sum(
+        d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
+    )
+    return body + str((10 - total % 10) % 10)
+
+
+def test_a_school_receives_a_laptop_and_dongle_on_one_row_and_lends_both_to_a_new_family(
+    page, service, service_db
+):
+    tag = secrets.token_hex(3).upper()
+    serial, imei = f"E2E-PAIR-{tag}", _imei(f"3569380{secrets.randbelow(10**7):07d}")
+    manifest = (
+        "serial_number,kind,make,model,holder,received_on,dongle_imei\n"
+        f"{serial},laptop,Dell,Latitude 3190,900001,01/11/2026,{imei}\n"
+    )
+    sign_in(page, service, STAFF)
+    visit(page, "/imports")
+    page.get_by_label("A delivery manifest").check()
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "delivery.csv", "mimeType": "text/csv", "buffer": manifest.encode()}]
+    )
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.locator("#import-progress")).to_contain_text(
+        "Every row was imported", timeout=60_000
+    )
+
+    visit(page, f"/devices?search={tag.lower()}")  # part of the serial, in any case
+    page.get_by_role("link", name=serial).click()
+    expect(page.locator("main")).to_contain_text(imei)  # the laptop's page shows its dongle
+    page.get_by_role("link", name="Allocate to a family").click()
+    expect(page.locator("#dongle_id")).to_contain_text("goes to the family with it")
+    page.get_by_label("A new family").check()
+    page.get_by_label("Pupil reference").fill(f"E2E-{tag}")
+    page.get_by_role("button", name="Allocate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Pupil E2E-{tag}")
+    expect(page.locator("#allocations")).to_contain_text(serial)
+    screenshot(page, "school-laptop-and-dongle-allocated")
+    with service_db.connect() as connection:
+        lent = connection.execute(
+            text(
+                "SELECT d.status, g.status FROM allocation a JOIN device d ON d.id = a.device_id "
+                "JOIN dongle g ON g.id = a.dongle_id WHERE d.serial_number = :serial"
+            ),
+            {"serial": serial},
+        ).one()
+    assert [status.lower() for status in lent] == ["with-family", "with-family"]
