@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     SECRET_KEY: str = ""
     DEFAULT_LOCALE: str = "en-GB"
     TIME_ZONE: str = "Europe/London"
-    BASE_URL: str = "http://127.0.0.1:8000"
+    # The address people and Twilio reach the service at, for links in texts and webhooks;
+    # unset, it is http://HOST:PORT, so `PORT=8080 make run` needs nothing else.
+    BASE_URL: str = ""
     HOST: str = "127.0.0.1"
     PORT: int = Field(default=8000, ge=1, le=65535)
     WEB_WORKERS: int = Field(default=1, ge=1, le=64)
@@ -154,6 +156,12 @@ class Settings(BaseSettings):
         if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _base_url_from_address(self) -> "Settings":
+        if not self.BASE_URL:
+            self.BASE_URL = f"http://{self.HOST}:{self.PORT}"
+        return self
 
     @model_validator(mode="after")
     def _twilio_complete(self) -> "Settings":

@@ -31,6 +31,13 @@ def test_defaults_need_no_servers(monkeypatch, tmp_path):
     assert not settings.twilio_enabled
 
 
+def test_links_follow_the_port_unless_base_url_is_set(monkeypatch):
+    monkeypatch.delenv("BASE_URL", raising=False)
+    assert load(monkeypatch, PORT="8080").BASE_URL == "http://127.0.0.1:8080"
+    settings = load(monkeypatch, PORT="8080", BASE_URL="https://devices.example.org")
+    assert settings.BASE_URL == "https://devices.example.org"
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
