@@ -60,7 +60,7 @@ def page_context(
             "schools": f"/dashboard/schools{query(scope, caller, days=days)}",
             "short_of_cover": f"/dashboard/short-of-cover{query(scope, caller)}",
             "in_service": f"/dashboard/devices-in-service{query(scope, caller)}",
-            "family_owned": f"/dashboard/family-owned{query(scope, caller)}",
+            "family_owned": f"/dashboard/ownership-passed{query(scope, caller)}",
             "sims_at_cap": f"/dashboard/sims-at-cap{query(scope, caller)}",
             "unmet_demand": f"/dashboard/unmet-demand{query(scope, caller)}",
         },

@@ -35,8 +35,8 @@ COUNT_LISTS = {
         tiebreak="device_id",
         row_links=device_link,
     ),
-    "family-owned": DashboardList(
-        slug="family-owned",
+    "ownership-passed": DashboardList(
+        slug="ownership-passed",
         title="Devices their families now own",
         intro="Devices whose ownership has passed to the child's family.",
         noun="devices",

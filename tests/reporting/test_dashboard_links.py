@@ -134,7 +134,7 @@ def test_every_count_on_the_dashboard_opens_a_list_of_exactly_that_many(client, 
         checked.add(href.split("?")[0])
     assert checked >= {
         "/dashboard/devices-in-service",
-        "/dashboard/family-owned",
+        "/dashboard/ownership-passed",
         "/dashboard/devices",
         "/dashboard/cover-ending",
         "/dashboard/licences-ending",
@@ -153,7 +153,7 @@ def test_the_headline_figures_are_the_lists_sizes(client, session, council):
     )}  # fmt: skip
     # Our 11 with cover, one in repair and one a family owns; not the stolen or retired.
     assert links["Devices in service"] == ("/dashboard/devices-in-service", 13)
-    assert links["Devices their families now own"] == ("/dashboard/family-owned", 1)
+    assert links["Devices their families now own"] == ("/dashboard/ownership-passed", 1)
     page = client.get("/dashboard/devices-in-service", headers=HTML).text
     assert "of 13 devices" in page and "Far" not in page
 
