@@ -66,18 +66,18 @@ async def domain_error(request: Request, error: DomainError) -> Response:
 
 async def http_error(request: Request, error: HTTPException) -> Response:
     """The router's 404 and 405, and a body Starlette could not parse (its 400, answered
-    422 like every other mistake in a request)."""
+    422 by the API like every other mistake in a request; a page keeps its 400)."""
+    if not _wants_json(request):
+        return _page(request, error.status_code, None)
     status_code = 422 if error.status_code == 400 else error.status_code
-    if _wants_json(request):
-        code, detail = HTTP_CODES.get(status_code, ("error", str(error.detail)))
-        if status_code == 422:
-            detail = f"The request's body could not be read: {error.detail}"
-        return JSONResponse(
-            error_body(detail, code=code, field="body" if status_code == 422 else None),
-            status_code=status_code,
-            headers=getattr(error, "headers", None),
-        )
-    return _page(request, status_code, None)
+    code, detail = HTTP_CODES.get(status_code, ("error", str(error.detail)))
+    if status_code == 422:
+        detail = f"The request's body could not be read: {error.detail}"
+    return JSONResponse(
+        error_body(detail, code=code, field="body" if status_code == 422 else None),
+        status_code=status_code,
+        headers=getattr(error, "headers", None),
+    )
 
 
 def _field(location: tuple) -> str:
