@@ -85,3 +85,18 @@ def test_an_export_over_the_row_limit_is_refused_saying_how_many_matched(
     narrowed = client.get(f"/api/schools?format=csv&council_id={council_b.id}", headers=admin)
     assert narrowed.status_code == 200 and len(rows_of(narrowed)) == 2
     assert client.get("/api/schools", headers=admin).json()["total"] == 5  # pages are unlimited
+
+
+def test_no_export_sends_a_row_past_the_limit(app, client, session, admin, monkeypatch):
+    """With the limit at nothing, an export either sends no row or is refused."""
+    monkeypatch.setattr(get_settings(), "EXPORT_MAX_ROWS", 0)
+    make_school(session, council=make_council(session))
+    refused = set()
+    for path in csv_operations(app):
+        response = client.get(path, params={"format": "csv"}, headers=admin)
+        if response.status_code == 200:
+            assert rows_of(response) == [], path
+        else:
+            assert response.json()["code"] == "export-too-large", (path, response.text)
+            refused.add(path)
+    assert {"/api/councils", "/api/schools", "/api/users"} <= refused
