@@ -126,11 +126,11 @@ def _form_urls(page_url: str, form: dict) -> list[tuple[str, tuple]]:
     return urls
 
 
-def crawl(client: TestClient, start: str, *, limit: int = 600) -> Crawl:
-    """Opens `start` and everything reachable from it, at most `limit` pages."""
+def crawl(client: TestClient, *starts: str, limit: int = 600) -> Crawl:
+    """Opens each start and everything reachable from them, at most `limit` pages."""
     result = Crawl()
     queue: deque[tuple[str, str, tuple, int]] = deque(
-        [(start, "(start)", _shape(start), SAME_KIND_LIMIT)]
+        (start, "(start)", _shape(start), SAME_KIND_LIMIT) for start in starts
     )
     opened: dict[tuple, int] = {}
     seen: set[str] = set()
