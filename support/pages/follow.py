@@ -5,6 +5,7 @@ right code gives a pass for an hour in a cookie (never in an address), so the re
 has an address of its own to come back to after a reply."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,7 +18,7 @@ from dfc.web.templating import page_language, render
 from support import follow
 from support.models import Ticket
 from support.pages.help import take_reply, ticket_view
-from support.references import normalise
+from support.references import display, normalise
 
 router = APIRouter(include_in_schema=False)
 REFERENCE_LENGTH = 8
@@ -60,14 +61,19 @@ def send_code(
                      field_errors={"reference": problem}, status_code=400)  # fmt: skip
     follow.send_code(session, reference=reference)
     session.commit()
-    return _page(request, step="code", reference=reference)
+    # Post/Redirect/Get: refreshing the next page shows it again, it does not text again.
+    return RedirectResponse(
+        f"/help/follow/code?{urlencode({'reference': normalise(reference)})}", status_code=303
+    )
 
 
 @router.get("/help/follow/code")
-def code_page_reopened() -> Response:
-    """Reopened or refreshed after the code was sent: start again from the reference (the
-    code and what it opened are never kept in an address)."""
-    return RedirectResponse("/help/follow", status_code=303)
+def code_page(request: Request, reference: str = "") -> Response:
+    """Where to enter the texted code. The reference is in the address (the family typed
+    it); the code and what it opens never are. Without a reference, start from it."""
+    if len(normalise(reference)) != REFERENCE_LENGTH:
+        return RedirectResponse("/help/follow", status_code=303)
+    return _page(request, step="code", reference=display(normalise(reference)))
 
 
 @router.post("/help/follow/code")

@@ -57,6 +57,25 @@ def test_a_reference_and_the_texted_code_open_the_request_once(client, session):
     assert again.status_code == 400, "a code opens the request once"
 
 
+def test_the_code_page_can_be_refreshed_without_texting_another_code(client, session):
+    ticket = _ticket_with_phone(session)
+    reference = display(ticket.reference)
+    client.get("/help/follow")
+    asked = client.post(
+        "/help/follow",
+        data={"csrf_token": client.cookies[CSRF_COOKIE], "reference": reference},
+        follow_redirects=False,
+    )
+    assert asked.status_code == 303
+    for _ in range(2):  # the family refreshes the page
+        page = client.get(asked.headers["location"])
+        assert page.status_code == 200 and 'name="code"' in page.text and reference in page.text
+    texted = session.exec(
+        select(OutboxMessage).where(OutboxMessage.template == "ticket-follow-code")
+    ).all()
+    assert len(texted) == 1
+
+
 def test_an_unknown_reference_gets_the_same_answer_and_no_text(client, session):
     _ticket_with_phone(session)
     unknown = _post(client, "/help/follow", reference="ZZZZ-ZZZZ")
