@@ -116,10 +116,15 @@ def update_user(session: Session, *, caller: Caller, user_id: int, user_in: User
 
 
 def _other_active_scheme_admins(session: Session, *, user: User) -> int:
-    statement = select(func.count(User.id)).where(
-        User.role == Role.SCHEME_ADMIN, User.is_active.is_(True), User.id != user.id
+    """Locks every active admin's row (PostgreSQL), so two admins removing each other at
+    once are taken one after the other and the second sees the first's change."""
+    statement = (
+        select(User.id)
+        .where(User.role == Role.SCHEME_ADMIN, User.is_active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
     )
-    return int(session.exec(statement).one())
+    return sum(1 for admin_id in session.exec(statement).all() if admin_id != user.id)
 
 
 def _keep_a_scheme_admin(session: Session, *, caller: Caller, user: User, changes: dict) -> None:

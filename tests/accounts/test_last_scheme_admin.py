@@ -2,6 +2,8 @@
 and the last active admin is neither demoted, deactivated nor deleted, through the API, the
 page or the service itself."""
 
+import threading
+
 import pytest
 from sqlmodel import Session
 
@@ -94,3 +96,40 @@ def test_the_admin_page_demotes_another_admin(client, session):
     )
     assert response.status_code == 303, response.text
     assert reloaded(session, other).role is Role.SUPPORT_AGENT
+
+
+def test_two_admins_removing_each_other_at_once_leave_one(engine, session):
+    """The second waits for the first's lock on the admins' rows, then sees it was left
+    the last one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time; the race needs PostgreSQL's row locks")
+    scheme = ensure_scheme(session)
+    session.commit()
+    one, two = make_admin(session), make_admin(session)
+    demote = UserUpdate(role=Role.SUPPORT_AGENT)
+    outcome: list[str] = []
+    with Session(engine) as first, Session(engine) as second:
+        users.update_user(
+            first, caller=Caller.for_user(one, scheme), user_id=two.id, user_in=demote
+        )
+
+        def the_other_way() -> None:
+            try:
+                users.update_user(
+                    second, caller=Caller.for_user(two, scheme), user_id=one.id, user_in=demote
+                )
+            except Conflict as refused:
+                second.rollback()
+                outcome.append(refused.message)
+            else:
+                second.commit()
+                outcome.append("demoted")
+
+        racer = threading.Thread(target=the_other_way)
+        racer.start()
+        racer.join(timeout=1)
+        assert racer.is_alive(), "the second did not wait for the first's lock"
+        first.commit()
+        racer.join(timeout=10)
+    assert outcome and "last active scheme admin" in outcome[0]
+    assert reloaded(session, one).role is Role.SCHEME_ADMIN
