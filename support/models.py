@@ -135,6 +135,13 @@ class TicketMessage(SQLModel, table=True):
         default=False, description="a note for staff; never sent", **not_personal()
     )
     via: Via = Field(sa_type=string_enum(Via), **not_personal())
+    provider_sid: str | None = Field(
+        default=None,
+        max_length=64,
+        unique=True,
+        description="Twilio's MessageSid for a text: a replayed webhook adds nothing",
+        **not_personal("the provider's id for the message"),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 

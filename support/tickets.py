@@ -64,6 +64,7 @@ def open_ticket(
     language: str | None = None,
     requester: Author = Author.FAMILY,
     organisation_id: int | None = None,
+    provider_sid: str | None = None,
     now: datetime | None = None,
 ) -> Opened:
     """A new ticket, linked to the family (by phone) and device (by serial) where they are
@@ -112,7 +113,14 @@ def open_ticket(
             nested.rollback()
             ticket.reference = new_reference()
     session.add(
-        TicketMessage(ticket_id=ticket.id, author=requester, body=text, via=via, created_at=now)
+        TicketMessage(
+            ticket_id=ticket.id,
+            author=requester,
+            body=text,
+            via=via,
+            provider_sid=provider_sid,
+            created_at=now,
+        )
     )
     if phone:
         channel = TEXT_VIA.get(via, Channel.SMS)
@@ -129,12 +137,23 @@ def open_ticket(
 
 
 def add_family_message(
-    session: Session, *, ticket: Ticket, text: str, via: Via, now: datetime | None = None
+    session: Session,
+    *,
+    ticket: Ticket,
+    text: str,
+    via: Via,
+    provider_sid: str | None = None,
+    now: datetime | None = None,
 ) -> TicketMessage:
     """A family's further message; a ticket waiting on them is open again."""
     now = now or utcnow()
     message = TicketMessage(
-        ticket_id=ticket.id, author=Author.FAMILY, body=text, via=via, created_at=now
+        ticket_id=ticket.id,
+        author=Author.FAMILY,
+        body=text,
+        via=via,
+        provider_sid=provider_sid,
+        created_at=now,
     )
     if ticket.status in (TicketStatus.WAITING_ON_FAMILY, TicketStatus.RESOLVED):
         ticket.status = TicketStatus.OPEN
@@ -158,12 +177,45 @@ def reply_from_family(
     return add_family_message(session, ticket=ticket, text=text, via=Via.WEB, now=now)
 
 
+def ticket_for_text(session: Session, provider_sid: str) -> Ticket | None:
+    """The ticket a text with this provider id already joined, if any."""
+    return session.exec(
+        select(Ticket).join(TicketMessage).where(TicketMessage.provider_sid == provider_sid)
+    ).first()
+
+
 def receive_text(
-    session: Session, *, phone: str, text: str, via: Via, now: datetime | None = None
+    session: Session,
+    *,
+    phone: str,
+    text: str,
+    via: Via,
+    provider_sid: str | None = None,
+    now: datetime | None = None,
 ) -> Ticket:
-    """A text from a family: it joins their open ticket, or opens a new one."""
+    """A text from a family: it joins their open ticket, or opens a new one. A text the
+    provider sends again (the same `provider_sid`) is added once: the unique column
+    settles two deliveries at the same moment, the look-up the ordinary replay."""
+    if provider_sid and (seen := ticket_for_text(session, provider_sid)) is not None:
+        return seen
+    nested = session.begin_nested()
+    try:
+        ticket = _file_text(session, phone=phone, text=text, via=via, sid=provider_sid, now=now)
+        nested.commit()
+    except IntegrityError:
+        nested.rollback()
+        seen = ticket_for_text(session, provider_sid) if provider_sid else None
+        if seen is None:
+            raise
+        return seen
+    return ticket
+
+
+def _file_text(
+    session: Session, *, phone: str, text: str, via: Via, sid: str | None, now: datetime | None
+) -> Ticket:
     ticket = open_ticket_for(session, phone)
     if ticket is not None:
-        add_family_message(session, ticket=ticket, text=text, via=via, now=now)
+        add_family_message(session, ticket=ticket, text=text, via=via, provider_sid=sid, now=now)
         return ticket
-    return open_ticket(session, text=text, via=via, phone=phone, now=now).ticket
+    return open_ticket(session, text=text, via=via, phone=phone, provider_sid=sid, now=now).ticket

@@ -2,6 +2,8 @@
 (inbound texts are the support desk's: support/api/inbound.py). A webhook is accepted only
 with a valid X-Twilio-Signature; anything else changes nothing."""
 
+import logging
+
 from fastapi import APIRouter, Request, Response
 from sqlmodel import select
 
@@ -13,6 +15,7 @@ from notifications.models import MessageStatus, OutboxMessage
 from notifications.sending import opt_out
 from notifications.twilio_signature import signature_is_valid
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/twilio", tags=["twilio webhooks"])
 FINAL = {
     "delivered": MessageStatus.DELIVERED,
@@ -33,6 +36,13 @@ async def signed_form(request: Request) -> dict[str, str]:
         params=form,
         signature=request.headers.get("X-Twilio-Signature"),
     ):
+        # Loud, since a wrong BASE_URL refuses every text a family sends.
+        log.warning(
+            "refused a Twilio webhook: its signature does not match %s. If Twilio posts to "
+            "another address (a proxy, a different host name), set BASE_URL to the address "
+            "Twilio is configured with; check TWILIO_AUTH_TOKEN too",
+            url,
+        )
         raise Forbidden("The request is not signed by Twilio")
     return form
 

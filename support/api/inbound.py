@@ -26,6 +26,12 @@ async def inbound(request: Request, session: SessionDep) -> Response:
         opt_out(session, number)
     elif number and body:
         via = Via.WHATSAPP if sender.startswith("whatsapp:") else Via.SMS
-        receive_text(session, phone=number, text=body, via=via)
+        receive_text(
+            session,
+            phone=number,
+            text=body,
+            via=via,
+            provider_sid=form.get("MessageSid") or None,
+        )
     session.commit()
     return Response(content="<Response/>", media_type="application/xml")
