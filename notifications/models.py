@@ -106,7 +106,8 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class SmsOptOut(SQLModel, table=True):
-    """A number that texted STOP (or that Twilio says has opted out): no more SMS to it."""
+    """A number that has opted out of texts (a keyword such as STOP, or Twilio saying so):
+    no more SMS or WhatsApp to it until it opts in again. The history is TextConsentChange."""
 
     __tablename__ = "sms_opt_out"
 
@@ -114,6 +115,60 @@ class SmsOptOut(SQLModel, table=True):
         primary_key=True, max_length=16, **personal(DataCategory.CONTACT, retention="opt-out")
     )
     opted_out_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    how: str | None = Field(
+        default=None,
+        max_length=40,
+        description="the keyword the family sent (STOP, QUIT ...) or 'twilio' when Twilio "
+        "refused a message because the number opted out with it",
+        **not_personal(),
+    )
+    channel: Channel | None = Field(
+        default=None, sa_type=string_enum(Channel), **not_personal("sms or whatsapp")
+    )
+
+
+class ConsentChange(StrEnum):
+    OPTED_OUT = "opted-out"
+    OPTED_IN = "opted-in"
+    LIFTED_BY_STAFF = "lifted-by-staff"
+
+
+class TextConsentChange(SQLModel, table=True):
+    """Every time a number's texts were turned off or on, how, and by whom: the record a
+    carrier or a family may ask for."""
+
+    __tablename__ = "text_consent_change"
+
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    phone_number: str = Field(
+        max_length=16, index=True, **personal(DataCategory.CONTACT, retention="opt-out")
+    )
+    change: ConsentChange = Field(sa_type=string_enum(ConsentChange), **not_personal())
+    how: str = Field(
+        max_length=40, **not_personal("a keyword (STOP, START ...), 'twilio' or 'staff'")
+    )
+    channel: Channel | None = Field(
+        default=None, sa_type=string_enum(Channel), **not_personal("sms or whatsapp")
+    )
+    provider_sid: str | None = Field(
+        default=None,
+        max_length=64,
+        unique=True,
+        description="the text's MessageSid: a replayed webhook changes nothing",
+        **not_personal("the provider's id for the message"),
+    )
+    staff_user_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.STAFF, retention="staff-action").on(
+            Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))
+        ),
+    )
+    reason: str | None = Field(
+        default=None,
+        max_length=500,
+        **personal(DataCategory.FREE_TEXT, retention="opt-out", note="why staff lifted it"),
+    )
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
 class AlertPolicy(SQLModel, table=True):

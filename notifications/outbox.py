@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from dfc.db_types import utcnow
 from dfc.settings import get_settings
+from notifications.consent import is_opted_out
 from notifications.dispatch import send_after_commit
-from notifications.models import Audience, Channel, MessageStatus, OutboxMessage, SmsOptOut
+from notifications.models import Audience, Channel, MessageStatus, OutboxMessage
 from notifications.quiet_hours import next_allowed
 from notifications.segments import count_segments
 from notifications.templates import TEMPLATES, render
@@ -25,10 +26,6 @@ class Recipient:
     address: str  # E.164 for SMS and WhatsApp, an email address for email
     language: str = "en"
     organisation_id: int | None = None
-
-
-def is_opted_out(session: Session, phone_number: str) -> bool:
-    return session.get(SmsOptOut, phone_number) is not None
 
 
 def enqueue(
@@ -67,7 +64,11 @@ def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
-    if recipient.channel in TEXT_CHANNELS and is_opted_out(session, recipient.address):
+    if (
+        recipient.channel in TEXT_CHANNELS
+        and not TEMPLATES[template].about_consent
+        and is_opted_out(session, recipient.address)
+    ):
         message.status, message.error = MessageStatus.CANCELLED, "The recipient opted out"
     elif (
         recipient.channel in TEXT_CHANNELS

@@ -22,7 +22,8 @@ from notifications.channels.base import (
     TemporaryFailure,
 )
 from notifications.channels.select import sender_for
-from notifications.models import Channel, MessageStatus, OutboxMessage, SmsOptOut
+from notifications.consent import opt_out
+from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.rate import LIMITERS
 
 log = logging.getLogger(__name__)
@@ -161,17 +162,6 @@ def _record_failure(
         session.add(message)
         log.info("message %s %s: %s", message_id, message.status.value, message.error)
         return message.status
-
-
-def opt_out(session: Session, phone_number: str) -> None:
-    """No more SMS to this number; anything still waiting for it is cancelled."""
-    if session.get(SmsOptOut, phone_number) is None:
-        session.add(SmsOptOut(phone_number=phone_number))
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.recipient == phone_number, OutboxMessage.status.in_(WAITING))
-        .values(status=MessageStatus.CANCELLED, error="The recipient opted out")
-    )
 
 
 def take_due(

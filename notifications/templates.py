@@ -29,6 +29,9 @@ class Template:
     # Sent because the family just asked (a confirmation, a code, a reply to their text):
     # never held overnight, unlike alerts, or a code would expire before it arrived.
     requested: bool = False
+    # Answers a consent keyword: sent even to a number that has just opted out, since
+    # carriers expect one last text confirming it (and nothing after it).
+    about_consent: bool = False
 
 
 TEMPLATES: dict[str, Template] = {
@@ -66,6 +69,31 @@ TEMPLATES: dict[str, Template] = {
             "Devices for Children: your child's 4G dongle has used all of this month's data. "
             "It renews on %(date)s. Need more? Contact %(contact)s."
         ),
+    ),
+    # Answers to Twilio's keywords; the keywords stay in English, as carriers read them.
+    "texts-off": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: you will get no more texts from us. To get them again, "
+            "reply START."
+        ),
+        requested=True,
+        about_consent=True,
+    ),
+    "texts-on": Template(
+        Audience.FAMILY,
+        N_("Devices for Children: you will get our texts again. To stop them, reply STOP."),
+        requested=True,
+        about_consent=True,
+    ),
+    "texts-help": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: text us what is wrong with your child's laptop or dongle "
+            "and we will reply. Reply STOP to stop texts, START to get them again."
+        ),
+        requested=True,
+        about_consent=True,
     ),
     # Staff read the service in English; their digest is not in the families' catalogues.
     "staff-digest": Template(

@@ -22,7 +22,7 @@ from dfc.audit.seen import Where
 from dfc.audit.writer import record_access, record_shown
 from dfc.caller import Caller
 from dfc.errors import Conflict, DomainError
-from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
+from notifications.models import MessageStatus, OutboxMessage, SmsOptOut, TextConsentChange
 from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectType
 from privacy.subject_access import FamilyRecords, SubjectAccessExport, family_for_officer, gather
 from support import retention as support_retention
@@ -98,6 +98,11 @@ def _delete_opt_out(session: Session, where: dict[str, ColumnElement[bool]]) -> 
     return session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
+def _delete_consent_history(session: Session, where: dict[str, ColumnElement[bool]]) -> int:
+    statement = delete(TextConsentChange).where(where["text_consent_change"])
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
 def _anonymise(session: Session, family_id: int, records: FamilyRecords) -> dict[str, Any]:
     """Every step, in order, with the rows each changed. The tickets are found (by family
     and by phone) before they lose their phone number, and the family is erased last since
@@ -117,6 +122,7 @@ def _anonymise(session: Session, family_id: int, records: FamilyRecords) -> dict
         "ticket": support_retention.remove_ticket_text(session, ticket_ids),
         "outbox_message": _purge_outbox(session, where),
         "sms_opt_out": _delete_opt_out(session, where),
+        "text_consent_change": _delete_consent_history(session, where),
         "ownership_transfer": _count(
             session,
             select(OwnershipTransfer.id).where(

@@ -29,7 +29,7 @@ from dfc.db_types import utcnow
 from dfc.errors import Forbidden, InvalidInput
 from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import mark_of
-from notifications.models import OutboxMessage, SmsOptOut
+from notifications.models import OutboxMessage, SmsOptOut, TextConsentChange
 from support.models import FollowCode, Ticket, TicketMessage
 
 OFFICER_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER)
@@ -44,7 +44,8 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "ticket_message": ("id", "ticket_id", "author", "internal", "via", "created_at"),
     "ticket_follow_code": ("id", "ticket_id", "expires_at", "used_at"),
     "outbox_message": ("id", "channel", "template", "status", "created_at", "sent_at"),
-    "sms_opt_out": ("opted_out_at",),
+    "sms_opt_out": ("opted_out_at", "how", "channel"),
+    "text_consent_change": ("id", "change", "how", "channel", "reason", "changed_at"),
     "device_event": ("id", "device_id", "occurred_at", "action"),
 }
 TITLES = {
@@ -57,6 +58,7 @@ TITLES = {
     "ticket_follow_code": "Codes sent to follow those tickets",
     "outbox_message": "Messages sent to the family's phone or email",
     "sms_opt_out": "Texts stopped",
+    "text_consent_change": "Texts turned off and on",
     "device_event": "Device history that names the family",
 }
 MODELS = {
@@ -69,6 +71,7 @@ MODELS = {
     "ticket_follow_code": FollowCode,
     "outbox_message": OutboxMessage,
     "sms_opt_out": SmsOptOut,
+    "text_consent_change": TextConsentChange,
     "device_event": DeviceEvent,
 }
 
@@ -137,6 +140,7 @@ class FamilyRecords:
                 else false()
             ),
             "sms_opt_out": SmsOptOut.phone_number == phone if phone else false(),
+            "text_consent_change": (TextConsentChange.phone_number == phone if phone else false()),
             "device_event": or_(
                 DeviceEvent.after["family_id"].as_integer() == f,
                 DeviceEvent.after["owner_family_id"].as_integer() == f,

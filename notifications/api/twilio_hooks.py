@@ -11,8 +11,8 @@ from accounts.deps import SessionDep
 from dfc.db_types import utcnow
 from dfc.errors import Forbidden
 from dfc.settings import get_settings
+from notifications.consent import opt_out
 from notifications.models import MessageStatus, OutboxMessage
-from notifications.sending import opt_out
 from notifications.twilio_signature import signature_is_valid
 
 log = logging.getLogger(__name__)

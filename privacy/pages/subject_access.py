@@ -34,6 +34,7 @@ TABLE_COUNTS = (
     ("ticket_follow_code", "ticket codes are deleted"),
     ("outbox_message", "sent messages lose their recipient and text"),
     ("sms_opt_out", "opt-outs from texts are deleted"),
+    ("text_consent_change", "the history of texts turned off and on is deleted"),
     ("ownership_transfer", "hand-overs lose how the family accepted the device"),
 )
 

@@ -10,7 +10,15 @@ from sqlmodel import Session
 
 from accounts.models import Organisation
 from devices.models import DeviceEvent, DeviceStatus, Family, OwnerKind, OwnershipTransfer
-from notifications.models import Audience, Channel, MessageStatus, OutboxMessage, SmsOptOut
+from notifications.models import (
+    Audience,
+    Channel,
+    ConsentChange,
+    MessageStatus,
+    OutboxMessage,
+    SmsOptOut,
+    TextConsentChange,
+)
 from support.models import (
     Author,
     Category,
@@ -150,7 +158,16 @@ def make_family_data(
         ]
     )
     if opted_out:
-        session.add(SmsOptOut(phone_number=phone))
+        session.add(SmsOptOut(phone_number=phone, how="STOP", channel=Channel.SMS))
+        session.add(
+            TextConsentChange(
+                phone_number=phone,
+                change=ConsentChange.OPTED_OUT,
+                how="STOP",
+                channel=Channel.SMS,
+                reason=words,
+            )
+        )
     session.commit()
     return FamilyData(
         family=family,

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from accounts.models import Role
 from devices.models import Allocation, Device, DeviceEvent, Family, OwnershipTransfer
-from notifications.models import MessageStatus, OutboxMessage, SmsOptOut
+from notifications.models import MessageStatus, OutboxMessage, SmsOptOut, TextConsentChange
 from privacy import erasure
 from privacy.models import AccessAudit, AuditAction, ErasureRecord
 from support.models import FollowCode, Ticket, TicketMessage
@@ -55,6 +55,9 @@ def snapshot(session: Session, data: FamilyData) -> dict:
             )
         ).one(),
         "opt_out": session.get(SmsOptOut, data.phone) is not None,
+        "consent_history": session.scalar(
+            select(func.count()).where(TextConsentChange.phone_number == data.phone)
+        ),
         "acceptance": session.scalars(
             select(OwnershipTransfer.acceptance).where(
                 OwnershipTransfer.to_family_id == data.family.id
@@ -105,7 +108,7 @@ def test_an_officer_confirms_and_the_family_is_erased_everywhere(client, session
     assert after["messages"] == [REMOVED_TEXT] * 3
     assert after["codes"] == 0
     assert after["outbox"] == ("", "", MessageStatus.SENT)
-    assert after["opt_out"] is False
+    assert after["opt_out"] is False and after["consent_history"] == 0
     assert after["acceptance"] == [None]
     assert after["figures"] == figures_before, "devices, allocations and history stay"
     assert snapshot(session, other) == other_before, "another family is untouched"

@@ -1,0 +1,81 @@
+"""A text from a family, by SMS or WhatsApp: a consent keyword (STOP, START, HELP and
+their kin) changes or explains their texts and is answered in their language; anything
+else goes to the desk, joining their open ticket or opening one."""
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from dfc.db_types import utcnow
+from notifications import consent
+from notifications.consent import Keyword
+from notifications.models import Channel
+from notifications.outbox import Recipient, enqueue
+from support.models import Ticket, Via
+from support.tickets import find_family_by_phone, receive_text
+
+ANSWERS = {Keyword.OPT_OUT: "texts-off", Keyword.OPT_IN: "texts-on", Keyword.HELP: "texts-help"}
+
+
+def language_for_number(session: Session, phone: str) -> str:
+    """The family's recorded language, else their latest ticket's, else English: a
+    keyword is one English word, which says nothing of the language they read."""
+    family = find_family_by_phone(session, phone)
+    if family is not None and family.preferred_language:
+        return family.preferred_language
+    latest = session.exec(
+        select(Ticket.language).where(Ticket.phone_number == phone).order_by(Ticket.id.desc())
+    ).first()
+    return latest or "en"
+
+
+def receive(
+    session: Session,
+    *,
+    sender: str,
+    body: str,
+    provider_sid: str | None = None,
+    twilio_answered: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """`sender` as Twilio gives it (`whatsapp:+44...` for WhatsApp). `twilio_answered`:
+    Twilio's Advanced Opt-Out has already replied to the keyword (the webhook carries
+    OptOutType), so we record it and stay silent rather than text the family twice."""
+    now = now or utcnow()
+    phone = sender.removeprefix("whatsapp:")
+    body = body.strip()
+    if not phone or not body:
+        return
+    via, channel = (
+        (Via.WHATSAPP, Channel.WHATSAPP)
+        if sender.startswith("whatsapp:")
+        else (Via.SMS, Channel.SMS)
+    )
+    keyword = consent.read_keyword(body)
+    if keyword is not None and keyword[1] == "YES" and consent.text_status(session, phone).texts_on:
+        keyword = None  # "yes" is an ordinary answer from a family whose texts are on
+    if keyword is None:
+        receive_text(session, phone=phone, text=body, via=via, provider_sid=provider_sid, now=now)
+        return
+    if consent.already_recorded(session, provider_sid):
+        return
+    kind, word = keyword
+    if kind is Keyword.OPT_OUT:
+        consent.opt_out(
+            session, phone, how=word, channel=channel, provider_sid=provider_sid, now=now
+        )
+    elif kind is Keyword.OPT_IN:
+        consent.opt_in(
+            session, phone, how=word, channel=channel, provider_sid=provider_sid, now=now
+        )
+    if twilio_answered:
+        return
+    template = ANSWERS[kind]
+    enqueue(
+        session,
+        key=f"{template}:{provider_sid or phone + ':' + now.isoformat()}",
+        template=template,
+        recipient=Recipient(channel, phone, language_for_number(session, phone)),
+        context={},
+        now=now,
+    )
