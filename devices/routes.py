@@ -5,13 +5,22 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from devices.api import connectivity, demand, families, imports, licences, reports
+from devices.api import (
+    connectivity,
+    demand,
+    families,
+    family_texts,
+    imports,
+    licences,
+    reports,
+)
 from devices.api import devices as devices_api
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
     families.router,
+    family_texts.router,
     licences.router,
     connectivity.router,
     demand.router,

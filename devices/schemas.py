@@ -350,3 +350,37 @@ class DeviceRequestPublic(Public):
     requested_on: date
     status: RequestStatus
     decided_on: date | None
+
+
+class TextsBackOn(StrictModel):
+    """Staff turn a family's texts back on only because the family asked."""
+
+    family_asked: bool = Field(
+        description="true: the family asked for texts again (on the phone, in person)"
+    )
+    reason: str = Field(min_length=3, max_length=500, description="how and when they asked")
+
+    @field_validator("family_asked")
+    @classmethod
+    def _asked(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("Texts go back on only when the family asks: they can text START")
+        return value
+
+
+class TextChangePublic(Public):
+    change: str
+    how: str
+    channel: str | None
+    reason: str | None
+    changed_at: datetime
+
+
+class FamilyTextsPublic(BaseModel):
+    family_id: int
+    has_mobile: bool
+    texts_on: bool
+    off_since: datetime | None = None
+    off_by: str | None = Field(default=None, description="the keyword, 'twilio' or none")
+    off_channel: str | None = None
+    history: list[TextChangePublic] = []

@@ -157,8 +157,9 @@ def lift_opt_out(
     session: Session,
     phone_number: str,
     *,
-    staff_user_id: int,
+    staff_user_id: int | None,
     reason: str,
+    how: str = "staff",
     now: datetime | None = None,
 ) -> bool:
     """Staff turn texts on again because the family asked (by phone, in person), with the
@@ -170,7 +171,7 @@ def lift_opt_out(
         TextConsentChange(
             phone_number=phone_number,
             change=ConsentChange.LIFTED_BY_STAFF,
-            how="staff",
+            how=how,
             staff_user_id=staff_user_id,
             reason=reason,
             changed_at=now or utcnow(),

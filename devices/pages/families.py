@@ -2,17 +2,23 @@
 pupil reference only; phone numbers are shown on the family's own page, not in lists."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.api.families import ALLOCATION_COLUMNS, FAMILY_COLUMNS
-from devices.service import families
+from devices.pages.labels import text_status_label
+from devices.service import families, family_texts
 from devices.service.access import organisation_names, schools_reached
 from devices.service.registry import serial_numbers
-from dfc.audit.seen import SeenAt
+from dfc.audit.seen import SeenAt, Where
+from dfc.caller import Caller
+from dfc.errors import Conflict
 from dfc.i18n import BY_CODE
-from dfc.paging import PagingDep, listing
+from dfc.paging import Paging, PagingDep, listing
+from dfc.web.csrf import CsrfChecked
+from dfc.web.forms import values_of
 from dfc.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +77,57 @@ def family_page(
     caller: SchoolStaff,
     paging: PagingDep,
 ) -> Response:
+    return _family_page(request, session, caller, seen, paging, family_id)
+
+
+@router.post("/families/{family_id}/texts/on")
+async def family_texts_on(
+    request: Request,
+    _csrf: CsrfChecked,
+    seen: SeenAt,
+    family_id: int,
+    session: SessionDep,
+    caller: SchoolStaff,
+    paging: PagingDep,
+) -> Response:
+    """Texts back on, because the family asked: the reason is recorded with who did it."""
+    values = {k: v for k, v in values_of(await request.form()).items() if isinstance(v, str)}
+    reason = values.get("reason", "").strip()
+    errors = {}
+    if values.get("family_asked") != "yes":
+        errors["family_asked"] = (
+            "Turn texts on only when the family asks. They can also text START to us"
+        )
+    if not 3 <= len(reason) <= 500:
+        errors["reason"] = "Say how and when the family asked, in 500 characters or less"
+    if not errors:
+        try:
+            family_texts.turn_texts_back_on(
+                session, caller=caller, family_id=family_id, reason=reason
+            )
+            session.commit()
+            return RedirectResponse(f"/families/{family_id}?done=texts-on", status_code=303)
+        except Conflict as refused:
+            session.rollback()
+            errors["reason"] = refused.message
+    return _family_page(
+        request, session, caller, seen, paging, family_id, errors=errors, values=values
+    )
+
+
+def _family_page(
+    request: Request,
+    session: Session,
+    caller: Caller,
+    seen: Where,
+    paging: Paging,
+    family_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     family = families.show_family(session, caller=caller, family_id=family_id, seen=seen)
+    texts = family_texts.texts_for_family(session, caller=caller, family_id=family.id)
     found = listing(
         session,
         families.visible_allocations(caller, family_id=family.id),
@@ -88,6 +144,8 @@ def family_page(
         "devices/register_family.html",
         {
             "family": family,
+            "texts": texts,
+            "text_status": text_status_label(texts.status),
             "allocations": found,
             "serials": serial_numbers(
                 session, caller, {allocation.device_id for allocation in found.items}
@@ -98,7 +156,10 @@ def family_page(
             "family_language": BY_CODE.get(family.preferred_language),
             "default_sort": ALLOCATIONS_SORT,
             "done": request.query_params.get("done"),
+            "field_errors": errors or {},
+            "values": values or {},
         },
         caller=caller,
         staff=True,
+        status_code=400 if errors else 200,
     )

@@ -2,6 +2,7 @@
 meaning is in the words, never in the colour alone."""
 
 from devices.models import DeviceKind, DeviceStatus, RequestStatus
+from notifications.consent import TextStatus
 
 DEVICE_STATUS = {
     DeviceStatus.IN_STOCK: ("In stock", "govuk-tag--blue"),
@@ -38,3 +39,20 @@ def choices(labels: dict) -> list[tuple[str, str]]:
         (key.value if hasattr(key, "value") else key, text[0] if isinstance(text, tuple) else text)
         for key, text in labels.items()
     ]
+
+
+def text_status_label(status: TextStatus | None) -> str:
+    """How staff see whether the service may text a family (the family and ticket pages)."""
+    if status is None:
+        return "No mobile number"
+    if status.texts_on:
+        return "On"
+    since = status.since.strftime("%-d %B %Y") if status.since else "a date not recorded"
+    if status.how == "twilio":
+        how = ", when Twilio said the number had opted out"
+    elif status.how and status.how != "not recorded":
+        by = "WhatsApp" if status.channel and status.channel.value == "whatsapp" else "SMS"
+        how = f", when the family texted {status.how} by {by}"
+    else:
+        how = ""
+    return f"Off since {since}{how}: cannot text this family; call or write"

@@ -19,6 +19,7 @@ from dfc.caller import Caller
 from dfc.errors import DomainError, Forbidden, NotFound
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problems_of
+from notifications import consent
 from support import desk
 from support.pages.desk_common import Now
 from support.pages.desk_ticket import show_ticket
@@ -73,7 +74,11 @@ def _failed(
 def _replied(session: Session, caller: Caller, ticket_id: int, **reply) -> Outcome:
     message = desk.reply(session, caller=caller, ticket_id=ticket_id, **reply)
     ticket = desk.get_ticket(session, caller=caller, ticket_id=message.ticket_id)
-    return ticket_id, "replied" if ticket.phone_number else "kept"
+    if not ticket.phone_number:
+        return ticket_id, "kept"
+    return ticket_id, "replied" if consent.text_status(
+        session, ticket.phone_number
+    ).texts_on else "opted-out"
 
 
 @router.post("/tickets/{ticket_id}/canned-reply")

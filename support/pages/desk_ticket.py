@@ -11,9 +11,11 @@ from sqlmodel import Session
 
 from accounts.deps import SessionDep
 from accounts.organisations import get_organisation
+from devices.pages.labels import text_status_label
 from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.web.templating import render
+from notifications import consent
 from notifications.templates import render as render_message
 from support import desk
 from support.messages import CANNED
@@ -37,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 DONE = {
     "replied": "Reply sent to the family",
     "kept": "Reply saved on the ticket (the family has no phone number to text)",
+    "opted-out": "Reply saved on the ticket, not texted: the family turned texts off",
     "noted": "Internal note added",
     "assigned": "Ticket assigned",
     "status": "Status changed",
@@ -87,6 +90,9 @@ def show_ticket(
             "messages": messages,
             "names": names,
             "ticket_language": language_label(ticket.language),
+            "text_status": text_status_label(
+                consent.text_status(session, ticket.phone_number) if ticket.phone_number else None
+            ),
             "sla": _sla(ticket, now),
             "can_work": desk.can_work(caller),
             "can_act": can_act,

@@ -1,0 +1,44 @@
+"""A family's texts: whether the service may text them, the history of STOP and START, and
+staff turning texts back on when the family asks."""
+
+from fastapi import APIRouter
+
+from accounts.deps import ApiCaller, SessionDep
+from devices.schemas import FamilyTextsPublic, TextChangePublic, TextsBackOn
+from devices.service.family_texts import FamilyTexts, texts_for_family, turn_texts_back_on
+
+router = APIRouter(prefix="/api", tags=["families and allocations"])
+
+
+def _public(texts: FamilyTexts) -> FamilyTextsPublic:
+    status = texts.status
+    return FamilyTextsPublic(
+        family_id=texts.family.id,
+        has_mobile=status is not None,
+        texts_on=bool(status and status.texts_on),
+        off_since=status.since if status else None,
+        off_by=status.how if status else None,
+        off_channel=status.channel.value if status and status.channel else None,
+        history=[TextChangePublic.model_validate(change) for change in texts.history],
+    )
+
+
+@router.get("/families/{family_id}/texts")
+def read_family_texts(family_id: int, session: SessionDep, caller: ApiCaller) -> FamilyTextsPublic:
+    """Whether texts to the family are on; if off, since when and by which keyword."""
+    return _public(texts_for_family(session, caller=caller, family_id=family_id))
+
+
+@router.post(
+    "/families/{family_id}/texts/on",
+    responses={409: {"description": "The family has no mobile number, or texts are on"}},
+)
+def family_texts_back_on(
+    family_id: int, body: TextsBackOn, session: SessionDep, caller: ApiCaller
+) -> FamilyTextsPublic:
+    """Lifts the family's opt-out because they asked, recording who and why. A family can
+    also text START themselves, which is what Twilio expects: if Twilio keeps refusing
+    (error 21610), ask them to."""
+    texts = turn_texts_back_on(session, caller=caller, family_id=family_id, reason=body.reason)
+    session.commit()
+    return _public(texts)

@@ -1,0 +1,55 @@
+"""Whether the service may text a family, and staff turning texts back on when the family
+asks (the family can always do it themselves by texting START)."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from devices.models import Family
+from devices.service.access import require_writer
+from devices.service.families import get_family
+from dfc.caller import Caller
+from dfc.errors import Conflict
+from notifications import consent
+from notifications.consent import TextStatus
+from notifications.models import TextConsentChange
+
+
+@dataclass(frozen=True)
+class FamilyTexts:
+    family: Family
+    status: TextStatus | None  # None: no mobile number, so nothing to text
+    history: list[TextConsentChange]
+
+
+def texts_for_family(session: Session, *, caller: Caller, family_id: int) -> FamilyTexts:
+    """The family's texts: on or off (since when, by which keyword), and every change."""
+    family = get_family(session, caller=caller, family_id=family_id)
+    if not family.phone_number:
+        return FamilyTexts(family=family, status=None, history=[])
+    return FamilyTexts(
+        family=family,
+        status=consent.text_status(session, family.phone_number),
+        history=consent.consent_history(session, family.phone_number),
+    )
+
+
+def turn_texts_back_on(
+    session: Session, *, caller: Caller, family_id: int, reason: str
+) -> FamilyTexts:
+    """Lifts the family's opt-out because they asked (on the phone, in person), recording
+    who and why. Only when texts are off: a family that never said STOP has nothing to lift."""
+    require_writer(caller)
+    family = get_family(session, caller=caller, family_id=family_id)
+    if not family.phone_number:
+        raise Conflict("The family has no mobile number to text")
+    lifted = consent.lift_opt_out(
+        session,
+        family.phone_number,
+        staff_user_id=caller.user_id,
+        how="staff" if caller.user_id else "api-key",
+        reason=reason,
+    )
+    if not lifted:
+        raise Conflict("Texts to this family are already on")
+    return texts_for_family(session, caller=caller, family_id=family_id)
