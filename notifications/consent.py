@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dfc.db_types import utcnow
+from dfc.settings import get_settings
 from notifications.models import (
     Channel,
     ConsentChange,
@@ -62,6 +63,12 @@ def text_status(session: Session, phone_number: str) -> TextStatus:
     return TextStatus(
         texts_on=False, since=opted_out.opted_out_at, how=opted_out.how, channel=opted_out.channel
     )
+
+
+def opt_in_number() -> str:
+    """The number a family texts START to: ours, when the service sends from one number
+    (a Messaging Service may send from several; then the family answers the one they got)."""
+    return get_settings().TWILIO_FROM_NUMBER
 
 
 def is_opted_out(session: Session, phone_number: str) -> bool:

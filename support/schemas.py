@@ -161,7 +161,24 @@ class FamilyView(BaseModel):
 
 class CodeRequest(StrictModel):
     reference: str = Field(min_length=4, max_length=20)
+    phone_number: PhoneNumber | None = Field(
+        default=None,
+        description="optional: the family's own mobile, to be told whether texts to it are "
+        "off (the answer never says whether the reference exists)",
+    )
 
 
-class CodeCheck(CodeRequest):
+class CodeSent(BaseModel):
+    detail: str
+    texts_off: bool | None = Field(
+        default=None,
+        description="whether texts to the phone_number given are off (STOP); null without one",
+    )
+    start_number: str | None = Field(
+        default=None, description="where to text START to turn texts on again"
+    )
+
+
+class CodeCheck(StrictModel):
+    reference: str = Field(min_length=4, max_length=20)
     code: str = Field(pattern=r"^\s*\d{6}\s*$")

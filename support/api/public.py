@@ -7,6 +7,7 @@ from accounts.deps import SessionDep
 from accounts.secrets import secret_hash
 from dfc.errors import NotFound
 from dfc.settings import get_settings
+from notifications import consent
 from support import follow as follow_codes
 from support.desk import thread
 from support.models import Ticket, Via
@@ -14,6 +15,7 @@ from support.references import display
 from support.schemas import (
     CodeCheck,
     CodeRequest,
+    CodeSent,
     FamilyView,
     MessagePublic,
     TicketOpened,
@@ -64,12 +66,34 @@ def follow(token: str, session: SessionDep) -> FamilyView:
 
 
 @router.post("/codes", status_code=status.HTTP_202_ACCEPTED)
-def send_code(body: CodeRequest, session: SessionDep) -> dict[str, str]:
+def send_code(body: CodeRequest, session: SessionDep) -> CodeSent:
     """Texts a one-time code to the phone on the ticket. The answer is the same whether or
-    not the reference exists, so references cannot be tested for."""
+    not the reference exists, so references cannot be tested for. With the family's own
+    `phone_number`, it also says whether texts to that number are off (STOP), which depends
+    on the number alone."""
     follow_codes.send_code(session, reference=body.reference)
     session.commit()
-    return {"detail": "If the reference is right, a code is on its way to the phone on it"}
+    start = consent.opt_in_number() or None
+    where = f"text START to {start}" if start else "text START to the number our texts came from"
+    if body.phone_number is None:
+        return CodeSent(
+            detail="If the reference is right, a code is on its way to the phone on it. "
+            f"If STOP was sent to us from that phone, texts to it are off: {where}, then ask "
+            "again",
+            start_number=start,
+        )
+    if consent.is_opted_out(session, body.phone_number):
+        return CodeSent(
+            detail=f"Texts to that number are off because STOP was sent from it: {where}, "
+            "then ask again",
+            texts_off=True,
+            start_number=start,
+        )
+    return CodeSent(
+        detail="If the reference is right, a code is on its way to the phone on it",
+        texts_off=False,
+        start_number=start,
+    )
 
 
 @router.post(

@@ -15,6 +15,7 @@ from dfc.i18n import translations
 from dfc.settings import get_settings
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import page_language, render
+from notifications import consent
 from support import follow
 from support.models import Ticket
 from support.pages.help import take_reply, ticket_view
@@ -37,7 +38,12 @@ def _page(
     return render(
         request,
         "support/help_follow_reference.html",
-        {"step": step, "reference": reference, "field_errors": field_errors or {}},
+        {
+            "step": step,
+            "reference": reference,
+            "field_errors": field_errors or {},
+            "start_number": consent.opt_in_number(),
+        },
         status_code=status_code,
     )
 

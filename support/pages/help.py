@@ -14,6 +14,7 @@ from dfc.errors import NotFound
 from dfc.i18n import N_, translations
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import page_language, render
+from notifications import consent
 from support import contacts
 from support.desk import thread
 from support.models import Category, Team, Ticket, TicketStatus, Via
@@ -135,8 +136,18 @@ def help_sent(token: str, request: Request, session: SessionDep) -> Response:
             "reference": display(ticket.reference),
             "follow_path": f"/help/t/{token}",
             "texted": bool(ticket.phone_number),
+            **texts_view(session, ticket),
         },
     )
+
+
+def texts_view(session: Session, ticket: Ticket) -> dict[str, object]:
+    """Whether texts to the request's phone are off, and where to text START if so."""
+    return {
+        "texts_are_off": bool(ticket.phone_number)
+        and consent.is_opted_out(session, ticket.phone_number),
+        "start_number": consent.opt_in_number(),
+    }
 
 
 def _ticket_for(request: Request, session: Session, token: str) -> Ticket:
@@ -178,6 +189,7 @@ def ticket_view(
             "field_errors": errors,
             "errors": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
             "reply_limit": FAMILY_REPLY_LIMIT,
+            **texts_view(session, ticket),
         },
         status_code=400 if errors else 200,
     )
