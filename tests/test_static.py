@@ -4,6 +4,7 @@ carries a hash of their content, for a few minutes under any other."""
 import gzip
 import re
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -120,7 +121,9 @@ def _asgi_get(app, path: str, headers: dict[str, str]) -> tuple[dict, list[dict]
         "query_string": path.partition("?")[2].encode(),
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
     }
-    anyio.run(app, scope, receive, send)
+    # A thread of its own: the browser tests' Playwright keeps an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, app, scope, receive, send).result()
     start = next(message for message in messages if message["type"] == "http.response.start")
     bodies = [message for message in messages if message["type"] == "http.response.body"]
     return {k.decode(): v.decode() for k, v in start["headers"]}, bodies
