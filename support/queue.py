@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, or_, select
 from sqlmodel import Session
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from dfc.audit.models import SubjectType
 from dfc.audit.seen import Where
 from dfc.audit.writer import record_shown
@@ -44,6 +44,7 @@ class QueueFilters:
     sla: SlaState | None = None
     assigned: Assigned | None = None
     my_languages: bool = False
+    council: int | None = None  # a council's own tickets and its schools' (the dashboard's)
 
 
 # The clock that runs: first response until there is one, then resolution.
@@ -155,6 +156,11 @@ def queue(caller: Caller, filters: QueueFilters, *, now: datetime) -> Select[Any
     )
     if filters.statuses is not None:
         statement = statement.where(Ticket.status.in_(filters.statuses))
+    if filters.council is not None:
+        in_council = select(Organisation.id).where(
+            or_(Organisation.id == filters.council, Organisation.council_id == filters.council)
+        )
+        statement = statement.where(Ticket.organisation_id.in_(in_council))
     if filters.sla is not None:
         statement = statement.where(sla_conditions(now)[filters.sla])
     if filters.assigned is Assigned.ME:

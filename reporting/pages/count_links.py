@@ -22,10 +22,6 @@ SLA_BY_NAME = {name: state.value for state, name in SLA_STATE_NAMES.items()}
 CATEGORY_BY_NAME = {category_name(category.value): category.value for category in Category}
 
 
-def _tickets(**filters: str) -> str:
-    return f"/tickets?{urlencode(filters)}"
-
-
 def _linkers(scope: DashboardScope, caller: Caller, days: int) -> dict[str, Linker]:
     def link(slug: str, **narrowing: Any) -> str:
         return list_link(scope, caller, slug, days=days, **narrowing)
@@ -39,14 +35,16 @@ def _linkers(scope: DashboardScope, caller: Caller, days: int) -> dict[str, Link
         return {key: link(slug, month=month) for key, slug in ENDING_LISTS.items()}
 
     linkers: dict[str, Linker] = {"devices-by-status": by_status, "ending-by-month": by_month}
-    # The queue has no council filter: it shows the caller's own reach. So ticket counts link
-    # only when the dashboard shows that same reach (not when an administrator picked one).
-    if scope.caller.organisation_id == caller.organisation_id:
-        linkers |= _ticket_linkers()
-    return linkers
+    # The queue shows the caller's own reach; when an administrator picked a council, it is
+    # narrowed to that council's tickets, as the counts are.
+    picked = scope.council is not None and scope.council.id != caller.organisation_id
+    return linkers | _ticket_linkers({"council": str(scope.council.id)} if picked else {})
 
 
-def _ticket_linkers() -> dict[str, Linker]:
+def _ticket_linkers(narrowing: dict[str, str]) -> dict[str, Linker]:
+    def _tickets(**filters: str) -> str:
+        return f"/tickets?{urlencode(narrowing | filters)}"
+
     def by_sla(row: Sequence[Any]) -> dict[str, str | None]:
         return {"tickets": _tickets(sla=SLA_BY_NAME[row[0]])}
 

@@ -54,6 +54,7 @@ def ticket_queue(
     sla: Annotated[SlaState | None, Blank] = None,
     assigned: Annotated[Assigned | None, Blank] = None,
     my_languages: Annotated[bool | None, Blank] = None,
+    council: Annotated[int | None, Blank] = None,
 ) -> Response:
     """Tickets still open by default, the most pressing SLA first; every filter in the URL."""
     filters = QueueFilters(
@@ -64,6 +65,7 @@ def ticket_queue(
         sla=sla,
         assigned=assigned,
         my_languages=bool(my_languages),
+        council=council,
     )
     found = list_queue(
         session,

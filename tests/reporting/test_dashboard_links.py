@@ -205,8 +205,13 @@ def test_an_admin_who_chose_a_council_gets_that_councils_lists(client, session, 
     for href, number, what in register:
         if not href.startswith("/dashboard/unmet-demand"):
             assert rows_behind(client, href) == number, (what, href)
-    # The queue cannot show one council's tickets only, so its counts are not linked here.
-    assert not [link for link in links if link[0].startswith("/tickets")]
+    # Ticket counts open the queue narrowed to that council, as many as counted.
+    tickets = [link for link in links if link[0].startswith("/tickets")]
+    assert tickets and all(f"council={council[0].id}" in href for href, _n, _w in tickets)
+    for href, number, what in tickets:
+        assert rows_behind(client, href) == number, (what, href)
+    everyone = client.get("/tickets?status=all&format=csv").text.count("\n") - 1
+    assert everyone > max(number for _h, number, _w in tickets), "another council's are left out"
 
 
 def test_unmet_demand_links_each_schools_requests(client, session, council):
