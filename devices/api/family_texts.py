@@ -6,8 +6,22 @@ from fastapi import APIRouter
 from accounts.deps import ApiCaller, SessionDep
 from devices.schemas import FamilyTextsPublic, TextChangePublic, TextsBackOn
 from devices.service.family_texts import FamilyTexts, texts_for_family, turn_texts_back_on
+from dfc.audit.seen import SeenAt
+from dfc.caller import Caller
+from dfc.personal_data import sharing
 
 router = APIRouter(prefix="/api", tags=["families and allocations"])
+
+
+def _require_full_cover(caller: Caller) -> None:
+    """The history holds contact, free text (a reason) and staff data: a key under a sharing
+    agreement reads it only if the agreement covers all three."""
+    needed = set(sharing.personal_fields("text_consent_change").values())
+    if caller.data_categories is not None and not needed <= caller.data_categories:
+        raise sharing.NotCovered(
+            "This API key's information sharing agreement does not cover a family's texts "
+            "(contact details, free text and staff names)"
+        )
 
 
 def _public(texts: FamilyTexts) -> FamilyTextsPublic:
@@ -24,9 +38,12 @@ def _public(texts: FamilyTexts) -> FamilyTextsPublic:
 
 
 @router.get("/families/{family_id}/texts")
-def read_family_texts(family_id: int, session: SessionDep, caller: ApiCaller) -> FamilyTextsPublic:
+def read_family_texts(
+    seen: SeenAt, family_id: int, session: SessionDep, caller: ApiCaller
+) -> FamilyTextsPublic:
     """Whether texts to the family are on; if off, since when and by which keyword."""
-    return _public(texts_for_family(session, caller=caller, family_id=family_id))
+    _require_full_cover(caller)
+    return _public(texts_for_family(session, caller=caller, family_id=family_id, seen=seen))
 
 
 @router.post(
@@ -39,6 +56,7 @@ def family_texts_back_on(
     """Lifts the family's opt-out because they asked, recording who and why. A family can
     also text START themselves, which is what Twilio expects: if Twilio keeps refusing
     (error 21610), ask them to."""
+    _require_full_cover(caller)
     texts = turn_texts_back_on(session, caller=caller, family_id=family_id, reason=body.reason)
     session.commit()
     return _public(texts)

@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from devices.models import Family
 from devices.service.access import require_writer
-from devices.service.families import get_family
+from devices.service.families import get_family, show_family
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.errors import Conflict
 from notifications import consent
@@ -22,9 +23,17 @@ class FamilyTexts:
     history: list[TextConsentChange]
 
 
-def texts_for_family(session: Session, *, caller: Caller, family_id: int) -> FamilyTexts:
-    """The family's texts: on or off (since when, by which keyword), and every change."""
-    family = get_family(session, caller=caller, family_id=family_id)
+def texts_for_family(
+    session: Session, *, caller: Caller, family_id: int, seen: Where | None = None
+) -> FamilyTexts:
+    """The family's texts: on or off (since when, by which keyword), and every change.
+    With `seen`, the read is recorded in the access audit (a page that shows the family
+    has recorded it already)."""
+    family = (
+        show_family(session, caller=caller, family_id=family_id, seen=seen)
+        if seen is not None
+        else get_family(session, caller=caller, family_id=family_id)
+    )
     if not family.phone_number:
         return FamilyTexts(family=family, status=None, history=[])
     return FamilyTexts(

@@ -68,6 +68,9 @@ CASES = {
         "/api/families?format=csv", "/api/families", AuditAction.EXPORT, whole_school=True
     ),
     "api family": Case("/api/families/{family}", "/api/families/{family_id}", AuditAction.READ),
+    "api family texts": Case(
+        "/api/families/{family}/texts", "/api/families/{family_id}/texts", AuditAction.READ
+    ),
     "api ticket": Case(
         "/api/tickets/{ticket}", "/api/tickets/{ticket_id}", AuditAction.READ, SubjectType.TICKET
     ),
