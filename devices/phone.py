@@ -2,7 +2,6 @@
 
 import phonenumbers
 
-
 # Ofcom keeps 07700 900000 to 900999 for drama and examples (GOV.UK's forms say "like 07700
 # 900 982"): never anyone's phone, so a person copying the example, the demo and the tests
 # can use them. The phonenumbers library calls them invalid.
