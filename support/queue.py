@@ -9,7 +9,18 @@ from enum import StrEnum
 from typing import Any
 
 from fastapi.responses import StreamingResponse
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlmodel import Session
 
 from accounts.models import Organisation, User
@@ -20,6 +31,7 @@ from dfc.caller import Caller
 from dfc.db_types import UTCDateTime
 from dfc.listing import Page
 from dfc.paging import Paging, listing
+from notifications.models import SmsOptOut
 from support.desk import visible_tickets
 from support.models import AgentLanguage, Category, Team, Ticket, TicketMessage, TicketStatus
 from support.sla import SLA_TARGETS, SlaState, warning_starts
@@ -63,6 +75,8 @@ FIRST_MESSAGE = (
     .correlate(Ticket)
     .scalar_subquery()
 )
+# The family opted out of texts: the agent must call or write, so the queue says so.
+TEXTS_OFF = exists().where(SmsOptOut.phone_number == Ticket.phone_number).correlate(Ticket)
 SORTABLE: dict[str, Any] = {
     "id": Ticket.id,
     "reference": Ticket.reference,
@@ -83,6 +97,7 @@ CSV_COLUMNS = (
     "language",
     "team",
     "assignee",
+    "texts_off",
     "sla_state",
     "sla_due",
     "first_response_due",
@@ -147,6 +162,7 @@ def queue(caller: Caller, filters: QueueFilters, *, now: datetime) -> Select[Any
             Ticket.first_response_due,
             Ticket.resolution_due,
             ASSIGNEE.label("assignee"),
+            TEXTS_OFF.label("texts_off"),
             SLA_DUE.label("sla_due"),
             sla_state_column(now).label("sla_state"),
             func.substr(FIRST_MESSAGE, 1, EXCERPT_LENGTH + 1).label("excerpt"),

@@ -3,10 +3,18 @@ retries with backoff, permanent failures, opt-outs, signed status callbacks."""
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, select
 
 from notifications import sending
-from notifications.models import Channel, MessageStatus, OutboxMessage, SmsOptOut
+from notifications.models import (
+    Channel,
+    ConsentChange,
+    MessageStatus,
+    OutboxMessage,
+    SmsOptOut,
+    TextConsentChange,
+)
 from notifications.outbox import Recipient, enqueue
 from tests.notifications.conftest import AUTH_TOKEN, SERVICE_SID
 
@@ -72,6 +80,28 @@ def test_an_opted_out_recipient_is_not_retried_and_is_remembered(session, twilio
     assert sending.send_one(message.id, now=NOON) is MessageStatus.FAILED
     assert session.get(SmsOptOut, "+447911123456") is not None
     assert len(twilio.requests) == 1
+
+
+def test_twilio_refusing_an_opted_out_number_again_adds_no_second_history_row(session, twilio):
+    """Each refusal (error 21610) of a number already off is the same opt-out: the history
+    staff read says "opted out with Twilio" once, not once per alert that was refused."""
+    for key in ("first", "second"):
+        message = queue(session, key=key)
+        twilio.fail_next(status=400, code=21610, message="Attempt to send to unsubscribed")
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .values(status=MessageStatus.PENDING)
+        )
+        session.commit()
+        assert sending.send_one(message.id, now=NOON) is MessageStatus.FAILED
+    session.expire_all()
+    history = session.exec(
+        select(TextConsentChange).where(TextConsentChange.phone_number == "+447911123456")
+    ).all()
+    assert [(change.change, change.how) for change in history] == [
+        (ConsentChange.OPTED_OUT, "twilio")
+    ]
 
 
 def test_a_message_fails_for_good_after_the_last_attempt(session, twilio):

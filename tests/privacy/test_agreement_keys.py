@@ -285,3 +285,28 @@ def test_a_key_without_pupil_data_reads_devices_but_not_whose_they_are(client, s
     seen = session.exec(select(AccessAudit.family_id, AccessAudit.path)).all()
     assert (world.family.id, f"/api/devices/{world.device.id}/ownership") in seen
     assert (world.family.id, f"/api/devices/{world.device.id}/events") in seen
+
+
+def test_a_family_s_texts_need_an_agreement_covering_contact_free_text_and_staff(
+    client, session, world
+):
+    """The texts history holds the number, the reason staff gave and who they were: a key
+    whose agreement covers only contact details can neither read it nor turn texts on."""
+    texts = f"/api/families/{world.family.id}/texts"
+    narrow = key_for(client, session, world, record(session, world.officer, categories=["contact"]))
+    read = client.get(texts, headers=narrow)
+    assert read.status_code == 403
+    assert "does not cover a family's texts" in read.json()["detail"]
+    lift = client.post(
+        f"{texts}/on", headers=narrow, json={"family_asked": True, "reason": "Asked by phone"}
+    )
+    assert lift.status_code == 403
+    whole = record(
+        session,
+        world.officer,
+        reference="ISG-1002",
+        categories=["contact", "free-text", "staff"],
+    )
+    covered = client.get(texts, headers=key_for(client, session, world, whole))
+    assert covered.status_code == 200, covered.text
+    assert covered.json()["texts_on"] is True

@@ -2,6 +2,9 @@
 their tickets ("cannot text this family; call or write"), and turn texts back on only
 when the family asks, with the reason recorded; never for another organisation's family."""
 
+import csv
+import io
+
 import pytest
 from sqlmodel import Session, select
 
@@ -147,3 +150,33 @@ def test_the_ticket_page_flags_a_family_that_cannot_be_texted(client, session, s
     )
     assert "not texted: the family turned texts off" in replied.text
     assert session.get(Ticket, ticket.id) is not None
+
+
+def test_the_queue_flags_tickets_from_families_who_cannot_be_texted(client, session, school):
+    """An agent scanning the queue sees which families to call or write to, before opening
+    the ticket; a family whose texts are on is not flagged."""
+    off = opted_out_family(session, school)
+    on = make_family(session, school=school)
+    on.phone_number = "+447700900222"
+    session.add(on)
+    silenced = receive_text(session, phone=off.phone_number, text="Screen broken", via=Via.SMS)
+    textable = receive_text(session, phone=on.phone_number, text="Charger lost", via=Via.SMS)
+    session.commit()
+    agent = make_user(
+        session, organisation=session.get(Organisation, school.council_id), role=Role.SUPPORT_AGENT
+    )
+    sign_in_pages(client, session, agent)
+    page = client.get("/tickets")
+    assert page.status_code == 200
+    rows = {
+        row.split('href="/tickets/')[1].split('"')[0]: row
+        for row in page.text.split('<tr class="govuk-table__row">')[2:]
+    }
+    assert "Texts off: call or write" in rows[str(silenced.id)]
+    assert "Texts off" not in rows[str(textable.id)]
+    exported = client.get("/tickets?format=csv")
+    assert exported.status_code == 200
+    table = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    flags = {row["reference"]: row["texts_off"] for row in table}
+    assert flags[silenced.reference] in ("True", "true", "1")
+    assert flags[textable.reference] in ("False", "false", "0")
