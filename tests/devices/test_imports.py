@@ -49,26 +49,6 @@ def as_csv(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")  # with a BOM, as Excel saves "CSV UTF-8"
 
 
-@pytest.fixture
-def council(session: Session):
-    return make_council(session)
-
-
-@pytest.fixture
-def school(session: Session, council):
-    return make_school(session, council=council)
-
-
-@pytest.fixture
-def officer(session: Session, council):
-    return make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
-
-
-@pytest.fixture
-def headers(session: Session, officer):
-    return bearer(session, officer)
-
-
 def many_devices(school, count: int) -> list[dict[str, str]]:
     return [{"serial_number": f"BULK-{n}", "kind": "chromebook", "make": "Acer", "model": "C733",
              "holder": school.urn, "received_on": "2026-03-02"} for n in range(count)]  # fmt: skip
