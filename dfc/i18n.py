@@ -18,7 +18,8 @@ class Language:
     right_to_left: bool = False
 
 
-# English first, then Welsh, then London's most spoken languages after English.
+# English first, then Welsh, then London's most spoken languages after English, then the
+# next most spoken in England (the 2021 census's main languages) that detection can tell.
 LANGUAGES: tuple[Language, ...] = (
     Language("en", "English"),
     Language("cy", "Cymraeg"),
@@ -35,6 +36,15 @@ LANGUAGES: tuple[Language, ...] = (
     Language("pa", "ਪੰਜਾਬੀ"),
     Language("ta", "தமிழ்"),
     Language("lt", "Lietuvių"),
+    Language("fr", "Français"),
+    Language("it", "Italiano"),
+    Language("zh", "中文"),
+    Language("bg", "Български"),
+    Language("ru", "Русский"),
+    Language("uk", "Українська"),
+    Language("fa", "فارسی", right_to_left=True),
+    Language("sq", "Shqip"),
+    Language("hi", "हिन्दी"),
 )
 BY_CODE = {language.code: language for language in LANGUAGES}
 ENGLISH = BY_CODE["en"]

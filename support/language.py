@@ -37,7 +37,7 @@ def _served() -> tuple[dict[Language, str], tuple[str, ...]]:
 
 
 SERVED, UNDETECTABLE = _served()
-if UNDETECTABLE:  # pragma: no cover - lingua 2.x has all fifteen
+if UNDETECTABLE:  # pragma: no cover - lingua 2.x has all 24
     logger.warning("lingua cannot detect %s; left out of detection", ", ".join(UNDETECTABLE))
 
 _lock = threading.Lock()

@@ -9,11 +9,12 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
+from dfc.i18n import LANGUAGES as SERVED
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 TEMPLATE = LOCALES / "messages.pot"
-EXPECTED_LANGUAGES = (
-    "cy", "pl", "ro", "bn", "pt", "es", "tr", "ar", "ur", "so", "gu", "pa", "ta", "lt",
-)  # fmt: skip
+# Every language the service offers families, English aside (the source text).
+EXPECTED_LANGUAGES = tuple(language.code for language in SERVED if language.code != "en")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 LANGUAGES = sorted(path.parent.parent.name for path in LOCALES.glob("*/LC_MESSAGES/messages.po"))
 
@@ -51,8 +52,15 @@ def _english_placeholders(message: Message) -> set[str]:
     return set(PLACEHOLDER.findall(english))
 
 
+def test_families_are_served_in_at_least_24_languages_right_to_left_where_needed() -> None:
+    """England's most spoken main languages (2021 census), each in its own script."""
+    assert len(SERVED) >= 24
+    right_to_left = {language.code for language in SERVED if language.right_to_left}
+    assert right_to_left == {"ar", "ur", "fa"}
+
+
 def test_every_expected_language_has_a_catalogue() -> None:
-    """All 14 scheme languages ship a catalogue."""
+    """Every served language but English ships a catalogue."""
     missing = sorted(set(EXPECTED_LANGUAGES) - set(LANGUAGES))
     assert not missing, f"no messages.po for: {', '.join(missing)}"
 
