@@ -199,11 +199,18 @@ def open_data_command(
     typer.echo(f"Open data: {len(published.files)} files in {published.folder}")
 
 
+def _stop_everything(_signum: int, _frame: object) -> None:
+    """SIGTERM takes the same way out as Ctrl-C, through `run`'s clean-up."""
+    raise KeyboardInterrupt
+
+
 @app.command()
 def run() -> None:
     """Start everything on one machine: migrate, load councils, seed the demo once, then the
-    web server, beat and a worker for each queue. Ctrl-C stops them all."""
+    web server, beat and a worker for each queue. Ctrl-C, or SIGTERM (a service manager, a
+    container stopping), stops them all: none is left running without the others."""
     settings = settings_or_exit()
+    signal.signal(signal.SIGTERM, _stop_everything)
     migrate()
     load_councils_command(None)
     seed_demo_command()

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner
 
-from dfc import cli
+from dfc import cli, cli_settings
 from dfc.settings import Settings
 from tests.test_compose import services
 
@@ -43,7 +43,7 @@ def test_serve_passes_the_web_settings_to_uvicorn(uvicorn_calls, monkeypatch):
         WEB_BACKLOG=512,
         WEB_KEEP_ALIVE_SECONDS=7,
     )
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    monkeypatch.setattr(cli_settings, "get_settings", lambda: settings)
 
     result = CliRunner().invoke(cli.app, ["serve"])
 
@@ -59,7 +59,7 @@ def test_serve_passes_the_web_settings_to_uvicorn(uvicorn_calls, monkeypatch):
 
 def test_the_installed_uvicorn_accepts_every_setting_serve_passes(uvicorn_calls, monkeypatch):
     """pyproject allows older uvicorns; one without timeout_worker_healthcheck fails here."""
-    monkeypatch.setattr(cli, "get_settings", lambda: Settings())
+    monkeypatch.setattr(cli_settings, "get_settings", lambda: Settings())
     assert CliRunner().invoke(cli.app, ["serve", "--workers", "2"]).exit_code == 0
     [call] = uvicorn_calls
     inspect.signature(uvicorn.Config).bind(**call)  # TypeError on an unknown keyword
@@ -159,3 +159,57 @@ def test_compose_api_takes_its_web_settings_from_the_environment():
         assert match and match["name"] == name, f"{name}: use ${{{name}:-default}}"
         assert name in Settings.model_fields
         Settings(**{name: match["default"]})  # a bad default fails here, not in production
+
+
+@pytest.mark.worker
+def test_dfc_run_stopped_by_sigterm_stops_every_process_it_started(tmp_path):
+    """A service manager or container stops `dfc run` with SIGTERM: the web server, beat and
+    the workers must stop with it, not run on orphaned."""
+    port = free_port()
+    log = tmp_path / "run.log"
+    # The embedded defaults in a folder of its own: never the tests' database or broker.
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DATABASE_URL", "CELERY_BROKER_URL")
+    }
+    environment = inherited | {
+        "PYTHONUNBUFFERED": "1",
+        "VAR_DIR": str(tmp_path / "var"),
+        "PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dfc", "run"],
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS * 2
+        while not _answers(f"http://127.0.0.1:{port}"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"dfc run did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        children = _children(process.pid)
+        assert len(children) >= 5, children  # serve, beat and three workers
+        process.terminate()
+        assert process.wait(timeout=60) == 0, log.read_text()[-3000:]
+        time.sleep(1)
+        alive = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        assert not alive, f"still running after dfc run stopped: {alive}"
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def _children(pid: int) -> list[int]:
+    """The process's direct children, from /proc (Linux)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found
