@@ -39,7 +39,8 @@ class Held:
 
 
 def device_name(kind: DeviceKind, asset_tag: str | None, model: str, serial: str) -> Phrase:
-    """ "Laptop DFC-0042": the asset tag on its sticker, else its model, else its serial."""
+    """The device as its family knows it, "Laptop DFC-0042": the asset tag on its sticker,
+    else its model, else its serial number."""
     word = DEVICE_NAMES["tablet" if kind is DeviceKind.TABLET else "laptop"]
     return Phrase(word, {"name": (asset_tag or "").strip() or model.strip() or serial})
 
@@ -115,9 +116,10 @@ def message(
         template = item.kind
         context = {**_values(item, held, short_dates=False), "contact": _contact(contact)}
     else:
-        items = [Phrase(ITEMS[item.kind], _values(item, held, short_dates=True))
-                 for item, held in things]  # fmt: skip
-        template, context = "family-alerts", {"list": items, "contact": _contact(contact)}
+        listed = [
+            Phrase(ITEMS[item.kind], _values(item, held, short_dates=True)) for item, held in things
+        ]
+        template, context = "family-alerts", {"list": listed, "contact": _contact(contact)}
     _subject, body = render(template, language=language, context=context)
     if count_segments(body)[0] > MOST_SEGMENTS:
         return SHORT, {"contact": _contact(contact)}

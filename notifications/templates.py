@@ -43,7 +43,7 @@ TEMPLATES: dict[str, Template] = {
         Audience.FAMILY,
         N_(
             "Devices for Children: %(device)s gets help and updates until %(date)s. "
-            "It will still work after. Questions? Contact %(contact)s."
+            "It will still work after that. Questions? Contact %(contact)s."
         ),
     ),
     "unsupported": Template(
