@@ -1,6 +1,7 @@
-"""Times the daily scan from outside: wraps devices.alerts' phases and the register's
-query builders for the length of one run, and attributes every statement's time in
-cursor.execute to the phases (and the register query) open when it ran."""
+"""Times the daily scan from outside: wraps the phases of devices.alerts and
+devices.family_texts and the register's query builders for the length of one run, and
+attributes every statement's time in cursor.execute to the phases (and the register
+query) open when it ran."""
 
 import time
 from collections import defaultdict
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from benchmarks.notify_report import Cell
-from devices import alerts, queries
+from devices import alerts, family_texts, queries
 
 QUERIES = (
     "cover_ending",
@@ -19,16 +20,19 @@ QUERIES = (
     "dongle_contracts_ending",
     "sims_over_allowance",
 )
-# (function in devices.alerts, label, rows it handled)
+# (function in devices.alerts or devices.family_texts, label, rows it handled)
 PHASES: tuple[tuple[str, str, Callable[[Any, tuple[Any, ...]], int]], ...] = (
     ("due_items", "register queries (due_items)", lambda result, _args: len(result)),
     ("_already_raised", "already-raised check", lambda _result, args: len(args[1])),
-    ("_text_families", "family texts", lambda result, _args: result),
+    ("text_families", "family texts", lambda result, _args: result),
     ("_families", "  family look-up", lambda result, _args: len(result)),
+    ("contacts_for", "  contact look-up", lambda result, _args: len(result)),
     ("enqueue", "  enqueue", lambda _result, _args: 1),
     ("_send_digest", "staff digests", lambda result, _args: result),
 )
-TOP_LEVEL = ("due_items", "_already_raised", "_text_families", "_send_digest")
+# Where each phase is looked up when called: the module whose code calls it.
+MODULES = {"_families": family_texts, "contacts_for": family_texts, "enqueue": family_texts}
+TOP_LEVEL = ("due_items", "_already_raised", "text_families", "_send_digest")
 
 
 def query_label(name: str, kwargs: dict[str, Any]) -> str:
@@ -108,7 +112,7 @@ class Tracker:
         event.listen(self.engine, "after_cursor_execute", self.after)
         self.phase(alerts, "run_daily_alerts", lambda result, _args: result)
         for name, _label, count in PHASES:
-            self.phase(alerts, name, count)
+            self.phase(MODULES.get(name, alerts), name, count)
         for name in QUERIES:
             self.register_query(name)
         return self

@@ -1,11 +1,10 @@
 """The daily scan: what runs out soon, from the register's set-based queries, turned into
-one digest a day per organisation for staff and one text per event for each family.
-Every alert has a key (item, date, threshold) and fires once, however often the scan runs."""
+one digest a day per organisation for staff and one text a morning for each family
+(devices.family_texts). Every alert has a key (item, date, threshold) and fires once,
+however often the scan runs."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -13,27 +12,14 @@ from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from devices import queries
-from devices.models import Allocation, Dongle, Family
+from devices.due import Due
+from devices.family_texts import text_families
 from dfc.caller import Caller
 from dfc.clock import today as london_today
 from notifications.digest import digest_lines
 from notifications.models import AlertPolicy, AlertRaised, Channel
 from notifications.outbox import Recipient, enqueue
 from notifications.scheduled import register_daily_rule
-
-
-@dataclass
-class Due:
-    """An item that has crossed a threshold today, for a digest and perhaps a family."""
-
-    key: str
-    kind: str
-    holder_id: int
-    label: str
-    when: date | None = None
-    device_id: int | None = None
-    sim_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def thresholds(text: str) -> list[int]:
@@ -168,32 +154,6 @@ def _already_raised(session: Session, keys: list[str]) -> set[str]:
     return raised
 
 
-def _families(session: Session, items: list[Due]) -> dict[str, Family]:
-    """The family each device or SIM is with now, in one query each."""
-    device_ids = {item.device_id for item in items if item.device_id}
-    sim_dongles = {item.sim_id for item in items if item.sim_id}
-    by_key: dict[str, Family] = {}
-    if device_ids:
-        rows = session.execute(
-            select(Allocation.device_id, Family)
-            .join(Family, Family.id == Allocation.family_id)
-            .where(Allocation.returned_on.is_(None), Allocation.device_id.in_(device_ids))
-        )
-        by_key.update({f"device-{device_id}": family for device_id, family in rows})
-    if sim_dongles:
-        from devices.models import Sim
-
-        rows = session.execute(
-            select(Sim.id, Family)
-            .join(Dongle, Dongle.id == Sim.dongle_id)
-            .join(Allocation, Allocation.dongle_id == Dongle.id)
-            .join(Family, Family.id == Allocation.family_id)
-            .where(Allocation.returned_on.is_(None), Sim.id.in_(sim_dongles))
-        )
-        by_key.update({f"sim-{sim_id}": family for sim_id, family in rows})
-    return by_key
-
-
 def run_daily_alerts(session: Session, *, today: date | None = None) -> int:
     """Raises today's alerts for every council; returns how many messages were queued."""
     today = today or london_today()
@@ -204,37 +164,53 @@ def run_daily_alerts(session: Session, *, today: date | None = None) -> int:
         .all()
     )
     policies = {p.council_id: p for p in session.execute(select(AlertPolicy)).scalars()}
+    for_families: list[Due] = []
     for council in councils:
-        queued += _alerts_for(
-            session, council, policies.get(council.id) or AlertPolicy(council_id=council.id), today
-        )
+        policy = policies.get(council.id) or AlertPolicy(council_id=council.id)
+        new = _alerts_for(session, council, policy, today)
+        queued += _send_digests(session, council, new, today, policy)
+        if policy.text_families:
+            for_families.extend(new)
+    # After every council's scan: a family hears once, whichever councils' items are theirs.
+    queued += text_families(session, for_families, today=today)
+    session.flush()
     return queued
 
 
-def _alerts_for(session: Session, council: Organisation, policy: AlertPolicy, today: date) -> int:
+def _alerts_for(
+    session: Session, council: Organisation, policy: AlertPolicy, today: date
+) -> list[Due]:
+    """The council's items due today and not raised before, marked raised now."""
     # One digest a day: once today's scan for this council has run, anything that becomes
     # due later today waits for tomorrow's scan rather than being marked raised unsent.
     scanned = f"scan:council-{council.id}:{today.isoformat()}"
     if session.get(AlertRaised, scanned) is not None:
-        return 0
+        return []
     session.add(AlertRaised(key=scanned, organisation_id=council.id))
     found = due_items(session, council, policy, today)
     raised = _already_raised(session, [key for _due, keys in found for key in keys])
     # One item at a time, so that an item already covered in this run (a SIM at 100% is
     # also past 80%) is not raised twice.
-    new: list[tuple[Due, list[str]]] = []
+    new: list[Due] = []
     for due, keys in found:
         if due.key in raised:
             continue
-        new.append((due, keys))
+        new.append(due)
         for key in set(keys) - raised:
             session.add(AlertRaised(key=key, organisation_id=due.holder_id))
             raised.add(key)
+    return new
+
+
+def _send_digests(
+    session: Session, council: Organisation, new: list[Due], today: date, policy: AlertPolicy
+) -> int:
+    """Each school's digest of its own items, and the council's of all of them."""
     if not new:
         return 0
-    queued = _text_families(session, [due for due, _keys in new], policy)
+    queued = 0
     by_holder: dict[int, list[Due]] = defaultdict(list)
-    for due, _keys in new:
+    for due in new:
         by_holder[due.holder_id].append(due)
     holders = {
         o.id: o
@@ -246,38 +222,7 @@ def _alerts_for(session: Session, council: Organisation, policy: AlertPolicy, to
         if holder_id != council.id:
             queued += _send_digest(session, holders.get(holder_id), items, today)
     # The council hears about everything in its schools as well as its own stock.
-    queued += _send_digest(session, council, [due for due, _keys in new], today, policy=policy)
-    session.flush()
-    return queued
-
-
-def _text_families(session: Session, items: list[Due], policy: AlertPolicy) -> int:
-    if not policy.text_families:
-        return 0
-    families = _families(session, items)
-    schools: dict[int, str] = {}
-    queued = 0
-    for item in items:
-        if item.kind == "licence-ending":
-            continue
-        family = families.get(f"device-{item.device_id}") or families.get(f"sim-{item.sim_id}")
-        if family is None or not family.sms_consent or not family.phone_number:
-            continue
-        if family.school_id not in schools:
-            schools[family.school_id] = session.get(Organisation, family.school_id).name
-        context = {"contact": schools[family.school_id], **item.extra}
-        if item.when:
-            context["date"] = item.when
-        enqueue(
-            session,
-            key=f"{item.key}:family-{family.id}",
-            template=item.kind,
-            recipient=Recipient(
-                Channel.SMS, family.phone_number, family.preferred_language, family.school_id
-            ),
-            context=context,
-        )
-        queued += 1
+    queued += _send_digest(session, council, new, today, policy=policy)
     return queued
 
 

@@ -5,12 +5,12 @@ formatted by Babel for the recipient's locale. A missing translation falls back 
 and is logged, so a gap in a catalogue never stops a message."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_percent
 
 from dfc.i18n import BY_CODE, ENGLISH, N_, babel_locale, translations
@@ -35,18 +35,22 @@ class Template:
 
 
 TEMPLATES: dict[str, Template] = {
+    # The register's alerts: one text a family a morning (devices.family_texts). One thing
+    # due gets its own message; several get "family-alerts", a %(list)s of ITEMS. %(device)s is
+    # a DEVICE_NAMES phrase, %(contact)s a name or a CONTACT_WITH_PHONE phrase. Every family
+    # text stays within 3 segments in every language (tests/notifications/test_segments.py).
     "support-ending": Template(
         Audience.FAMILY,
         N_(
-            "Devices for Children: help and updates for your child's laptop end on %(date)s. "
-            "It will still work. Questions? Contact %(contact)s."
+            "Devices for Children: %(device)s gets help and updates until %(date)s. "
+            "It will still work after that. Questions? Contact %(contact)s."
         ),
     ),
     "unsupported": Template(
         Audience.FAMILY,
         N_(
-            "Devices for Children: your child's laptop no longer gets help or updates. "
-            "Contact %(contact)s to keep it safe to use."
+            "Devices for Children: %(device)s no longer gets help or updates. "
+            "Contact %(contact)s to keep it safe."
         ),
     ),
     "connectivity-ending": Template(
@@ -68,6 +72,17 @@ TEMPLATES: dict[str, Template] = {
         N_(
             "Devices for Children: your child's 4G dongle has used all of this month's data. "
             "It renews on %(date)s. Need more? Contact %(contact)s."
+        ),
+    ),
+    "family-alerts": Template(
+        Audience.FAMILY, N_("Devices for Children: %(list)s Contact %(contact)s.")
+    ),
+    # When the list would not fit in 3 segments (several devices, a very long name).
+    "family-alerts-short": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: help, updates or 4G for your child's devices end soon. "
+            "Contact %(contact)s."
         ),
     ),
     # Answers to Twilio's keywords; the keywords stay in English, as carriers read them.
@@ -105,6 +120,35 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+# The register's alerts in a list, by the kind of thing due; a device by its kind.
+ITEMS = {
+    "support-ending": N_("%(device)s: help and updates end %(date)s."),
+    "unsupported": N_("%(device)s: no more help or updates."),
+    "connectivity-ending": N_("4G internet ends %(date)s."),
+    "data-nearly-used": N_("4G data: %(percent)s used."),
+    "data-used-up": N_("4G data used up until %(date)s."),
+}
+DEVICE_NAMES = {"laptop": N_("Laptop %(name)s"), "tablet": N_("Tablet %(name)s")}
+CONTACT_WITH_PHONE = N_("%(name)s on %(phone)s")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words inside a message, translated with it: a device's name, one thing in a list, a
+    contact with their number. Its values are formatted as the message's are."""
+
+    text: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DayMonth:
+    """A date within the year ahead, written without its year ("30 September"), so a list
+    of things due stays short."""
+
+    day: date
+
+
 class UnknownTemplate(KeyError):
     pass
 
@@ -123,10 +167,11 @@ def _language(code: str) -> str:
 
 def translate(text: str, code: str) -> str:
     """`text` in the language `code`; English, logged, where the catalogue has no entry."""
-    translated = translations(code).gettext(text)
-    if translated == text and code != ENGLISH.code:
+    catalogue = translations(code)
+    # Asked of the catalogue itself: a translation may be the same words ("Tablet %(name)s").
+    if code != ENGLISH.code and text not in getattr(catalogue, "_catalog", {}):
         _log_missing(code, text)
-    return translated
+    return catalogue.gettext(text)
 
 
 @lru_cache(maxsize=1024)
@@ -136,8 +181,16 @@ def _log_missing(code: str, text: str) -> None:
 
 
 def format_value(value: Any, code: str) -> str:
-    """Dates and shares of a whole in the recipient's locale."""
+    """Dates, shares of a whole and phrases in the recipient's locale; a list is its
+    phrases one after another (each a sentence)."""
+    if isinstance(value, Phrase):
+        values = {key: format_value(inner, code) for key, inner in value.values.items()}
+        return translate(value.text, code) % values
+    if isinstance(value, list):
+        return " ".join(format_value(inner, code) for inner in value)
     locale = babel_locale(BY_CODE[code], get_settings().DEFAULT_LOCALE)
+    if isinstance(value, DayMonth):
+        return format_skeleton("MMMMd", value.day, locale=locale)
     if isinstance(value, date):
         return format_date(value, format="long", locale=locale)
     if isinstance(value, float):

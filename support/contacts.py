@@ -4,6 +4,8 @@ to. Councils and schools set their own contacts here; the families' page finds a
 its name or its council's (no sign-in: school names and points of contact are public,
 nothing about a family is shown)."""
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
@@ -12,6 +14,8 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role
 from accounts.organisations import get_organisation
+from devices import family_contacts
+from devices.family_contacts import FamilyContact
 from dfc.caller import Caller
 from dfc.errors import Forbidden, InvalidInput, NotFound
 from support.models import Category, SupportContact, Team
@@ -56,31 +60,52 @@ def _answers(
     *,
     own: bool = True,
 ) -> list[ContactLine]:
-    """The rule, for any number of kinds of problem in one query: the organisation's own
-    contact first (unless not `own`), then its council's, then the desk's team."""
+    """The rule for one organisation and any number of kinds of problem, in one query."""
     if organisation is None:
         return [ContactLine(category, desk_team(None), None) for category in categories]
-    places = [
-        place
-        for place in (organisation.id if own else None, organisation.council_id)
-        if place is not None
-    ]
-    found: dict[Category, SupportContact] = {}
-    rows = session.exec(
+    return _answers_for_many(session, [organisation], categories, own=own)[organisation.id]
+
+
+def _answers_for_many(
+    session: Session,
+    organisations: list[Organisation],
+    categories: list[Category],
+    *,
+    own: bool = True,
+) -> dict[int, list[ContactLine]]:
+    """The rule, for many organisations and kinds of problem in one query: each one's own
+    contact first (unless not `own`), then its council's, then the desk's team."""
+    places = {
+        organisation.id: [
+            place
+            for place in (organisation.id if own else None, organisation.council_id)
+            if place is not None
+        ]
+        for organisation in organisations
+    }
+    by_place: dict[int, list[SupportContact]] = defaultdict(list)
+    for row in session.exec(
         select(SupportContact).where(
-            SupportContact.organisation_id.in_(places), SupportContact.category.in_(categories)
+            SupportContact.organisation_id.in_({p for each in places.values() for p in each}),
+            SupportContact.category.in_(categories),
         )
-    )
-    for row in sorted(rows, key=lambda row: places.index(row.organisation_id), reverse=True):
-        found[row.category] = row  # the nearer organisation's contact is written last
-    return [
-        ContactLine(
-            category=category,
-            team=found[category].team if category in found else desk_team(organisation),
-            contact=found.get(category),
-        )
-        for category in categories
-    ]
+    ):
+        by_place[row.organisation_id].append(row)
+    answers: dict[int, list[ContactLine]] = {}
+    for organisation in organisations:
+        found: dict[Category, SupportContact] = {}
+        for place in reversed(places[organisation.id]):
+            for row in by_place[place]:
+                found[row.category] = row  # the nearer organisation's contact is written last
+        answers[organisation.id] = [
+            ContactLine(
+                category=category,
+                team=found[category].team if category in found else desk_team(organisation),
+                contact=found.get(category),
+            )
+            for category in categories
+        ]
+    return answers
 
 
 def answer_for(session: Session, organisation_id: int, category: Category) -> ContactLine:
@@ -208,3 +233,43 @@ def clear_contact(session: Session, *, organisation: Organisation, category: Cat
     if contact is not None:
         session.delete(contact)
         session.flush()
+
+
+# What each of the register's alert texts is about, as a kind of problem; several things
+# at once, or anything else, go to the contact for "something else".
+ALERT_TOPICS = {
+    "connectivity-ending": Category.CANNOT_CONNECT,
+    "data-nearly-used": Category.DATA_USED_UP,
+    "data-used-up": Category.DATA_USED_UP,
+}
+
+
+def contacts_for_alerts(
+    session: Session, organisation_ids: Collection[int], topic: str
+) -> dict[int, FamilyContact]:
+    """Whom each organisation's families contact about an alert, by the families' page's
+    rule: the contact's name (else the school's or council's that set it) and phone. A
+    family whose school and council set no contact gets none here: the register names
+    the school."""
+    category = ALERT_TOPICS.get(topic, Category.OTHER)
+    organisations = list(
+        session.exec(select(Organisation).where(Organisation.id.in_(set(organisation_ids))))
+    )
+    lines = _answers_for_many(session, organisations, [category])
+    set_by = {line.contact.organisation_id for [line] in lines.values() if line.contact}
+    names = {
+        organisation_id: name
+        for organisation_id, name in session.exec(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(set_by))
+        )
+    }
+    return {
+        organisation_id: FamilyContact(
+            line.contact.name or names[line.contact.organisation_id], line.contact.phone
+        )
+        for organisation_id, [line] in lines.items()
+        if line.contact is not None
+    }
+
+
+family_contacts.use(contacts_for_alerts)

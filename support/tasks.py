@@ -3,6 +3,7 @@
 from dfc.db import session_scope
 from dfc.settings import get_settings
 from dfc.worker import celery_app
+from support import contacts  # noqa: F401 (tells the register's alert texts whom to contact)
 
 
 @celery_app.task(name="support.sla_alerts")

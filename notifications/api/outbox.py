@@ -14,7 +14,15 @@ from dfc.listing import Page
 from dfc.paging import PagingDep
 from notifications import outbox_reading
 from notifications.models import Channel, MessageStatus
-from notifications.templates import TEMPLATES, render
+from notifications.templates import (
+    CONTACT_WITH_PHONE,
+    DEVICE_NAMES,
+    ITEMS,
+    TEMPLATES,
+    DayMonth,
+    Phrase,
+    render,
+)
 
 router = APIRouter(prefix="/api", tags=["notifications"])
 
@@ -69,6 +77,10 @@ def resend(message_id: int, session: SessionDep, caller: ApiCaller) -> MessagePu
     return MessagePublic.model_validate(message)
 
 
+PHONE = "020 7946 0000"
+LAPTOP = Phrase(DEVICE_NAMES["laptop"], {"name": "DFC-0042"})
+
+
 @router.get("/templates/{name}/preview")
 def preview(
     name: str,
@@ -83,7 +95,12 @@ def preview(
         raise InvalidInput(f"use one of: {', '.join(BY_CODE)}", field="locale")
     sample = {
         "date": date(2026, 9, 1),
-        "contact": "Kentish Town Primary",
+        "contact": Phrase(CONTACT_WITH_PHONE, {"name": "Kentish Town Primary", "phone": PHONE}),
+        "device": LAPTOP,
+        "list": [
+            Phrase(ITEMS["support-ending"], {"device": LAPTOP, "date": DayMonth(date(2026, 9, 1))}),
+            Phrase(ITEMS["data-nearly-used"], {"percent": 0.8}),
+        ],
         "percent": 0.8,
         "items": "Support ending (someone must take over): 1\n  - SN000123",
         "reference": "TK-7QX4-M2",

@@ -25,7 +25,11 @@ def test_a_retry_is_handed_to_the_broker_when_its_backoff_ends(session: Session,
         template="support-ending",
         now=NOON,
         recipient=Recipient(Channel.SMS, "+447700900123", "en"),
-        context={"date": date(2026, 12, 31), "contact": "Camden School"},
+        context={
+            "date": date(2026, 12, 31),
+            "device": "Laptop DFC-0042",
+            "contact": "Camden School",
+        },
     )
     session.info.pop(PENDING_KEY, None)  # handed over by hand below, not through a broker
     session.commit()

@@ -33,7 +33,11 @@ def family_text(session: Session, name: str) -> Pair:
         key=f"rollback:{name}",
         recipient=Recipient(Channel.SMS, "+447700900123", "en"),
         template="support-ending",
-        context={"date": date(2026, 12, 31), "contact": f"the {name} school"},
+        context={
+            "date": date(2026, 12, 31),
+            "device": "Laptop DFC-0042",
+            "contact": f"the {name} school",
+        },
     )
     return message.recipient, message.body
 

@@ -46,7 +46,11 @@ def enqueue_texts(
                     key=f"{prefix}:{i}",
                     recipient=Recipient(Channel.SMS, phone(i, numbers), "en"),
                     template="support-ending",
-                    context={"date": DAY, "contact": f"{prefix} school {i}"},
+                    context={
+                        "date": DAY,
+                        "device": "Laptop DFC-0042",
+                        "contact": f"{prefix} school {i}",
+                    },
                 )
 
 

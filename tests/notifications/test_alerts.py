@@ -1,4 +1,4 @@
-"""The daily scan: each alert once per threshold per item, a text per event to the family
+"""The daily scan: each alert once per threshold per item, a text a morning to the family
 in their language, and one digest a day per organisation for staff."""
 
 from datetime import date, timedelta
@@ -73,8 +73,9 @@ def test_each_threshold_fires_once_and_a_late_item_gets_one_alert_not_three(sess
     later = run_daily_alerts(session, today=TODAY + timedelta(days=19))  # 6 days: the 7-day
     session.commit()
     assert later == 3
-    keys = [m.idempotency_key for m in messages(session) if m.channel is Channel.SMS]
-    assert [key.split(":")[3] for key in keys] == ["30d", "7d"]
+    texts = [m for m in messages(session) if m.channel is Channel.SMS]
+    assert [m.template for m in texts] == ["support-ending", "support-ending"]
+    assert all("20 grudnia 2026" in m.body for m in texts)  # at 30 days out, then at 7
 
 
 def test_a_family_without_consent_gets_no_text_but_staff_still_hear(session, world):
@@ -129,9 +130,7 @@ def test_a_sim_past_all_its_data_gets_one_text_not_two(session, world):
     session.commit()
     run_daily_alerts(session, today=TODAY)
     session.commit()
-    data_texts = [
-        m.template
-        for m in messages(session)
-        if m.channel is Channel.SMS and m.template.startswith("data")
-    ]
-    assert data_texts == ["data-used-up"]
+    # The laptop's support ends too: one text lists both, the data once, as used up.
+    [text] = [m for m in messages(session) if m.channel is Channel.SMS]
+    assert text.template == "family-alerts"
+    assert text.body.count("4G") == 1 and "Bez danych 4G do 1 grudnia" in text.body

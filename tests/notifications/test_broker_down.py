@@ -19,7 +19,8 @@ started = time.monotonic()
 with session_scope() as session:
     enqueue(session, key="broker-down", template="unsupported",
             now=datetime.now(UTC).replace(hour=12),
-            recipient=Recipient(Channel.SMS, "+447911123456", "en"), context={"contact": "X"})
+            recipient=Recipient(Channel.SMS, "+447911123456", "en"),
+            context={"device": "DFC-1", "contact": "X"})
 print(round(time.monotonic() - started, 1))
 """
 

@@ -30,7 +30,7 @@ def make(session: Session, key: str) -> OutboxMessage:
         template="unsupported",
         now=NOON,
         recipient=Recipient(Channel.SMS, "+447911123456", "en"),
-        context={"contact": "Camden School"},
+        context={"device": "Laptop DFC-0042", "contact": "Camden School"},
     )
 
 

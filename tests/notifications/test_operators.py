@@ -34,7 +34,7 @@ def queue(session: Session, organisation_id: int | None, key: str) -> OutboxMess
         template="unsupported",
         now=NOON,
         recipient=Recipient(Channel.SMS, "+447911123456", "en", organisation_id),
-        context={"contact": "School"},
+        context={"device": "Laptop DFC-0042", "contact": "School"},
     )
     session.commit()
     return message

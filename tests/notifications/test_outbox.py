@@ -8,7 +8,11 @@ from notifications.models import Channel, MessageStatus, OutboxMessage, SmsOptOu
 from notifications.outbox import Recipient, enqueue
 
 FAMILY = Recipient(Channel.SMS, "+447911123456", "pl", None)
-CONTEXT = {"date": datetime(2026, 12, 1).date(), "contact": "Camden School"}
+CONTEXT = {
+    "date": datetime(2026, 12, 1).date(),
+    "device": "Laptop DFC-0042",
+    "contact": "Camden School",
+}
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
