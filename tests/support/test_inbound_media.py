@@ -20,7 +20,7 @@ from tests.devices.factories import make_family
 from tests.factories import make_council, make_school, sign_in_pages
 from tests.notifications.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.support.desk_helpers import make_agent
-from tests.support.media_helpers import EXE, add_photo, media, mms, noisy_png, png  # noqa: F401
+from tests.support.media_helpers import EXE, add_photo, mms, noisy_png, png
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_a_pdf_is_kept_and_downloaded_and_words_with_a_photo_stay_the_message(
     mms(client, media, sender=family.phone_number, urls=urls, body="Screen is cracked")
     [message] = session.exec(select(TicketMessage)).all()
     assert message.body == "Screen is cracked"
-    photo, document = attachments(session)
+    _photo, document = attachments(session)
     assert (document.status, document.content_type, document.thumbnail) == (
         AttachmentStatus.STORED,
         "application/pdf",

@@ -15,7 +15,7 @@ from support.media.models import AttachmentStatus, TicketAttachment
 from tests.devices.factories import make_family
 from tests.factories import make_council, make_school, sign_in_pages
 from tests.support.desk_helpers import make_agent
-from tests.support.media_helpers import EXE, add_photo, media, mms, png  # noqa: F401
+from tests.support.media_helpers import EXE, add_photo, mms, png
 
 MOST = 5_000_000
 
