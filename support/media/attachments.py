@@ -71,6 +71,8 @@ def record(
 ) -> list[int]:
     """Each file of the message as waiting to be fetched; a replay adds none. Returns the
     ids to fetch now."""
+    if not media:
+        return []
     now = now or utcnow()
     message = _message_for(session, ticket, provider_sid)
     if message is None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from accounts.models import Organisation
 from dfc.audit.models import AccessAudit
 from dfc.db_types import utcnow
-from notifications.models import OutboxMessage
+from notifications.models import OutboxMessage, SmsOptOut
 from notifications.templates import render as render_message
 from support import tasks
 from support.media.models import AttachmentStatus, TicketAttachment
@@ -137,6 +137,20 @@ def test_a_replayed_mms_adds_no_second_photo_or_fetch(client, session, media, sc
     assert len(attachments(session)) == 1
     assert len(session.exec(select(TicketMessage)).all()) == 1
     assert len([r for r in media.requests if "/Media/" in r.path]) == 1
+
+
+def test_stop_with_a_photo_turns_texts_off_and_still_brings_the_photo(
+    client, session, media, school
+):
+    family = make_family(session, school=school, language="en")
+    url = add_photo(media)
+    mms(client, media, sender=family.phone_number, urls=[(url, "image/png")], body="STOP")
+    session.expire_all()
+    assert session.get(SmsOptOut, family.phone_number) is not None
+    [message] = session.exec(select(TicketMessage)).all()
+    assert message.body == "(photo)"
+    [stored] = attachments(session)
+    assert stored.status is AttachmentStatus.STORED and stored.message_id == message.id
 
 
 @pytest.mark.parametrize(
