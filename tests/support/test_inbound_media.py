@@ -105,7 +105,7 @@ def test_a_pdf_is_kept_and_downloaded_and_words_with_a_photo_stay_the_message(
     )
     sign_in_pages(client, session, make_agent(session, council))
     page = client.get(f"/tickets/{message.ticket_id}")
-    assert "Download the pdf" in page.text and "Open the photo full size" in page.text
+    assert "Download the PDF" in page.text and "Open the photo full size" in page.text
     answer = client.get(f"/tickets/{message.ticket_id}/files/{document.id}")
     assert (answer.status_code, answer.headers["content-type"]) == (200, "application/pdf")
     assert answer.headers["content-disposition"].startswith("attachment;")
