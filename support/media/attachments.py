@@ -195,11 +195,13 @@ def fetch_one(attachment_id: int, *, now: datetime | None = None) -> AttachmentS
                 store.put(f"{key}-thumb", small, "image/jpeg")
     except FetchFailed as failure:
         lasting = failure.lasting or attempts >= settings.MEDIA_FETCH_ATTEMPTS
-        return _record_failure(attachment_id, failure.reason, now, attempts, lasting=lasting)
+        reason = f"could not fetch it from Twilio: {failure.reason}"
+        return _record_failure(attachment_id, reason, now, attempts, lasting=lasting)
     except (StoreError, OSError) as failure:
         log.warning("could not store a family's file: %s", failure)
         lasting = attempts >= settings.MEDIA_FETCH_ATTEMPTS
-        return _record_failure(attachment_id, "could not store it", now, attempts, lasting=lasting)
+        reason = "could not store it (the service's log says why)"
+        return _record_failure(attachment_id, reason, now, attempts, lasting=lasting)
     with session_scope() as session:
         attachment = session.get(TicketAttachment, attachment_id)
         if isinstance(result, Refusal):
@@ -218,12 +220,11 @@ def _record_failure(
         attachment = session.get(TicketAttachment, attachment_id)
         if lasting:
             attachment.status, attachment.storage_key = AttachmentStatus.FAILED, None
-            attachment.next_attempt_at = None
-            attachment.reason = f"could not fetch it from Twilio: {reason}"
+            attachment.next_attempt_at, attachment.reason = None, reason
         else:
             wait = min(FIRST_RETRY * 4 ** (attempts - 1), LONGEST_WAIT)
             attachment.next_attempt_at = now + wait
-            attachment.reason = f"not fetched yet: {reason}; trying again"
+            attachment.reason = f"{reason}; trying again"
         session.add(attachment)
         return attachment.status
 

@@ -247,3 +247,27 @@ def test_another_councils_agent_cannot_open_the_file(client, session, media, sch
         answer = client.get(f"/tickets/{stored.ticket_id}/files/{stored.id}{path}")
         assert answer.status_code == 404
         assert answer.content != png()
+
+
+def test_a_store_that_fails_keeps_the_file_waiting_until_attempts_run_out(
+    client, session, media, school, monkeypatch
+):
+    from dfc.file_store import LocalStore
+
+    def full_disk(self, key, data, content_type):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(LocalStore, "put", full_disk)
+    monkeypatch.setenv("MEDIA_FETCH_ATTEMPTS", "2")
+    from dfc.settings import get_settings
+
+    get_settings.cache_clear()
+    family = make_family(session, school=school, language="en")
+    mms(client, media, sender=family.phone_number, urls=[(add_photo(media), "image/png")])
+    [waiting] = attachments(session)
+    assert waiting.status is AttachmentStatus.WAITING
+    assert waiting.reason == "could not store it (the service's log says why); trying again"
+    assert tasks.fetch_media(waiting.id) == "failed"
+    [failed] = attachments(session)
+    assert (failed.status, failed.storage_key) == (AttachmentStatus.FAILED, None)
+    assert len(session.exec(select(TicketMessage)).all()) == 1
