@@ -100,6 +100,17 @@ class Settings(BaseSettings):
     # narrow the filters, rather than one request streaming the whole register.
     EXPORT_MAX_ROWS: int = Field(default=100_000, ge=1, le=10_000_000)
 
+    # Photos and files families send by MMS or WhatsApp (docs/support.md, "Photos and
+    # files"): kept in a folder (unset: VAR_DIR/media) or S3-compatible object storage
+    # (s3://bucket/prefix, with the S3_* settings); bigger files are refused.
+    MEDIA_STORAGE: str = ""
+    MEDIA_MAX_BYTES: int = Field(default=5_000_000, ge=10_000, le=100_000_000)
+    MEDIA_FETCH_ATTEMPTS: int = Field(default=6, ge=1, le=20)
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = ""
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
+
     # Retention (README, "Retention"): days before personal data is erased; the daily job
     # changes at most RETENTION_BATCH_SIZE rows per statement.
     RETAIN_FAMILY_CONTACT_DAYS: int = Field(default=365, ge=1, le=3650)
@@ -128,6 +139,15 @@ class Settings(BaseSettings):
         scheme = value.split("://", 1)[0]
         if "://" not in value or scheme not in {"filesystem", "redis", "rediss", "amqp", "pyamqp"}:
             raise ValueError("use filesystem:// (embedded), redis://host:port/db or amqp://...")
+        return value
+
+    @field_validator("MEDIA_STORAGE")
+    @classmethod
+    def _media_storage_known(cls, value: str) -> str:
+        if "://" in value and not value.startswith("s3://"):
+            raise ValueError("use a folder, or s3://bucket/prefix for S3-compatible storage")
+        if value.startswith("s3://") and not value.removeprefix("s3://").split("/", 1)[0]:
+            raise ValueError("name the bucket: s3://bucket or s3://bucket/prefix")
         return value
 
     @field_validator("DEFAULT_LOCALE")
@@ -187,6 +207,11 @@ class Settings(BaseSettings):
     def broker_folder(self) -> Path:
         """Where the embedded filesystem broker keeps its messages."""
         return self.VAR_DIR / "broker"
+
+    @property
+    def media_storage(self) -> str:
+        """Where families' photos and files are kept: a folder, or an s3:// address."""
+        return self.MEDIA_STORAGE or str(self.VAR_DIR / "media")
 
     @property
     def twilio_enabled(self) -> bool:

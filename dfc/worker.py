@@ -32,6 +32,7 @@ QUEUES = (TEXTS, IMPORTS, HOUSEKEEPING)
 TASK_QUEUES = {
     "notifications.send_text": TEXTS,
     "notifications.send_email": TEXTS,
+    "support.fetch_media": TEXTS,
     "devices.tasks.run_import": IMPORTS,
     "notifications.daily_alerts": IMPORTS,
     "reporting.open_data.publish": IMPORTS,
@@ -39,11 +40,13 @@ TASK_QUEUES = {
     "notifications.sweep_outbox": HOUSEKEEPING,
     "devices.tasks.sweep_imports": HOUSEKEEPING,
     "support.sla_alerts": HOUSEKEEPING,
+    "support.sweep_media": HOUSEKEEPING,
     "privacy.retention": HOUSEKEEPING,
 }
 HEARTBEAT_EVERY = timedelta(seconds=60)
 BROKER_SOCKET_SECONDS = 2
 SLA_CHECK_EVERY = timedelta(minutes=5)
+MEDIA_SWEEP_EVERY = timedelta(minutes=1)  # families' photos whose fetch is due again
 # Retention runs nightly, in the quiet hours and before the daily alerts.
 RETENTION_AT = crontab(hour=2, minute=30)
 # Last month's open data is written on the 1st, once the month is over.
@@ -89,9 +92,9 @@ def broker_options(settings: Settings) -> dict:
 
 def beat_schedule(settings: Settings) -> dict:
     """What beat queues: a heartbeat on each queue, the outbox sweep (held, retried and lost
-    messages), the import sweep (jobs whose worker died), the daily alerts at
-    DAILY_ALERTS_AT, Europe/London time, the nightly retention run and last month's open
-    data on the 1st."""
+    messages), the import sweep (jobs whose worker died), the media sweep (families' photos
+    to fetch), the daily alerts at DAILY_ALERTS_AT, Europe/London time, the nightly
+    retention run and last month's open data on the 1st."""
     hour, minute = (int(part) for part in settings.DAILY_ALERTS_AT.split(":"))
     heartbeats = {
         f"worker-heartbeat-{queue}": {
@@ -114,6 +117,10 @@ def beat_schedule(settings: Settings) -> dict:
         "ticket-sla-alerts": {
             "task": "support.sla_alerts",
             "schedule": SLA_CHECK_EVERY.total_seconds(),
+        },
+        "sweep-media": {
+            "task": "support.sweep_media",
+            "schedule": MEDIA_SWEEP_EVERY.total_seconds(),
         },
         "daily-alerts": {
             "task": "notifications.daily_alerts",

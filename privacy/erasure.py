@@ -26,6 +26,7 @@ from notifications.models import MessageStatus, OutboxMessage, SmsOptOut, TextCo
 from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectType
 from privacy.subject_access import FamilyRecords, SubjectAccessExport, family_for_officer, gather
 from support import retention as support_retention
+from support.media.models import TicketAttachment
 from support.models import FollowCode, TicketMessage
 
 UNSENT = (MessageStatus.PENDING, MessageStatus.HELD, MessageStatus.SENDING)
@@ -119,6 +120,16 @@ def _anonymise(session: Session, family_id: int, records: FamilyRecords) -> dict
             ),
         ),
         "ticket_follow_code": _delete_follow_codes(session, ticket_ids),
+        # The files are deleted from storage at once: an erasure that then fails leaves
+        # rows pointing at files already gone (shown as no longer stored), never a photo kept.
+        "ticket_attachment": support_retention.remove_files(
+            session,
+            list(
+                session.scalars(
+                    select(TicketAttachment.id).where(TicketAttachment.ticket_id.in_(ticket_ids))
+                )
+            ),
+        ),
         "ticket": support_retention.remove_ticket_text(session, ticket_ids),
         "outbox_message": _purge_outbox(session, where),
         "sms_opt_out": _delete_opt_out(session, where),

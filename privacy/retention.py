@@ -74,6 +74,12 @@ STEPS: tuple[Step, ...] = (
         support_retention.remove_ticket_text,
     ),
     Step(
+        "ticket-file",
+        "RETAIN_TICKET_TEXT_DAYS",
+        support_retention.files_due,
+        support_retention.remove_files,
+    ),
+    Step(
         "outbox-body",
         "RETAIN_OUTBOX_BODY_DAYS",
         outbox_retention.messages_due,

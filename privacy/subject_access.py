@@ -29,7 +29,9 @@ from dfc.db_types import utcnow
 from dfc.errors import Forbidden, InvalidInput
 from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import mark_of
+from dfc.settings import get_settings
 from notifications.models import OutboxMessage, SmsOptOut, TextConsentChange
+from support.media.models import TicketAttachment
 from support.models import FollowCode, Ticket, TicketMessage
 
 OFFICER_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER)
@@ -42,6 +44,16 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "ownership_transfer": ("id", "device_id", "transferred_on", "accepted_on"),
     "ticket": ("id", "reference", "status", "category", "language", "via", "created_at"),
     "ticket_message": ("id", "ticket_id", "author", "internal", "via", "created_at"),
+    "ticket_attachment": (
+        "id",
+        "ticket_id",
+        "message_id",
+        "status",
+        "content_type",
+        "size",
+        "reason",
+        "created_at",
+    ),
     "ticket_follow_code": ("id", "ticket_id", "expires_at", "used_at"),
     "outbox_message": ("id", "channel", "template", "status", "created_at", "sent_at"),
     "sms_opt_out": ("opted_out_at", "how", "channel"),
@@ -55,6 +67,7 @@ TITLES = {
     "ownership_transfer": "Devices handed over to the family",
     "ticket": "Support tickets",
     "ticket_message": "Messages on those tickets",
+    "ticket_attachment": "Photos and files sent with those messages",
     "ticket_follow_code": "Codes sent to follow those tickets",
     "outbox_message": "Messages sent to the family's phone or email",
     "sms_opt_out": "Texts stopped",
@@ -68,6 +81,7 @@ MODELS = {
     "ownership_transfer": OwnershipTransfer,
     "ticket": Ticket,
     "ticket_message": TicketMessage,
+    "ticket_attachment": TicketAttachment,
     "ticket_follow_code": FollowCode,
     "outbox_message": OutboxMessage,
     "sms_opt_out": SmsOptOut,
@@ -132,6 +146,7 @@ class FamilyRecords:
             "ownership_transfer": OwnershipTransfer.to_family_id == f,
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
+            "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),
             "ticket_follow_code": FollowCode.ticket_id.in_(self.ticket_ids()),
             "outbox_message": (
                 OutboxMessage.recipient.in_(addresses)
@@ -210,10 +225,21 @@ def gather(
         key = table.primary_key.columns.values()[0]
         statement = select(*columns).where(condition).order_by(key)
         export.tables[name] = [
-            {column: _plain(value) for column, value in row._mapping.items()}
+            _with_file({column: _plain(value) for column, value in row._mapping.items()})
+            if name == "ticket_attachment"
+            else {column: _plain(value) for column, value in row._mapping.items()}
             for row in session.execute(statement)
         ]
     return export
+
+
+def _with_file(row: dict[str, Any]) -> dict[str, Any]:
+    """A photo or file row with the address staff open it at: the officer downloads the
+    files there to send with the export."""
+    stored = row.get("storage_key") is not None and row["status"] == "stored"
+    base = get_settings().BASE_URL.rstrip("/")
+    row["file"] = f"{base}/tickets/{row['ticket_id']}/files/{row['id']}" if stored else None
+    return row
 
 
 def export_family(

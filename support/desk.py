@@ -3,7 +3,7 @@ internal notes, assignment, status changes and merging duplicates."""
 
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -18,6 +18,7 @@ from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
+from support.media.models import TicketAttachment
 from support.messages import CANNED
 from support.models import (
     Author,
@@ -311,6 +312,11 @@ def merge(session: Session, *, caller: Caller, ticket_id: int, into_id: int) -> 
     for message in thread(session, duplicate, include_internal=True):
         message.ticket_id = keeper.id
         session.add(message)
+    session.execute(  # the photos and files go with their messages
+        update(TicketAttachment)
+        .where(TicketAttachment.ticket_id == duplicate.id)
+        .values(ticket_id=keeper.id)
+    )
     duplicate.merged_into_id, duplicate.status = keeper.id, TicketStatus.CLOSED
     session.add(duplicate)
     session.flush()

@@ -1,7 +1,9 @@
 """A text from a family, by SMS or WhatsApp: a consent keyword (STOP, START, HELP and
 their kin) changes or explains their texts and is answered in their language; anything
-else goes to the desk, joining their open ticket or opening one."""
+else goes to the desk, joining their open ticket or opening one. Photos and files that
+come with it (even with no words) join the ticket too (support.media)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -11,6 +13,8 @@ from notifications import consent
 from notifications.consent import Keyword
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
+from support.media import attachments
+from support.media.attachments import IncomingMedia
 from support.models import Ticket, Via
 from support.tickets import find_family_by_phone, receive_text
 
@@ -36,29 +40,43 @@ def receive(
     body: str,
     provider_sid: str | None = None,
     twilio_answered: bool = False,
+    media: Sequence[IncomingMedia] = (),
     now: datetime | None = None,
-) -> None:
+) -> list[int]:
     """`sender` as Twilio gives it (`whatsapp:+44...` for WhatsApp). `twilio_answered`:
     Twilio's Advanced Opt-Out has already replied to the keyword (the webhook carries
-    OptOutType), so we record it and stay silent rather than text the family twice."""
+    OptOutType), so we record it and stay silent rather than text the family twice.
+    Returns the ids of the files to fetch once the caller has committed."""
     now = now or utcnow()
     phone = sender.removeprefix("whatsapp:")
     body = body.strip()
-    if not phone or not body:
-        return
+    if not phone or not (body or media):
+        return []
     via, channel = (
         (Via.WHATSAPP, Channel.WHATSAPP)
         if sender.startswith("whatsapp:")
         else (Via.SMS, Channel.SMS)
     )
-    keyword = consent.read_keyword(body)
+    keyword = consent.read_keyword(body) if body else None
     if keyword is not None and keyword[1] == "YES" and consent.text_status(session, phone).texts_on:
         keyword = None  # "yes" is an ordinary answer from a family whose texts are on
-    if keyword is None:
-        receive_text(session, phone=phone, text=body, via=via, provider_sid=provider_sid, now=now)
-        return
+    fetch: list[int] = []
+    if keyword is None or media:  # a keyword sent with a photo still brings the photo
+        ticket = receive_text(
+            session,
+            phone=phone,
+            text=body if keyword is None and body else attachments.placeholder(media),
+            via=via,
+            provider_sid=provider_sid,
+            now=now,
+        )
+        fetch = attachments.record(
+            session, ticket=ticket, provider_sid=provider_sid, media=media, now=now
+        )
+        if keyword is None:
+            return fetch
     if consent.already_recorded(session, provider_sid):
-        return
+        return fetch
     kind, word = keyword
     if kind is Keyword.OPT_OUT:
         consent.opt_out(
@@ -69,7 +87,7 @@ def receive(
             session, phone, how=word, channel=channel, provider_sid=provider_sid, now=now
         )
     if twilio_answered:
-        return
+        return fetch
     template = ANSWERS[kind]
     enqueue(
         session,
@@ -79,3 +97,4 @@ def receive(
         context={},
         now=now,
     )
+    return fetch

@@ -43,6 +43,14 @@ register(
             ),
             requested=True,
         ),
+        "media-refused": Template(
+            Audience.FAMILY,
+            N_(
+                "Devices for Children: we could not open a file you sent (%(reference)s). "
+                "Please send photos or PDF files up to %(size)s."
+            ),
+            requested=True,
+        ),
         "ticket-reply": Template(
             Audience.FAMILY, "%(text)s (%(reference)s)", translated=False, requested=True
         ),

@@ -1,6 +1,7 @@
-"""The help desk's retention rules (see privacy.retention): ticket text (ticket-text)
-and spent one-time codes (follow-code). A ticket keeps its category, language, status and
-times, so the figures by language and category never change."""
+"""The help desk's retention rules (see privacy.retention): ticket text (ticket-text),
+the photos and files families sent (ticket-file) and spent one-time codes (follow-code).
+A ticket keeps its category, language, status and times, so the figures by language and
+category never change."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -8,6 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, Select, delete, exists, or_, select, update
 from sqlmodel import Session
 
+from dfc.file_store import media_store
+from support.media.models import AttachmentStatus, TicketAttachment
 from support.models import FollowCode, Ticket, TicketMessage, TicketStatus
 
 if TYPE_CHECKING:
@@ -60,6 +63,44 @@ def remove_ticket_text(session: Session, ids: list[int]) -> int:
         update(Ticket)
         .where(Ticket.id.in_(ids))
         .values(phone_number=None)
+        .execution_options(**_SYNC)
+    ).rowcount
+
+
+def files_due(cutoff: "Cutoff") -> Select:
+    """Files on finished tickets past the cutoff that are still stored or still point at
+    Twilio."""
+    return (
+        select(TicketAttachment.id)
+        .join(Ticket, Ticket.id == TicketAttachment.ticket_id)
+        .where(
+            _finished_before(cutoff.at),
+            or_(TicketAttachment.storage_key.is_not(None), TicketAttachment.media_url.is_not(None)),
+        )
+    )
+
+
+def remove_files(session: Session, ids: list[int]) -> int:
+    """Deletes the files (and thumbnails) from storage, then forgets where they were; a file
+    already gone is no error, so a run interrupted between the two only repeats itself."""
+    store = media_store()
+    for key in session.execute(
+        select(TicketAttachment.storage_key).where(
+            TicketAttachment.id.in_(ids), TicketAttachment.storage_key.is_not(None)
+        )
+    ).scalars():
+        store.delete(key)
+        store.delete(f"{key}-thumb")
+    return session.execute(
+        update(TicketAttachment)
+        .where(TicketAttachment.id.in_(ids))
+        .values(
+            storage_key=None,
+            media_url=None,
+            thumbnail=False,
+            next_attempt_at=None,
+            status=AttachmentStatus.REMOVED,
+        )
         .execution_options(**_SYNC)
     ).rowcount
 

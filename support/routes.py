@@ -6,9 +6,15 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from support.api import agents, contacts, inbound, public
+from support.pages import attachments, desk, follow, help
 from support.pages import contacts as contact_pages
-from support.pages import desk, follow, help
 
 API_ROUTERS: list[APIRouter] = [public.router, agents.router, contacts.router, inbound.router]
-PAGE_ROUTERS: list[APIRouter] = [help.router, follow.router, desk.router, contact_pages.router]
+PAGE_ROUTERS: list[APIRouter] = [
+    help.router,
+    follow.router,
+    desk.router,
+    attachments.router,
+    contact_pages.router,
+]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -115,6 +115,7 @@ def preview(
         "council": "Camden",
         "partner": "Laptop Repairs Ltd",
         "when": "in 30 days",
+        "size": "5.0 MB",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}

@@ -42,6 +42,22 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def is_twilio_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return urlsplit(url).scheme == "https" and (
+        host == "twilio.com" or host.endswith(".twilio.com")
+    )
+
+
+def routed_twilio_url(url: str, base_url: str | None) -> str:
+    """A *.twilio.com address sent to `base_url` instead, when one is set (tests, staging)."""
+    if not base_url or not is_twilio_url(url):
+        return url
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{base_url.rstrip('/')}{parts.path}{query}"
+
+
 class RoutedHttpClient(TwilioHttpClient):
     """The SDK's HTTP client, with two additions: requests for any *.twilio.com host go to
     `base_url` when one is set (tests and staging), and the last Retry-After header seen on
@@ -57,12 +73,7 @@ class RoutedHttpClient(TwilioHttpClient):
         return getattr(self._local, "retry_after", None)
 
     def rewrite(self, url: str) -> str:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if not self.base_url or not (host == "twilio.com" or host.endswith(".twilio.com")):
-            return url
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{self.base_url}{parts.path}{query}"
+        return routed_twilio_url(url, self.base_url)
 
     def request(
         self,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from accounts.deps import SessionDep
 from notifications.api.twilio_hooks import TWILIO_ERRORS, signed_form
 from support.inbound import receive
+from support.media.attachments import hand_over, media_in
 
 router = APIRouter(prefix="/api/twilio", tags=["twilio webhooks"])
 
@@ -14,14 +15,17 @@ router = APIRouter(prefix="/api/twilio", tags=["twilio webhooks"])
 async def inbound(request: Request, session: SessionDep) -> Response:
     """A text from a family: STOP and the other opt-out words turn texts off, START, YES
     and UNSTOP on, HELP explains; anything else joins the family's open ticket or opens
-    one. A replay of the same MessageSid changes nothing."""
+    one; photos and files with it (MediaUrl0...) are fetched in the background and join
+    the ticket. A replay of the same MessageSid changes nothing."""
     form = await signed_form(request)
-    receive(
+    to_fetch = receive(
         session,
         sender=form.get("From", ""),
         body=form.get("Body", ""),
         provider_sid=form.get("MessageSid") or None,
         twilio_answered=bool(form.get("OptOutType")),
+        media=media_in(form),
     )
     session.commit()
+    hand_over(to_fetch)
     return Response(content="<Response/>", media_type="application/xml")

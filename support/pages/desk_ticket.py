@@ -18,6 +18,7 @@ from dfc.web.templating import render
 from notifications import consent
 from notifications.templates import render as render_message
 from support import desk
+from support.media.reading import by_message as files_by_message
 from support.messages import CANNED
 from support.models import Ticket
 from support.pages.desk_common import (
@@ -88,6 +89,7 @@ def show_ticket(
             ),
             "merged_into": _merged_into(session, caller, ticket),
             "messages": messages,
+            "files": files_by_message(session, (message.id for message in messages)),
             "names": names,
             "ticket_language": language_label(ticket.language),
             "text_status": text_status_label(

@@ -4,7 +4,9 @@ Twilio error, a rate limit, a server error, silence longer than the client will 
 connection closed without an answer; one answer at a time (`*_next`) or every answer for a
 while (`*_for`, an outage), and every accepted message a little late if `latency` is set.
 Like Twilio, it lists the messages it accepted (GET Messages.json?To=...), newest first, so a
-sender can ask whether a message got through."""
+sender can ask whether a message got through. It also serves the files of inbound MMS and
+WhatsApp messages (`add_media`) at Twilio's media addresses, only with the account's basic
+auth, as Twilio does with HTTP authentication on media turned on, and without redirects."""
 
 import base64
 import json
@@ -26,6 +28,7 @@ from twilio.request_validator import RequestValidator
 from notifications.segments import count_segments
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
+MEDIA_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages/MM\w+/Media/ME\w+$")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class FakeTwilio:
         self._exchanges: list[tuple[RecordedRequest, str]] = []
         self._in_flight = 0
         self.latency = 0.0  # seconds every accepted message waits for its answer
+        self._media: dict[str, tuple[str, bytes]] = {}
+        self._media_failures: deque[int] = deque()
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread: threading.Thread | None = None
@@ -223,6 +228,50 @@ class FakeTwilio:
     def drop_for(self, seconds: float, *, accepted: bool) -> None:
         self._outage(seconds, Answer(201 if accepted else 500, drop=True))
 
+    def add_media(self, account_sid: str, data: bytes, content_type: str) -> str:
+        """Serves `data` as a message's file; returns its address as Twilio gives it in
+        MediaUrlN (on api.twilio.com: the SDK's routing sends it here)."""
+        path = (
+            f"/2010-04-01/Accounts/{account_sid}/Messages/MM{secrets.token_hex(16)}"
+            f"/Media/ME{secrets.token_hex(16)}"
+        )
+        with self._lock:
+            self._media[path] = (content_type, data)
+        return f"https://api.twilio.com{path}"
+
+    def fail_media_next(self, status: int = 503) -> None:
+        """The next file request gets `status` (a Twilio fault, or 404 for a deleted file)."""
+        with self._lock:
+            self._media_failures.append(status)
+
+    def media_answer(self, request: RecordedRequest) -> tuple[int, str, bytes] | None:
+        """(status, content type, body) for a file request; None if it is not one."""
+        match = MEDIA_PATH.match(request.path)
+        if match is None or request.method != "GET":
+            return None
+        if not self._authorised(request, match["sid"]):
+            return (
+                401,
+                "application/json",
+                json.dumps(twilio_error(401, 20003, "Authenticate")).encode(),
+            )
+        with self._lock:
+            failure = self._media_failures.popleft() if self._media_failures else None
+            found = self._media.get(request.path)
+        if failure is not None:
+            return (
+                failure,
+                "application/json",
+                json.dumps(twilio_error(failure, 20500, "Error")).encode(),
+            )
+        if found is None:
+            return (
+                404,
+                "application/json",
+                json.dumps(twilio_error(404, 20404, "Not found")).encode(),
+            )
+        return 200, found[0], found[1]
+
     @staticmethod
     def signed_status_callback(
         url: str, auth_token: str, params: dict[str, str]
@@ -326,6 +375,10 @@ class FakeTwilio:
                     {key: values[0] for key, values in parse_qs(query).items()},
                 )
                 fake._record(request)
+                media = fake.media_answer(request)
+                if media is not None:
+                    self._send(*media)
+                    return
                 answer, payload = fake.answer(request)
                 if answer.drop:
                     self.close_connection = True
@@ -342,6 +395,13 @@ class FakeTwilio:
                     self.wfile.write(content)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting (a hang); nothing to answer
+
+            def _send(self, status: int, content_type: str, content: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output quiet

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from accounts.models import Organisation
 from devices.models import DeviceEvent, DeviceStatus, Family, OwnerKind, OwnershipTransfer
+from dfc.file_store import media_store, new_key
 from notifications.models import (
     Audience,
     Channel,
@@ -19,6 +20,7 @@ from notifications.models import (
     SmsOptOut,
     TextConsentChange,
 )
+from support.media.models import AttachmentStatus, TicketAttachment
 from support.models import (
     Author,
     Category,
@@ -33,6 +35,7 @@ from tests.devices.factories import make_allocation, make_device
 
 _numbers = count(1)
 WHEN = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+PHOTO = b"\x89PNG\r\n\x1a\n a family's photo"
 
 
 @dataclass
@@ -50,6 +53,8 @@ class FamilyData:
     unlinked_ticket_id: int
     outbox_id: int
     follow_code_id: int
+    attachment_id: int
+    attachment_key: str  # the photo's key in the media store (it holds PHOTO)
 
 
 def _ticket(session: Session, school: Organisation, family: Family | None, phone: str) -> Ticket:
@@ -144,9 +149,24 @@ def make_family_data(
         body=outbox_text,
         status=MessageStatus.SENT,
     )
+    first = TicketMessage(ticket_id=ticket.id, author=Author.FAMILY, body=words, via=Via.SMS)
+    session.add(first)
+    session.flush()
+    photo = TicketAttachment(
+        message_id=first.id,
+        ticket_id=ticket.id,
+        position=0,
+        media_url=f"https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM{n}/Media/ME{n}",
+        declared_type="image/png",
+        content_type="image/png",
+        size=len(PHOTO),
+        storage_key=new_key(),
+        status=AttachmentStatus.STORED,
+    )
+    media_store().put(photo.storage_key, PHOTO, "image/png")
     session.add_all(
         [
-            TicketMessage(ticket_id=ticket.id, author=Author.FAMILY, body=words, via=Via.SMS),
+            photo,
             TicketMessage(
                 ticket_id=ticket.id, author=Author.AGENT, body=note, internal=True, via=Via.STAFF
             ),
@@ -183,4 +203,6 @@ def make_family_data(
         unlinked_ticket_id=unlinked.id,
         outbox_id=outbox.id,
         follow_code_id=code.id,
+        attachment_id=photo.id,
+        attachment_key=photo.storage_key,
     )

@@ -74,6 +74,12 @@ CASES = {
     "api ticket": Case(
         "/api/tickets/{ticket}", "/api/tickets/{ticket_id}", AuditAction.READ, SubjectType.TICKET
     ),
+    "ticket file": Case(
+        "/tickets/{ticket}/files/{attachment}",
+        "/tickets/{ticket_id}/files/{attachment_id}",
+        AuditAction.READ,
+        SubjectType.TICKET,
+    ),
     "families page": Case("/families", "/families", AuditAction.READ, whole_school=True),
     "families csv": Case(
         "/families?format=csv", "/families", AuditAction.EXPORT, whole_school=True
@@ -123,7 +129,7 @@ CASES = {
         officer=True,
     ),
 }
-ID_KEYS = ("{family}", "{ticket}", "{device}")
+ID_KEYS = ("{family}", "{ticket}", "{device}", "{attachment}")
 # GET routes that name families or tickets but show no family's personal data, and why.
 NOT_AUDITED = {
     "/api/allocations": "allocation rows hold a family's id, nothing that identifies it",
@@ -131,6 +137,9 @@ NOT_AUDITED = {
     "/api/support/follow/{token}": "the family's own view of its ticket",
     "/help/t/{token}": "the family's own view of its ticket",
     "/api/privacy/erasures": "the record of erasures holds no personal data",
+    "/tickets/{ticket_id}/files/{attachment_id}/thumbnail": (
+        "a photo's small copy, shown on the ticket page, whose read is audited"
+    ),
     # The desk's pages show family messages; their audit calls are being added by the
     # desk's authors (see the expected failures below).
     "/tickets": "support/desk_pages.py: audit call requested",
@@ -142,6 +151,7 @@ def fill(url: str, world: World, family: FamilyData) -> str:
     return url.format(
         family=family.family.id,
         ticket=family.ticket_id,
+        attachment=family.attachment_id,
         device=family.device_ids[0],
         stock=world.stock_device_id,
         phone=family.phone.replace("+", "%2B"),

@@ -318,6 +318,7 @@ def test_a_dry_run_changes_nothing_and_counts_what_the_run_then_changes(
     assert dry.dry_run and dry.counts == {
         "family-contact": 2,
         "ticket-text": 1,
+        "ticket-file": 0,
         "outbox-body": 1,
         "follow-code": 0,
         "import-file": 0,
