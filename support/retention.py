@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, Select, delete, exists, or_, select, update
 from sqlmodel import Session
 
-from support.models import FollowCode, Ticket, TicketMessage, TicketStatus
+from support.models import FollowCode, Ticket, TicketLanguageChange, TicketMessage, TicketStatus
 
 if TYPE_CHECKING:
     from dfc.personal_data.cutoff import Cutoff
@@ -49,11 +49,18 @@ def tickets_due(cutoff: "Cutoff") -> Select:
 
 
 def remove_ticket_text(session: Session, ids: list[int]) -> int:
-    """Replace every message's text with a placeholder and drop the phone number."""
+    """Replace every message's text, and every language change's reason (it may quote the
+    family), with a placeholder and drop the phone number."""
     session.execute(
         update(TicketMessage)
         .where(TicketMessage.ticket_id.in_(ids), TicketMessage.body != REMOVED_TEXT)
         .values(body=REMOVED_TEXT)
+        .execution_options(**_SYNC)
+    )
+    session.execute(
+        update(TicketLanguageChange)
+        .where(TicketLanguageChange.ticket_id.in_(ids), TicketLanguageChange.reason != REMOVED_TEXT)
+        .values(reason=REMOVED_TEXT)
         .execution_options(**_SYNC)
     )
     return session.execute(

@@ -5,10 +5,16 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from support.api import agents, contacts, inbound, public
+from support.api import agents, contacts, inbound, public, ticket_language
 from support.pages import contacts as contact_pages
 from support.pages import desk, follow, help
 
-API_ROUTERS: list[APIRouter] = [public.router, agents.router, contacts.router, inbound.router]
+API_ROUTERS: list[APIRouter] = [
+    public.router,
+    agents.router,
+    ticket_language.router,
+    contacts.router,
+    inbound.router,
+]
 PAGE_ROUTERS: list[APIRouter] = [help.router, follow.router, desk.router, contact_pages.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -74,6 +74,12 @@ CASES = {
     "api ticket": Case(
         "/api/tickets/{ticket}", "/api/tickets/{ticket_id}", AuditAction.READ, SubjectType.TICKET
     ),
+    "api ticket language": Case(
+        "/api/tickets/{ticket}/language",
+        "/api/tickets/{ticket_id}/language",
+        AuditAction.READ,
+        SubjectType.TICKET,
+    ),
     "families page": Case("/families", "/families", AuditAction.READ, whole_school=True),
     "families csv": Case(
         "/families?format=csv", "/families", AuditAction.EXPORT, whole_school=True
