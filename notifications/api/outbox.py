@@ -98,6 +98,7 @@ def preview(
         "council": "Camden",
         "partner": "Laptop Repairs Ltd",
         "when": "in 30 days",
+        "invitation": "Odpisz „Polski” / Răspundeți „Română”",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}

@@ -4,6 +4,7 @@ family's) saying why. Scoped like the ticket: another organisation's ticket is 4
 from fastapi import APIRouter, status
 
 from accounts.deps import ApiCaller, SessionDep
+from devices.models import Family
 from dfc.audit.seen import SeenAt
 from support.language_agents import change_by_agent, show_language
 from support.language_schemas import (
@@ -11,11 +12,13 @@ from support.language_schemas import (
     LanguageChangeRequest,
     TicketLanguagePublic,
 )
+from support.models import Ticket, TicketLanguageChange
 
 router = APIRouter(prefix="/api/tickets", tags=["support: agents"])
+Shown = tuple[Ticket, Family | None, list[TicketLanguageChange]]
 
 
-def _public(shown) -> TicketLanguagePublic:
+def _public(shown: Shown) -> TicketLanguagePublic:
     ticket, family, history = shown
     return TicketLanguagePublic(
         ticket_id=ticket.id,

@@ -170,7 +170,7 @@ def test_a_confident_text_still_wins_over_the_recorded_language(client, session,
 def test_a_clear_text_settles_a_ticket_we_only_defaulted(client, session, twilio):
     phone = new_phone()
     text_in(client, twilio, phone, "Laptop nie")
-    received, question = sent(session, phone)
+    _received, question = sent(session, phone)
     assert question.body.startswith("Odpisz „Polski”")
     text_in(client, twilio, phone, "Mój laptop się nie włącza, proszę o pomoc")
     ticket = ticket_of(session, phone)
