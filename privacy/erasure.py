@@ -27,7 +27,7 @@ from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectTyp
 from privacy.subject_access import FamilyRecords, SubjectAccessExport, family_for_officer, gather
 from support import retention as support_retention
 from support.media.models import TicketAttachment
-from support.models import FollowCode, TicketMessage
+from support.models import FollowCode, TicketLanguageChange, TicketMessage
 
 UNSENT = (MessageStatus.PENDING, MessageStatus.HELD, MessageStatus.SENDING)
 
@@ -117,6 +117,13 @@ def _anonymise(session: Session, family_id: int, records: FamilyRecords) -> dict
             select(TicketMessage.id).where(
                 TicketMessage.ticket_id.in_(ticket_ids),
                 TicketMessage.body != support_retention.REMOVED_TEXT,
+            ),
+        ),
+        "ticket_language_change": _count(
+            session,
+            select(TicketLanguageChange.id).where(
+                TicketLanguageChange.ticket_id.in_(ticket_ids),
+                TicketLanguageChange.reason != support_retention.REMOVED_TEXT,
             ),
         ),
         "ticket_follow_code": _delete_follow_codes(session, ticket_ids),

@@ -32,7 +32,7 @@ from dfc.personal_data.marks import mark_of
 from dfc.settings import get_settings
 from notifications.models import OutboxMessage, SmsOptOut, TextConsentChange
 from support.media.models import TicketAttachment
-from support.models import FollowCode, Ticket, TicketMessage
+from support.models import FollowCode, Ticket, TicketLanguageChange, TicketMessage
 
 OFFICER_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER)
 THIRD_PARTY = {DataCategory.STAFF}
@@ -55,6 +55,14 @@ CONTEXT: dict[str, tuple[str, ...]] = {
         "created_at",
     ),
     "ticket_follow_code": ("id", "ticket_id", "expires_at", "used_at"),
+    "ticket_language_change": (
+        "id",
+        "ticket_id",
+        "from_language",
+        "to_language",
+        "changed_by",
+        "changed_at",
+    ),
     "outbox_message": ("id", "channel", "template", "status", "created_at", "sent_at"),
     "sms_opt_out": ("opted_out_at", "how", "channel"),
     "text_consent_change": ("id", "change", "how", "channel", "reason", "changed_at"),
@@ -69,6 +77,7 @@ TITLES = {
     "ticket_message": "Messages on those tickets",
     "ticket_attachment": "Photos and files sent with those messages",
     "ticket_follow_code": "Codes sent to follow those tickets",
+    "ticket_language_change": "Changes to the language of those tickets",
     "outbox_message": "Messages sent to the family's phone or email",
     "sms_opt_out": "Texts stopped",
     "text_consent_change": "Texts turned off and on",
@@ -83,6 +92,7 @@ MODELS = {
     "ticket_message": TicketMessage,
     "ticket_attachment": TicketAttachment,
     "ticket_follow_code": FollowCode,
+    "ticket_language_change": TicketLanguageChange,
     "outbox_message": OutboxMessage,
     "sms_opt_out": SmsOptOut,
     "text_consent_change": TextConsentChange,
@@ -148,6 +158,7 @@ class FamilyRecords:
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
             "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),
             "ticket_follow_code": FollowCode.ticket_id.in_(self.ticket_ids()),
+            "ticket_language_change": TicketLanguageChange.ticket_id.in_(self.ticket_ids()),
             "outbox_message": (
                 OutboxMessage.recipient.in_(addresses)
                 & _reached(self.caller, OutboxMessage.organisation_id)

@@ -51,6 +51,16 @@ register(
             ),
             requested=True,
         ),
+        # Asks a family we do not know for their language, one short phrase per likely
+        # language, each already in its own language (support.language_choice.invitation).
+        "language-question": Template(
+            Audience.FAMILY, "%(invitation)s", translated=False, requested=True
+        ),
+        "language-set": Template(
+            Audience.FAMILY,
+            N_("Devices for Children: thank you. We will write to you in this language."),
+            requested=True,
+        ),
         "ticket-reply": Template(
             Audience.FAMILY, "%(text)s (%(reference)s)", translated=False, requested=True
         ),

@@ -204,6 +204,45 @@ class FollowCode(SQLModel, table=True):
     attempts: int = Field(default=0, **not_personal())
 
 
+class TicketLanguageChange(SQLModel, table=True):
+    """Every change to a ticket's language (and the family's with it): from what, to what,
+    who (the family, by naming it in a text, or a member of staff) and why. Kept, never
+    edited: it explains why a family was written to in a language."""
+
+    __tablename__ = "ticket_language_change"
+
+    id: int | None = Field(default=None, primary_key=True, **not_personal())
+    ticket_id: int = Field(
+        sa_column=not_personal().on(_fk("ticket.id", nullable=False, ondelete="CASCADE"))
+    )
+    family_id: int | None = Field(
+        default=None,
+        description="set when the family's recorded language changed too",
+        sa_column=personal(DataCategory.PUPIL, retention="family-link").on(_fk("family.id")),
+    )
+    from_language: str | None = Field(
+        default=None,
+        max_length=8,
+        **not_personal("the ticket's language before; none when the text that named it opened it"),
+    )
+    to_language: str = Field(max_length=8, **not_personal())
+    family_from_language: str | None = Field(
+        default=None,
+        max_length=8,
+        **not_personal("a language code, like the ticket's own language"),
+    )
+    changed_by: str = Field(max_length=20, **not_personal("'family by text', 'staff' or 'api-key'"))
+    staff_user_id: int | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.STAFF, retention="staff-action").on(_fk("staff_user.id")),
+    )
+    reason: str = Field(
+        max_length=500,
+        **personal(DataCategory.FREE_TEXT, retention="ticket-text", note="why it changed"),
+    )
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+
+
 register_subject(
     SubjectType.TICKET,
     id_column=Ticket.id,

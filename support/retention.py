@@ -11,7 +11,13 @@ from sqlmodel import Session
 
 from dfc.file_store import media_store
 from support.media.models import AttachmentStatus, TicketAttachment
-from support.models import FollowCode, Ticket, TicketMessage, TicketStatus
+from support.models import (
+    FollowCode,
+    Ticket,
+    TicketLanguageChange,
+    TicketMessage,
+    TicketStatus,
+)
 
 if TYPE_CHECKING:
     from dfc.personal_data.cutoff import Cutoff
@@ -52,11 +58,18 @@ def tickets_due(cutoff: "Cutoff") -> Select:
 
 
 def remove_ticket_text(session: Session, ids: list[int]) -> int:
-    """Replace every message's text with a placeholder and drop the phone number."""
+    """Replace every message's text, and every language change's reason (it may quote the
+    family), with a placeholder and drop the phone number."""
     session.execute(
         update(TicketMessage)
         .where(TicketMessage.ticket_id.in_(ids), TicketMessage.body != REMOVED_TEXT)
         .values(body=REMOVED_TEXT)
+        .execution_options(**_SYNC)
+    )
+    session.execute(
+        update(TicketLanguageChange)
+        .where(TicketLanguageChange.ticket_id.in_(ids), TicketLanguageChange.reason != REMOVED_TEXT)
+        .values(reason=REMOVED_TEXT)
         .execution_options(**_SYNC)
     )
     return session.execute(

@@ -5,11 +5,17 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from support.api import agents, contacts, inbound, public
+from support.api import agents, contacts, inbound, public, ticket_language
 from support.pages import attachments, desk, follow, help
 from support.pages import contacts as contact_pages
 
-API_ROUTERS: list[APIRouter] = [public.router, agents.router, contacts.router, inbound.router]
+API_ROUTERS: list[APIRouter] = [
+    public.router,
+    agents.router,
+    ticket_language.router,
+    contacts.router,
+    inbound.router,
+]
 PAGE_ROUTERS: list[APIRouter] = [
     help.router,
     follow.router,

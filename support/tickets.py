@@ -12,8 +12,12 @@ from dfc.db_types import utcnow
 from dfc.errors import Conflict
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
-from support import messages  # noqa: F401 (registers the desk's message templates)
-from support.language import detect_language
+from support import (
+    messages,  # noqa: F401 (registers the desk's message templates)
+    text_language,
+)
+from support.language import Detection, detect_language
+from support.language_choice import Choice
 from support.models import Author, Category, Ticket, TicketMessage, TicketStatus, Via
 from support.references import display, new_access_token, new_reference
 from support.routing import priority_for, route
@@ -65,10 +69,13 @@ def open_ticket(
     requester: Author = Author.FAMILY,
     organisation_id: int | None = None,
     provider_sid: str | None = None,
+    chosen: Choice | None = None,
     now: datetime | None = None,
 ) -> Opened:
     """A new ticket, linked to the family (by phone) and device (by serial) where they are
-    known, routed, with its SLA, and a confirmation to the family in their language."""
+    known, routed, with its SLA, and a confirmation to the family in their language.
+    `chosen`: the language already chosen for a text (support.language_choice); else it is
+    detected, falling back to `language` or the family's."""
     now = now or utcnow()
     family = find_family_by_phone(session, phone) if phone else None
     device = find_device_by_serial(session, serial_number) if serial_number else None
@@ -78,7 +85,7 @@ def open_ticket(
         or (device.holder_id if device else None)
         or ensure_scheme(session).id
     )
-    detected = detect_language(
+    detected: Detection | Choice = chosen or detect_language(
         text, family_language=language or (family.preferred_language if family else None)
     )
     first_due, resolution_due = due_times(now, priority_for(category))
@@ -214,8 +221,23 @@ def receive_text(
 def _file_text(
     session: Session, *, phone: str, text: str, via: Via, sid: str | None, now: datetime | None
 ) -> Ticket:
+    now = now or utcnow()
+    family = find_family_by_phone(session, phone)
+    channel = TEXT_VIA.get(via, Channel.SMS)
     ticket = open_ticket_for(session, phone)
     if ticket is not None:
-        add_family_message(session, ticket=ticket, text=text, via=via, provider_sid=sid, now=now)
+        message = add_family_message(
+            session, ticket=ticket, text=text, via=via, provider_sid=sid, now=now
+        )
+        text_language.after_family_text(
+            session, ticket=ticket, message=message, family=family, channel=channel, now=now
+        )
         return ticket
-    return open_ticket(session, text=text, via=via, phone=phone, provider_sid=sid, now=now).ticket
+    choice = text_language.choose_for_text(text, family)
+    ticket = open_ticket(
+        session, text=text, via=via, phone=phone, provider_sid=sid, chosen=choice, now=now
+    ).ticket
+    text_language.after_opening(
+        session, ticket=ticket, choice=choice, family=family, text=text, channel=channel, now=now
+    )
+    return ticket

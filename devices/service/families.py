@@ -158,3 +158,14 @@ def update_family(
     session.add(family)
     session.flush()
     return family
+
+
+def set_preferred_language(session: Session, *, family: Family, language: str) -> str:
+    """Records the language the family reads, as they told the desk (by naming it in a text,
+    or an agent on their behalf): the desk, not the register's writers, hears it. Answers
+    the language it replaces."""
+    before = family.preferred_language
+    family.preferred_language = language
+    session.add(family)
+    session.flush()
+    return before

@@ -116,6 +116,7 @@ def preview(
         "partner": "Laptop Repairs Ltd",
         "when": "in 30 days",
         "size": "5.0 MB",
+        "invitation": "Odpisz „Polski” / Răspundeți „Română”",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}

@@ -31,6 +31,7 @@ REASONS = {
 TABLE_COUNTS = (
     ("ticket", "support tickets lose their phone number"),
     ("ticket_message", "ticket messages (the family's, replies and staff notes) lose their text"),
+    ("ticket_language_change", "changes to a ticket's language lose their reason"),
     ("ticket_follow_code", "ticket codes are deleted"),
     ("outbox_message", "sent messages lose their recipient and text"),
     ("sms_opt_out", "opt-outs from texts are deleted"),

@@ -12,7 +12,7 @@ from dfc.paging import PagingDep
 from dfc.web.templating import render
 from support import desk
 from support.models import Category, Team, TicketStatus
-from support.pages import desk_actions, desk_ticket
+from support.pages import desk_actions, desk_language, desk_ticket
 from support.pages.desk_common import (
     CATEGORY,
     LANGUAGE_CHOICES,
@@ -112,3 +112,4 @@ def _statuses(status: TicketStatus | str | None) -> tuple[TicketStatus, ...] | N
 
 router.include_router(desk_ticket.router)
 router.include_router(desk_actions.router)
+router.include_router(desk_language.router)

@@ -32,6 +32,7 @@ from support.pages.desk_common import (
     TicketReader,
     language_label,
 )
+from support.pages.desk_language_panel import language_panel
 from support.queue import RUNNING
 from support.references import display
 from support.sla import sla_state
@@ -45,6 +46,7 @@ DONE = {
     "assigned": "Ticket assigned",
     "status": "Status changed",
     "merged": "The duplicate ticket was merged into this one",
+    "language": "Language changed",
 }
 
 
@@ -92,6 +94,7 @@ def show_ticket(
             "files": files_by_message(session, (message.id for message in messages)),
             "names": names,
             "ticket_language": language_label(ticket.language),
+            "language_panel": language_panel(session, caller, ticket),
             "text_status": text_status_label(
                 consent.text_status(session, ticket.phone_number) if ticket.phone_number else None
             ),

@@ -27,6 +27,7 @@ from support.models import (
     FollowCode,
     Team,
     Ticket,
+    TicketLanguageChange,
     TicketMessage,
     TicketStatus,
     Via,
@@ -172,6 +173,15 @@ def make_family_data(
             ),
             TicketMessage(
                 ticket_id=unlinked.id, author=Author.FAMILY, body=unlinked_words, via=Via.SMS
+            ),
+            TicketLanguageChange(
+                ticket_id=ticket.id,
+                family_id=family.id,
+                from_language="en",
+                to_language="pl",
+                family_from_language="en",
+                changed_by="family by text",
+                reason=words,
             ),
             code,
             outbox,

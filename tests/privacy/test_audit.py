@@ -80,6 +80,12 @@ CASES = {
         AuditAction.READ,
         SubjectType.TICKET,
     ),
+    "api ticket language": Case(
+        "/api/tickets/{ticket}/language",
+        "/api/tickets/{ticket_id}/language",
+        AuditAction.READ,
+        SubjectType.TICKET,
+    ),
     "families page": Case("/families", "/families", AuditAction.READ, whole_school=True),
     "families csv": Case(
         "/families?format=csv", "/families", AuditAction.EXPORT, whole_school=True

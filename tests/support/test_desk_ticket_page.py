@@ -205,7 +205,7 @@ def test_every_form_on_the_ticket_page_carries_the_csrf_token(client, session, s
     token = sign_in_pages(client, session, agent)
     page = client.get(f"/tickets/{ticket.id}").text
     forms = re.findall(r'<form method="post" action="/tickets/[^"]+".*?</form>', page, re.S)
-    assert len(forms) == 7
+    assert len(forms) == 8  # with the language form
     assert all(f'name="csrf_token" value="{token}"' in form for form in forms)
     refused = client.post(
         f"/tickets/{ticket.id}/note", data={"note": "x"}, headers={"Accept": "text/html"}
