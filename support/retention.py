@@ -49,11 +49,12 @@ def tickets_due(cutoff: "Cutoff") -> Select:
 
 
 def remove_ticket_text(session: Session, ids: list[int]) -> int:
-    """Replace every message's text with a placeholder and drop the phone number."""
+    """Replace every message's text with a placeholder, drop its translation and the
+    phone number."""
     session.execute(
         update(TicketMessage)
         .where(TicketMessage.ticket_id.in_(ids), TicketMessage.body != REMOVED_TEXT)
-        .values(body=REMOVED_TEXT)
+        .values(body=REMOVED_TEXT, translated_text=None)
         .execution_options(**_SYNC)
     )
     return session.execute(
