@@ -93,8 +93,9 @@ def _refusal(error: urllib.error.HTTPError, service: Provider, target: str) -> s
         said = json.loads(error.read()).get("error") or ""
     except (OSError, ValueError, AttributeError):
         said = ""
+    about_key = error.code == 403 or "api key" in str(said).lower()
     said = f": {said}" if said else ""
-    if error.code == 403:
+    if about_key:
         return f"at {service.url} refused the key (check TRANSLATION_API_KEY){said}"
     if error.code == 400:
         return f"at {service.url} could not translate this into {target!r}{said}"

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, User
+from dfc.settings import get_settings
 from notifications import sending
 from notifications.models import MessageStatus, OutboxMessage
 from support.models import Author, Ticket, TicketMessage
@@ -236,3 +237,20 @@ def test_a_language_the_service_lacks_is_named_to_the_agent(
     )
     assert refused.status_code == 503
     assert "could not translate this into 'so': so is not supported" in refused.json()["detail"]
+
+
+def test_a_missing_key_is_named_as_the_setting_to_fix(
+    client, session, translation, monkeypatch, school, agent
+):
+    monkeypatch.setenv("TRANSLATION_API_KEY", "")
+    get_settings.cache_clear()
+    ticket = raise_ticket(session, school, POLISH, language="pl")
+    refused = client.post(
+        f"/api/tickets/{ticket.id}/replies", headers=bearer(session, agent), json={"text": REPLY}
+    )
+    assert refused.status_code == 503
+    assert (
+        "refused the key (check TRANSLATION_API_KEY): Please contact the server operator"
+        in (refused.json()["detail"])
+    )
+    assert "api_key" not in translation.translations[0].fields
