@@ -7,6 +7,7 @@ them through the environment (see README, "Configuration").
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -54,6 +55,12 @@ class Settings(BaseSettings):
     QUIET_HOURS_START: int = Field(default=20, ge=0, le=23)
     QUIET_HOURS_END: int = Field(default=8, ge=0, le=23)
     DAILY_ALERTS_AT: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    # Machine translation (docs/support.md, "Translation"): a LibreTranslate-compatible
+    # service, which a council can run itself. Unset: no translation; agents are warned.
+    TRANSLATION_URL: str = ""
+    TRANSLATION_API_KEY: str = ""
+    TRANSLATION_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=60)
 
     SMTP_HOST: str = ""
     SMTP_PORT: int = Field(default=587, ge=1, le=65535)
@@ -132,6 +139,14 @@ class Settings(BaseSettings):
             if url.get_backend_name() not in {"sqlite", "postgresql"}:
                 raise ValueError("use a sqlite:/// or postgresql+psycopg:// URL")
         return value
+
+    @field_validator("TRANSLATION_URL")
+    @classmethod
+    def _translation_url_is_http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in {"http", "https"} or not parts.netloc):
+            raise ValueError("use the service's address, such as http://127.0.0.1:5000")
+        return value.rstrip("/")
 
     @field_validator("CELERY_BROKER_URL")
     @classmethod

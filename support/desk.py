@@ -31,6 +31,7 @@ from support.models import (
 )
 from support.references import display, normalise
 from support.tickets import TEXT_VIA
+from support.translation.service import family_text, reply_translation
 
 DESK_ROLES = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SCHOOL_STAFF, Role.SUPPORT_AGENT)
 # School staff read their families' tickets (and raise them); these roles work them.
@@ -197,10 +198,12 @@ def reply(
     text: str | None = None,
     canned: str | None = None,
     internal: bool = False,
+    send_as_written: bool = False,
     now: datetime | None = None,
 ) -> TicketMessage:
-    """A reply goes to the family in their language (a canned one is translated; free text
-    is sent as written); an internal note stays on the ticket."""
+    """A reply goes to the family in their language (a canned one from the catalogue, free
+    text machine translated unless `send_as_written`: support.translation); an internal
+    note stays on the ticket, untranslated."""
     _require_worker(caller)
     now = now or utcnow()
     ticket = get_ticket(session, caller=caller, ticket_id=ticket_id)
@@ -213,10 +216,13 @@ def reply(
     if canned and internal:
         raise InvalidInput("A canned reply is for the family, not a note", field="internal")
     body = text or ""
+    translation: dict[str, object] = {}
     if canned:
         from notifications.templates import render
 
         body = render(f"canned-{canned}", language=ticket.language, context={})[1]
+    elif not internal:  # before anything is written: a failure sends and keeps nothing
+        translation = reply_translation(ticket, body, send_as_written=send_as_written, now=now)
     message = TicketMessage(
         ticket_id=ticket.id,
         author=Author.AGENT,
@@ -225,6 +231,7 @@ def reply(
         internal=internal,
         via=Via.STAFF,
         created_at=now,
+        **translation,
     )
     session.add(message)
     session.flush()
@@ -238,7 +245,7 @@ def reply(
             session,
             ticket,
             template,
-            {"text": body},
+            {"text": family_text(message)},
             key=f"ticket-reply:{ticket.reference}:{message.id}",
             now=now,
         )

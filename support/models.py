@@ -142,6 +142,29 @@ class TicketMessage(SQLModel, table=True):
         description="Twilio's MessageSid for a text: a replayed webhook adds nothing",
         **not_personal("the provider's id for the message"),
     )
+    # A machine translation beside the words as written (support.translation): the English
+    # of a family's text, or the family's language of an agent's reply, which is what was sent.
+    translated_text: str | None = Field(
+        default=None,
+        sa_column=personal(DataCategory.FREE_TEXT, retention="ticket-text").on(
+            Column(Text, nullable=True)
+        ),
+    )
+    translated_from: str | None = Field(
+        default=None, max_length=8, **not_personal("the language the body is written in")
+    )
+    translated_to: str | None = Field(
+        default=None, max_length=8, **not_personal("the language of the translated text")
+    )
+    translated_by: str | None = Field(
+        default=None, max_length=10, description='"machine"', **not_personal()
+    )
+    translation_provider: str | None = Field(
+        default=None,
+        max_length=200,
+        **not_personal("the translation service's host name"),
+    )
+    translated_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 

@@ -59,11 +59,11 @@ def tickets_due(cutoff: "Cutoff") -> Select:
 
 def remove_ticket_text(session: Session, ids: list[int]) -> int:
     """Replace every message's text, and every language change's reason (it may quote the
-    family), with a placeholder and drop the phone number."""
+    family), with a placeholder, drop the messages' translations and the phone number."""
     session.execute(
         update(TicketMessage)
         .where(TicketMessage.ticket_id.in_(ids), TicketMessage.body != REMOVED_TEXT)
-        .values(body=REMOVED_TEXT)
+        .values(body=REMOVED_TEXT, translated_text=None)
         .execution_options(**_SYNC)
     )
     session.execute(

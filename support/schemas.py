@@ -116,7 +116,9 @@ class TicketPublic(BaseModel):
     created_at: datetime
 
 
-class MessagePublic(BaseModel):
+class FamilyMessage(BaseModel):
+    """A message as the family has it: an agent's reply in the words they were sent."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -127,14 +129,44 @@ class MessagePublic(BaseModel):
     created_at: datetime
 
 
+class MessagePublic(FamilyMessage):
+    """A message on the desk: `body` as its author wrote it, and any machine translation
+    beside it (a family's text in English; an agent's reply in the family's language, which
+    is what was sent)."""
+
+    translated_text: str | None = Field(
+        default=None, description="the machine translation of body, when there is one"
+    )
+    translated_from: str | None = Field(default=None, description="the language of body")
+    translated_to: str | None = Field(default=None, description="the language translated into")
+    translated_by: str | None = Field(
+        default=None, description='"machine" when a translation service made it'
+    )
+    translation_provider: str | None = Field(
+        default=None, description="the translation service's host"
+    )
+    translated_at: datetime | None = None
+
+
 class TicketWithThread(TicketPublic):
     messages: list[MessagePublic]
+    untranslated: str | None = Field(
+        default=None,
+        description="why a family's text has no English yet (the translation service failed); "
+        "it is tried again at the next reading",
+    )
 
 
 class ReplyRequest(StrictModel):
     text: str | None = Field(default=None, max_length=1600)
     canned: str | None = None
     internal: bool = False
+    send_as_written: bool = Field(
+        default=False,
+        description="send free text exactly as written, untranslated: to a family that reads "
+        "another language it is otherwise machine translated, or refused when no "
+        "translation service is set",
+    )
 
 
 class StatusRequest(StrictModel):
@@ -156,7 +188,7 @@ class FamilyView(BaseModel):
     reference: str
     status: TicketStatus
     category: Category
-    messages: list[MessagePublic]
+    messages: list[FamilyMessage]
 
 
 class CodeRequest(StrictModel):

@@ -23,6 +23,7 @@ from support.schemas import (
     TicketWithThread,
 )
 from support.tickets import open_ticket
+from support.translation.service import fill_english
 
 router = APIRouter(prefix="/api/tickets", tags=["support: agents"])
 CSV_COLUMNS = (
@@ -95,18 +96,35 @@ def raise_for_family(
 def read_ticket(
     seen: SeenAt, ticket_id: int, session: SessionDep, caller: ApiCaller
 ) -> TicketWithThread:
-    """The ticket and its whole thread; the read is recorded in the access audit."""
+    """The ticket and its whole thread; the read is recorded in the access audit. A family's
+    text in another language has its English beside it (translated_text) when a translation
+    service is set; `untranslated` says why not when the service failed."""
     ticket, messages = desk.show_ticket(session, caller=caller, ticket_id=ticket_id, seen=seen)
+    untranslated = fill_english(session, ticket, messages)
+    session.commit()
     return TicketWithThread(
         **TicketPublic.model_validate(ticket).model_dump(),
         messages=[MessagePublic.model_validate(m) for m in messages],
+        untranslated=untranslated,
     )
 
 
-@router.post("/{ticket_id}/replies", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{ticket_id}/replies",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        status.HTTP_503_SERVICE_UNAVAILABLE: {
+            "description": "The translation service failed: nothing was sent or kept; try "
+            "again, or send it as written"
+        }
+    },
+)
 def reply(
     ticket_id: int, body: ReplyRequest, session: SessionDep, caller: ApiCaller
 ) -> MessagePublic:
+    """A reply to the family, or an internal note. Free text to a family that reads another
+    language is machine translated and the translation sent, the English kept beside it;
+    with no translation service it is refused (422) unless `send_as_written` is true."""
     message = desk.reply(
         session,
         caller=caller,
@@ -114,6 +132,7 @@ def reply(
         text=body.text,
         canned=body.canned,
         internal=body.internal,
+        send_as_written=body.send_as_written,
     )
     session.commit()
     return MessagePublic.model_validate(message)

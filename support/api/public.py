@@ -16,12 +16,13 @@ from support.schemas import (
     CodeCheck,
     CodeRequest,
     CodeSent,
+    FamilyMessage,
     FamilyView,
-    MessagePublic,
     TicketOpened,
     TicketRequest,
 )
 from support.tickets import open_ticket
+from support.translation.service import as_the_family_reads
 
 router = APIRouter(prefix="/api/support", tags=["support: families"])
 
@@ -52,7 +53,7 @@ def _family_view(session: SessionDep, ticket: Ticket) -> FamilyView:
         reference=display(ticket.reference),
         status=ticket.status,
         category=ticket.category,
-        messages=[MessagePublic.model_validate(m) for m in messages],
+        messages=[FamilyMessage.model_validate(m) for m in as_the_family_reads(messages)],
     )
 
 

@@ -116,8 +116,21 @@ def send_reply(
     caller: DeskStaff,
     now: Now,
     text: FormText = "",
+    send_as_written: FormText = "",
 ) -> Response:
-    return _written(request, session, caller, ticket_id, now, "text", text, internal=False)
+    """A written reply: machine translated for a family that reads another language, unless
+    the agent ticks "send as written" (support.translation)."""
+    return _written(
+        request,
+        session,
+        caller,
+        ticket_id,
+        now,
+        "text",
+        text,
+        internal=False,
+        send_as_written=bool(send_as_written),
+    )
 
 
 @router.post("/tickets/{ticket_id}/note")
@@ -143,9 +156,10 @@ def _written(
     text: str,
     *,
     internal: bool,
+    send_as_written: bool = False,
 ) -> Response:
     """A free-text reply to the family, or an internal note that is never sent."""
-    values = {field: text}
+    values = {field: text, "send_as_written": "yes" if send_as_written else ""}
     noun = "note" if internal else "reply"
     if not text.strip():
         errors = {field: f"Enter a {noun}"}
@@ -158,7 +172,14 @@ def _written(
 
     def write() -> Outcome:
         if not internal:
-            return _replied(session, caller, ticket_id, text=body.text, now=now)
+            return _replied(
+                session,
+                caller,
+                ticket_id,
+                text=body.text,
+                send_as_written=send_as_written,
+                now=now,
+            )
         desk.reply(
             session, caller=caller, ticket_id=ticket_id, text=body.text, internal=True, now=now
         )

@@ -4,7 +4,6 @@ the plain-English names of statuses, teams and SLA states."""
 from datetime import datetime
 from typing import Annotated, Any
 
-from babel import Locale, UnknownLocaleError
 from fastapi import Depends
 from pydantic import BeforeValidator
 
@@ -13,6 +12,7 @@ from accounts.staff import staff
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.i18n import BY_CODE, LANGUAGES
+from support.language_names import english_name
 from support.models import Author, Category, Team, TicketPriority, TicketStatus
 from support.pages.help import CATEGORY_NAMES
 from support.sla import SlaState
@@ -65,19 +65,6 @@ AUTHOR = {
     Author.SYSTEM: "The service",
 }
 CATEGORY: dict[Category, str] = dict(CATEGORY_NAMES)  # the English source text
-
-
-# Babel says "Bangla" and "Punjabi"; UK public services say these.
-ENGLISH_NAMES = {"bn": "Bengali", "pa": "Panjabi"}
-
-
-def english_name(code: str) -> str:
-    if code in ENGLISH_NAMES:
-        return ENGLISH_NAMES[code]
-    try:
-        return Locale.parse(code).get_display_name("en") or code
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 def language_label(code: str) -> dict[str, Any]:

@@ -33,9 +33,11 @@ from support.pages.desk_common import (
     language_label,
 )
 from support.pages.desk_language_panel import language_panel
+from support.pages.desk_translation import translation_view
 from support.queue import RUNNING
 from support.references import display
 from support.sla import sla_state
+from support.translation.service import fill_english
 
 router = APIRouter(include_in_schema=False)
 DONE = {
@@ -78,6 +80,8 @@ def show_ticket(
     ticket, messages = desk.show_ticket(
         session, caller=caller, ticket_id=ticket_id, seen=Where.of(request)
     )
+    untranslated = fill_english(session, ticket, messages)
+    session.commit()  # the English, kept so the service is asked once per text
     names = desk.staff_names(session, {m.author_user_id for m in messages} | {ticket.agent_id})
     can_act = desk.can_work(caller) and ticket.merged_into_id is None
     return render(
@@ -95,6 +99,7 @@ def show_ticket(
             "names": names,
             "ticket_language": language_label(ticket.language),
             "language_panel": language_panel(session, caller, ticket),
+            "translation": translation_view(ticket, untranslated),
             "text_status": text_status_label(
                 consent.text_status(session, ticket.phone_number) if ticket.phone_number else None
             ),

@@ -21,6 +21,7 @@ from support.models import Category, Team, Ticket, TicketStatus, Via
 from support.references import display
 from support.schemas import FAMILY_REPLY_LIMIT, FamilyReply, TicketRequest
 from support.tickets import family_can_reply, open_ticket, reply_from_family
+from support.translation.service import as_the_family_reads
 
 router = APIRouter(include_in_schema=False)
 CATEGORY_NAMES = {
@@ -181,7 +182,7 @@ def ticket_view(
             "category": _(CATEGORY_NAMES[ticket.category]),
             "team": _(TEAM_NAMES[line.team]),
             "contact": line.contact,
-            "messages": thread(session, ticket, include_internal=False),
+            "messages": as_the_family_reads(thread(session, ticket, include_internal=False)),
             "can_reply": family_can_reply(ticket),
             "reply_path": reply_path,
             "reply": reply,

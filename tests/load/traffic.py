@@ -324,7 +324,12 @@ class DeskAgent:
                 self.recorder.send(
                     http, "open ticket", "GET", f"/api/tickets/{ticket_id}", headers=api
                 )
-                body = {"text": f"Thank you, we are looking into it ({done})."}
+                # No translation service under load: the agent sends English deliberately
+                # to families who read another language (support.translation).
+                body = {
+                    "text": f"Thank you, we are looking into it ({done}).",
+                    "send_as_written": True,
+                }
                 if answer := self.recorder.send(
                     http,
                     "reply to ticket",
