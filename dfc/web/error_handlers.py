@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from dfc.errors import DomainError, NotSignedIn, error_body
 from dfc.i18n import N_, translations
@@ -125,6 +126,13 @@ async def unexpected_error(request: Request, error: Exception) -> Response:
     return _page(request, 500, None)
 
 
+async def client_gone(request: Request, _error: ClientDisconnect) -> Response:
+    """The client hung up before sending its whole request (a phone losing signal, Twilio
+    giving up): nobody is left to answer and nothing was saved, so no error is logged."""
+    log.info("the client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 def install(app: FastAPI) -> None:
     openapi.install(app)  # documents these answers on every operation
     app.add_exception_handler(DomainError, domain_error)
@@ -132,4 +140,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(OverflowError, out_of_range)
     app.add_exception_handler(DataError, out_of_range)
+    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(Exception, unexpected_error)

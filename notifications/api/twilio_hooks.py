@@ -5,7 +5,8 @@ with a valid X-Twilio-Signature; anything else changes nothing."""
 import logging
 
 from fastapi import APIRouter, Request, Response
-from sqlmodel import select
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
 from accounts.deps import SessionDep
 from dfc.db_types import utcnow
@@ -57,6 +58,11 @@ TWILIO_ERRORS = {
 @router.post("/status", status_code=204, responses=TWILIO_ERRORS)
 async def status_callback(request: Request, session: SessionDep) -> Response:
     form = await signed_form(request)
+    await run_in_threadpool(_record_status, session, form)  # off the event loop
+    return Response(status_code=204)
+
+
+def _record_status(session: Session, form: dict[str, str]) -> None:
     message = session.exec(
         select(OutboxMessage).where(OutboxMessage.provider_id == form.get("MessageSid", ""))
     ).first()
@@ -71,4 +77,3 @@ async def status_callback(request: Request, session: SessionDep) -> Response:
                 opt_out(session, message.recipient)
         session.add(message)
         session.commit()
-    return Response(status_code=204)

@@ -2,6 +2,8 @@
 support.inbound's: consent keywords, then the desk)."""
 
 from fastapi import APIRouter, Request, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from accounts.deps import SessionDep
 from notifications.api.twilio_hooks import TWILIO_ERRORS, signed_form
@@ -18,6 +20,13 @@ async def inbound(request: Request, session: SessionDep) -> Response:
     one; photos and files with it (MediaUrl0...) are fetched in the background and join
     the ticket. A replay of the same MessageSid changes nothing."""
     form = await signed_form(request)
+    # Reading the text (the database, the language detector loading its models the first
+    # time) blocks: on the event loop it would hold up every other request meanwhile.
+    await run_in_threadpool(_receive_and_commit, session, form)
+    return Response(content="<Response/>", media_type="application/xml")
+
+
+def _receive_and_commit(session: Session, form: dict[str, str]) -> None:
     to_fetch = receive(
         session,
         sender=form.get("From", ""),
@@ -28,4 +37,3 @@ async def inbound(request: Request, session: SessionDep) -> Response:
     )
     session.commit()
     hand_over(to_fetch)
-    return Response(content="<Response/>", media_type="application/xml")

@@ -1,8 +1,11 @@
 """Twilio may deliver a webhook twice: one thread message per MessageSid, however it comes.
 A webhook refused for its signature is logged loudly, with the URL that was checked."""
 
+import asyncio
 import logging
+import time
 
+import httpx
 import pytest
 from sqlmodel import Session, select
 
@@ -74,3 +77,70 @@ def test_a_bad_signature_is_logged_with_the_url_checked_and_base_url(
     [record] = [r for r in caplog.records if "signature" in r.getMessage()]
     assert record.levelno == logging.WARNING
     assert INBOUND in record.getMessage() and "BASE_URL" in record.getMessage()
+
+
+def test_a_slow_text_does_not_hold_up_other_requests(client, twilio, monkeypatch):
+    """Reading a text blocks (the database; the language detector loads its models the
+    first time): done on the event loop, every page and webhook would wait behind it."""
+    from support.api import inbound as endpoint
+
+    def slow_receive(*_args, **_kwargs):
+        time.sleep(1.0)
+        return []
+
+    monkeypatch.setattr(endpoint, "receive", slow_receive)
+    form = {"From": "+447700900123", "Body": "Broken", "MessageSid": "SM-slow"}
+    params, signature = twilio.signed_status_callback(INBOUND, AUTH_TOKEN, form)
+
+    async def text_and_health_check() -> list[tuple[str, int]]:
+        finished: list[tuple[str, int]] = []
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+
+            async def text() -> None:
+                answer = await http.post(
+                    "/api/twilio/inbound", data=params, headers={"X-Twilio-Signature": signature}
+                )
+                finished.append(("text", answer.status_code))
+
+            async def health() -> None:
+                await asyncio.sleep(0.2)
+                finished.append(("health", (await http.get("/healthz")).status_code))
+
+            await asyncio.gather(text(), health())
+        return finished
+
+    assert asyncio.run(text_and_health_check()) == [("health", 200), ("text", 200)]
+
+
+def test_a_client_that_hangs_up_mid_request_is_not_logged_as_an_error(client, caplog):
+    """Twilio (or a phone) giving up before the whole form arrived: nothing to save and
+    nobody to answer, so no 500 and no ERROR in the log."""
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/twilio/inbound",
+        "raw_path": b"/api/twilio/inbound",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/x-www-form-urlencoded")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    with caplog.at_level(logging.INFO):
+        asyncio.run(client.app(scope, receive, send))
+    [start] = [message for message in sent if message["type"] == "http.response.start"]
+    assert start["status"] == 400
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "the client went away" in caplog.text
