@@ -43,6 +43,7 @@ WORST = {
     "percent": 0.8,
     "reference": "K7RM-3QXP",
     "code": "123456",
+    "size": "10.0 MB",  # the largest file a family may send (media-refused)
 }
 # A laptop and its dongle: the laptop's support or lack of it, the 4G contract, the data.
 MORNINGS = [

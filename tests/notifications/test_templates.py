@@ -36,6 +36,7 @@ SAMPLE = {
     "percent": 0.8,
     "reference": "K7RM-3QXP",
     "code": "123456",
+    "size": "10.0 MB",  # the largest file a family may send (media-refused)
 }
 SHOWN_AS_GIVEN = ("reference", "code")  # the family types these back: never reworded
 
