@@ -16,7 +16,7 @@ from support.pages.desk_common import LANGUAGE_CHOICES, english_name
 SOURCES = {
     "detected": "detected from the family's words",
     "family": "the family's recorded language",
-    "default": "English: we could not tell, so we asked the family",
+    "default": "we could not tell, so English until the family names theirs or staff change it",
     "named": "the family named it in a text",
     "word": "the family's word for help",
     "agent": "set by staff",
