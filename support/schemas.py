@@ -127,6 +127,9 @@ class FamilyMessage(BaseModel):
     internal: bool
     via: Via
     created_at: datetime
+    files: int = Field(
+        default=0, description="How many photos or files the family sent with this message"
+    )
 
 
 class MessagePublic(FamilyMessage):

@@ -9,7 +9,7 @@ from dfc.errors import NotFound
 from dfc.settings import get_settings
 from notifications import consent
 from support import follow as follow_codes
-from support.desk import thread
+from support.family_thread import family_thread
 from support.models import Ticket, Via
 from support.references import display
 from support.schemas import (
@@ -22,7 +22,6 @@ from support.schemas import (
     TicketRequest,
 )
 from support.tickets import open_ticket
-from support.translation.service import as_the_family_reads
 
 router = APIRouter(prefix="/api/support", tags=["support: families"])
 
@@ -48,12 +47,11 @@ def raise_ticket(body: TicketRequest, session: SessionDep) -> TicketOpened:
 
 
 def _family_view(session: SessionDep, ticket: Ticket) -> FamilyView:
-    messages = thread(session, ticket, include_internal=False)
     return FamilyView(
         reference=display(ticket.reference),
         status=ticket.status,
         category=ticket.category,
-        messages=[FamilyMessage.model_validate(m) for m in as_the_family_reads(messages)],
+        messages=[FamilyMessage.model_validate(m) for m in family_thread(session, ticket)],
     )
 
 

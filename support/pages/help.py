@@ -16,12 +16,11 @@ from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import page_language, render
 from notifications import consent
 from support import contacts
-from support.desk import thread
+from support.family_thread import family_thread
 from support.models import Category, Team, Ticket, TicketStatus, Via
 from support.references import display
 from support.schemas import FAMILY_REPLY_LIMIT, FamilyReply, TicketRequest
 from support.tickets import family_can_reply, open_ticket, reply_from_family
-from support.translation.service import as_the_family_reads
 
 router = APIRouter(include_in_schema=False)
 CATEGORY_NAMES = {
@@ -182,7 +181,7 @@ def ticket_view(
             "category": _(CATEGORY_NAMES[ticket.category]),
             "team": _(TEAM_NAMES[line.team]),
             "contact": line.contact,
-            "messages": as_the_family_reads(thread(session, ticket, include_internal=False)),
+            "messages": family_thread(session, ticket),
             "can_reply": family_can_reply(ticket),
             "reply_path": reply_path,
             "reply": reply,

@@ -130,6 +130,7 @@ class FamilyCopy:
     via: Via
     created_at: datetime
     internal: bool = False
+    files: int = 0  # photos and files that came with it (support.family_thread)
 
 
 def family_text(message: TicketMessage) -> str:

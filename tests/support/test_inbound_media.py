@@ -271,3 +271,25 @@ def test_a_store_that_fails_keeps_the_file_waiting_until_attempts_run_out(
     [failed] = attachments(session)
     assert (failed.status, failed.storage_key) == (AttachmentStatus.FAILED, None)
     assert len(session.exec(select(TicketMessage)).all()) == 1
+
+
+def test_the_family_sees_their_photos_counted_in_their_language_not_the_desks_placeholder(
+    client, session, media, school
+):
+    """The desk's "(photo)" is English for staff: the family's follow page and the follow
+    API say, in the family's language, how many photos or files they sent."""
+    from support.references import new_access_token
+
+    family = make_family(session, school=school, language="pl")
+    urls = [(add_photo(media), "image/png"), (add_photo(media), "image/png")]
+    assert mms(client, media, sender=family.phone_number, urls=urls).status_code == 200
+    [ticket] = session.exec(select(Ticket)).all()
+    token, ticket.access_hash = new_access_token()
+    session.add(ticket)
+    session.commit()
+    page = client.get(f"/help/t/{token}?lang=pl")
+    assert page.status_code == 200
+    assert "Wysłane zdjęcia lub pliki: 2" in page.text
+    assert "(2 photos)" not in page.text
+    [message] = client.get(f"/api/support/follow/{token}").json()["messages"]
+    assert (message["body"], message["files"]) == ("", 2)
