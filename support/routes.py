@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from support.api import agents, contacts, inbound, public, ticket_language
+from support.api import agents, contacts, inbound, public, ticket_files, ticket_language
 from support.pages import attachments, desk, follow, help
 from support.pages import contacts as contact_pages
 
@@ -13,6 +13,7 @@ API_ROUTERS: list[APIRouter] = [
     public.router,
     agents.router,
     ticket_language.router,
+    ticket_files.router,
     contacts.router,
     inbound.router,
 ]

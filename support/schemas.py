@@ -132,6 +132,17 @@ class FamilyMessage(BaseModel):
     )
 
 
+class AttachmentPublic(BaseModel):
+    """A photo or file the family sent: what it is, whether it was kept, where to fetch it."""
+
+    id: int
+    content_type: str | None = Field(description="the checked type, once stored")
+    size: int | None = Field(description="bytes, once fetched")
+    status: str = Field(description="waiting, stored, refused or failed")
+    reason: str | None = Field(description="why it was refused or could not be fetched")
+    url: str | None = Field(description="GET it with the same credentials, once stored")
+
+
 class MessagePublic(FamilyMessage):
     """A message on the desk: `body` as its author wrote it, and any machine translation
     beside it (a family's text in English; an agent's reply in the family's language, which
@@ -149,6 +160,7 @@ class MessagePublic(FamilyMessage):
         default=None, description="the translation service's host"
     )
     translated_at: datetime | None = None
+    attachments: list[AttachmentPublic] = Field(default_factory=list)
 
 
 class TicketWithThread(TicketPublic):

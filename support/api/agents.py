@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.service.families import get_family
@@ -11,9 +11,21 @@ from dfc.audit.seen import SeenAt
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from support import desk
-from support.models import AgentLanguage, Author, Category, Team, Ticket, TicketStatus, Via
+from support.media.models import AttachmentStatus
+from support.media.reading import by_message as files_by_message
+from support.models import (
+    AgentLanguage,
+    Author,
+    Category,
+    Team,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+    Via,
+)
 from support.schemas import (
     AssignRequest,
+    AttachmentPublic,
     MergeRequest,
     MessagePublic,
     ReplyRequest,
@@ -92,6 +104,32 @@ def raise_for_family(
     return TicketPublic.model_validate(opened.ticket)
 
 
+def _with_files(
+    session: Session, ticket_id: int, messages: list[TicketMessage]
+) -> list[MessagePublic]:
+    """Each message with the photos and files that came with it, and where to fetch them."""
+    files = files_by_message(session, (message.id for message in messages))
+    shown = []
+    for message in messages:
+        public = MessagePublic.model_validate(message)
+        public.files = len(files.get(message.id, []))
+        public.attachments = [
+            AttachmentPublic(
+                id=file.id,
+                content_type=file.content_type,
+                size=file.size,
+                status=file.status.value,
+                reason=file.reason,
+                url=f"/api/tickets/{ticket_id}/files/{file.id}"
+                if file.status is AttachmentStatus.STORED
+                else None,
+            )
+            for file in files.get(message.id, [])
+        ]
+        shown.append(public)
+    return shown
+
+
 @router.get("/{ticket_id}")
 def read_ticket(
     seen: SeenAt, ticket_id: int, session: SessionDep, caller: ApiCaller
@@ -104,7 +142,7 @@ def read_ticket(
     session.commit()
     return TicketWithThread(
         **TicketPublic.model_validate(ticket).model_dump(),
-        messages=[MessagePublic.model_validate(m) for m in messages],
+        messages=_with_files(session, ticket.id, messages),
         untranslated=untranslated,
     )
 

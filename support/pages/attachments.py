@@ -8,32 +8,18 @@ from fastapi.responses import Response
 
 from accounts.deps import SessionDep
 from dfc.audit.seen import Where
-from support.media.reading import StoredFile, open_file
+from support.media.reading import file_response, open_file
 from support.pages.desk_common import TicketReader
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _answer(stored: StoredFile) -> Response:
-    disposition = "inline" if stored.inline else "attachment"
-    return Response(
-        content=stored.data,
-        media_type=stored.content_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{stored.filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
 @router.get("/tickets/{ticket_id}/files/{attachment_id}")
 def ticket_file(
     ticket_id: Id, attachment_id: Id, request: Request, session: SessionDep, caller: TicketReader
 ) -> Response:
-    return _answer(
+    return file_response(
         open_file(
             session,
             caller=caller,
@@ -48,7 +34,7 @@ def ticket_file(
 def ticket_file_thumbnail(
     ticket_id: Id, attachment_id: Id, request: Request, session: SessionDep, caller: TicketReader
 ) -> Response:
-    return _answer(
+    return file_response(
         open_file(
             session,
             caller=caller,

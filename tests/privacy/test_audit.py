@@ -80,6 +80,12 @@ CASES = {
         AuditAction.READ,
         SubjectType.TICKET,
     ),
+    "api ticket file": Case(
+        "/api/tickets/{ticket}/files/{attachment}",
+        "/api/tickets/{ticket_id}/files/{attachment_id}",
+        AuditAction.READ,
+        SubjectType.TICKET,
+    ),
     "api ticket language": Case(
         "/api/tickets/{ticket}/language",
         "/api/tickets/{ticket_id}/language",

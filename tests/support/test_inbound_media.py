@@ -17,7 +17,7 @@ from support import tasks
 from support.media.models import AttachmentStatus, TicketAttachment
 from support.models import Ticket, TicketMessage
 from tests.devices.factories import make_family
-from tests.factories import make_council, make_school, sign_in_pages
+from tests.factories import bearer, make_council, make_school, sign_in_pages
 from tests.notifications.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.support.desk_helpers import make_agent
 from tests.support.media_helpers import EXE, add_photo, mms, noisy_png, png
@@ -293,3 +293,42 @@ def test_the_family_sees_their_photos_counted_in_their_language_not_the_desks_pl
     assert "(2 photos)" not in page.text
     [message] = client.get(f"/api/support/follow/{token}").json()["messages"]
     assert (message["body"], message["files"]) == ("", 2)
+
+
+def test_the_agent_api_lists_a_messages_files_and_downloads_the_stored_one(
+    client, session, media, school, council
+):
+    """The API agrees with the ticket page: each message's files, kept or refused and why,
+    and the stored one fetched with the same credentials, scope and access audit."""
+    family = make_family(session, school=school, language="en")
+    photo = png()
+    urls = [(add_photo(media, photo), "image/png"), (add_photo(media, EXE, "text/html"), "")]
+    assert mms(client, media, sender=family.phone_number, urls=urls).status_code == 200
+    [ticket] = session.exec(select(Ticket)).all()
+    headers = bearer(session, make_agent(session, council))
+    read = client.get(f"/api/tickets/{ticket.id}", headers=headers)
+    assert read.status_code == 200, read.text
+    [message] = read.json()["messages"]
+    kept, refused = message["attachments"]
+    assert message["files"] == 2
+    assert (kept["status"], kept["content_type"], kept["size"]) == (
+        "stored",
+        "image/png",
+        len(photo),
+    )
+    assert (refused["status"], refused["url"]) == ("refused", None) and refused["reason"]
+    reads_before = len(session.exec(select(AccessAudit)).all())
+    file = client.get(kept["url"], headers=headers)
+    assert (file.status_code, file.headers["content-type"], file.content) == (
+        200,
+        "image/png",
+        photo,
+    )
+    session.expire_all()
+    assert len(session.exec(select(AccessAudit)).all()) == reads_before + 1
+    other = headers_for_another_council(session)
+    assert client.get(kept["url"], headers=other).status_code == 404
+
+
+def headers_for_another_council(session: Session) -> dict[str, str]:
+    return bearer(session, make_agent(session, make_council(session, name="Hackney")))
