@@ -102,6 +102,7 @@ class FakeTwilio:
         self._answered: Counter[str] = Counter()
         self._exchanges: list[tuple[RecordedRequest, str]] = []
         self._in_flight = 0
+        self._connections = 0
         self.latency = 0.0  # seconds every accepted message waits for its answer
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
@@ -134,6 +135,12 @@ class FakeTwilio:
         """Every message request (POST) with the kind of answer it got, in the order taken."""
         with self._lock:
             return list(self._exchanges)
+
+    @property
+    def connections(self) -> int:
+        """TCP connections opened to the server so far (kept alive, one serves many)."""
+        with self._lock:
+            return self._connections
 
     @property
     def in_flight(self) -> int:
@@ -305,6 +312,14 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept alive, as Twilio's are
+            timeout = 60  # an idle kept-alive connection is closed after a minute
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake._connections += 1
+
             def do_POST(self) -> None:
                 self._respond()
 
