@@ -15,6 +15,7 @@ import logging
 import struct
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
 import redis
@@ -24,14 +25,18 @@ from dfc.settings import Settings
 log = logging.getLogger(__name__)
 REDIS_SECONDS = 0.5  # a Redis that takes longer is treated as down
 REDIS_RETRY_AFTER = 10.0  # seconds on the file fallback before trying Redis again
+# At a high rate a process reserves the slots of this many seconds at once, and hands them
+# to its threads in turn: one round trip for many texts. A slot not used in time is dropped.
+BLOCK_SECONDS = 0.01
 
-# Reserves the next slot: returns it and how long the caller waits for it (microseconds).
+# Reserves `count` slots `gap` apart: returns the first and the wait for it (microseconds).
 RESERVE = """
 local gap = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
-local after = slot + gap
+local after = slot + gap * count
 local keep = math.floor((after - now) / 1000) + 60000
 redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', keep)
 return {string.format('%.0f', slot), slot - now}
@@ -45,8 +50,8 @@ class FileSlots:
         self.path = path
         self._lock = threading.Lock()  # flock is per open file: threads take turns first
 
-    def reserve(self, key: str, per_second: float) -> tuple[float, float]:
-        """The slot (time.time()) and the seconds to wait for it."""
+    def reserve(self, key: str, per_second: float, count: int = 1) -> tuple[float, float]:
+        """The first of `count` slots (time.time()) and the seconds to wait for it."""
         path = self.path.with_name(f"{self.path.name}-{key}")
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(path, "a+b") as file:
@@ -58,7 +63,7 @@ class FileSlots:
                 slot = max(now, struct.unpack("d", raw)[0] if len(raw) == 8 else 0.0)
                 file.seek(0)
                 file.truncate()
-                file.write(struct.pack("d", slot + 1 / per_second))
+                file.write(struct.pack("d", slot + count / per_second))
                 file.flush()
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
@@ -75,9 +80,9 @@ class RedisSlots:
         self.script = self.client.register_script(RESERVE)
         self.account = account
 
-    def reserve(self, key: str, per_second: float) -> tuple[float, float]:
+    def reserve(self, key: str, per_second: float, count: int = 1) -> tuple[float, float]:
         gap = round(1_000_000 / per_second)
-        slot, wait = self.script(keys=[f"dfc:rate:{key}:{self.account}"], args=[gap])
+        slot, wait = self.script(keys=[f"dfc:rate:{key}:{self.account}"], args=[gap, count])
         return int(slot) / 1_000_000, int(wait) / 1_000_000
 
 
@@ -88,20 +93,41 @@ class SharedRateLimiter:
         self.file_slots = file_slots
         self.redis_slots = redis_slots
         self._redis_down_until = 0.0
+        self._lock = threading.Lock()
+        # Reserved slots not yet used: (the slot on the limiter's clock, when it comes on
+        # this machine's, from the wait the limiter gave: Redis's clock may differ).
+        self._spare: dict[str, deque[tuple[float, float]]] = {}
 
-    def reserve(self, key: str, per_second: float) -> tuple[float, float]:
-        """This sender's slot (time.time()) and the seconds from now until it."""
+    def _reserve(self, key: str, per_second: float, count: int) -> tuple[float, float]:
+        """The first of `count` slots, from Redis or the file, and the wait for it."""
         if self.redis_slots is not None and time.monotonic() >= self._redis_down_until:
             try:
-                return self.redis_slots.reserve(key, per_second)
+                return self.redis_slots.reserve(key, per_second, count)
             except redis.RedisError:
                 self._redis_down_until = time.monotonic() + REDIS_RETRY_AFTER
                 log.warning("the rate limit falls back to this machine: Redis did not answer")
-        return self.file_slots.reserve(key, per_second)
+        return self.file_slots.reserve(key, per_second, count)
+
+    def next_slot(self, key: str, per_second: float) -> tuple[float, float]:
+        """This sender's slot and when it comes (time.time()): a spare one of this
+        process's block if it is still to come, else the first of a new block."""
+        gap = 1 / per_second
+        with self._lock:
+            spare = self._spare.setdefault(key, deque())
+            while spare and spare[0][1] < time.time() - gap:
+                spare.popleft()  # its moment passed unused: using it now could burst
+            if spare:
+                return spare.popleft()
+            count = max(1, int(per_second * BLOCK_SECONDS))
+            first, wait = self._reserve(key, per_second, count)
+            at = time.time() + wait
+            spare.extend((first + i * gap, at + i * gap) for i in range(1, count))
+            return first, at
 
     def wait_turn(self, key: str, per_second: float) -> float:
-        """Sleeps until this sender may send; returns the slot it was given (time.time())."""
-        slot, delay = self.reserve(key, per_second)
+        """Sleeps until this sender may send; returns its slot on the limiter's clock."""
+        slot, at = self.next_slot(key, per_second)
+        delay = at - time.time()
         if delay > 0:
             time.sleep(delay)
         return slot

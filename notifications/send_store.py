@@ -1,10 +1,17 @@
 """The send path's two statements: claim-and-load (one UPDATE ... RETURNING) and the result
-of a send that Twilio accepted (one UPDATE). On PostgreSQL they run on an engine of their
+of a send that Twilio accepted (one UPDATE). On PostgreSQL they run on engines of their
 own in autocommit, without a pre-ping on every checkout: each statement is one round trip,
 not BEGIN, ping, statement, COMMIT. A connection the server dropped (a restart, an idle
 timeout) is noticed by the statement itself and the statement is tried once more on a
-fresh one; pool_recycle retires connections before most servers and proxies would. SQLite
-runs them in an ordinary transaction on the app's engine."""
+fresh one; pool_recycle retires connections before most servers and proxies would.
+
+The claim is durable before the text goes to Twilio. The result is committed without
+waiting for the disk (synchronous_commit off, for that statement's connections only): a
+durable commit costs a disk flush, the largest part of a text's time here. Should
+PostgreSQL itself crash within the moment before the flush, the text is left `sending`,
+with its unconfirmed attempt, and after its lease Twilio is asked and says it has it:
+recorded then, never sent twice. SQLite runs both in an ordinary transaction on the app's
+engine."""
 
 import threading
 from dataclasses import dataclass
@@ -21,7 +28,7 @@ from notifications.models import Channel, MessageStatus, OutboxMessage
 POOL_RECYCLE_SECONDS = 1800
 
 _lock = threading.Lock()
-_engines: dict[str, Engine] = {}
+_engines: dict[tuple[str, bool], Engine] = {}
 
 
 @dataclass(frozen=True)
@@ -36,26 +43,28 @@ class Claimed:
     unconfirmed_attempt_at: datetime | None  # the earliest attempt not yet confirmed
 
 
-def send_engine() -> Engine:
-    """The engine for the two statements: the app's on SQLite, else an autocommit one
-    (per database URL, so tests and reloaded settings get their own)."""
+def send_engine(*, durable: bool = True) -> Engine:
+    """The engine for the send path's statements: the app's on SQLite, else an autocommit
+    one (per database URL, so tests and reloaded settings get their own); `durable=False`
+    for results, whose commits do not wait for the disk."""
     engine = get_engine()
     if engine.dialect.name == "sqlite":
         return engine
     url = get_settings().database_url
     with _lock:
-        if url not in _engines:
+        if (url, durable) not in _engines:
             pool = max(10, get_settings().TEXT_SENDS_IN_FLIGHT + 2)
-            _engines[url] = create_engine(
+            options = {} if durable else {"options": "-c synchronous_commit=off"}
+            _engines[url, durable] = create_engine(
                 url,
                 isolation_level="AUTOCOMMIT",
                 pool_pre_ping=False,
                 pool_recycle=POOL_RECYCLE_SECONDS,
                 pool_size=pool,
                 max_overflow=pool,
-                connect_args={"prepare_threshold": None},
+                connect_args={"prepare_threshold": None, **options},
             )
-        return _engines[url]
+        return _engines[url, durable]
 
 
 def dispose() -> None:
@@ -66,9 +75,9 @@ def dispose() -> None:
         _engines.clear()
 
 
-def _execute(statement):
+def _execute(statement, *, durable: bool = True):
     """Runs one statement in its own transaction; once more if the connection was dead."""
-    engine = send_engine()
+    engine = send_engine(durable=durable)
     for attempt in (1, 2):
         try:
             with engine.connect() as connection:
@@ -128,7 +137,7 @@ def claim_and_load(message_id: int, now: datetime, lease_ends: datetime) -> Clai
 
 
 def record_sent(message_id: int, provider_id: str | None, *, delivered_locally: bool) -> None:
-    """The provider took it: one UPDATE."""
+    """The provider took it: one UPDATE, not waiting for the disk (see above)."""
     _execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
@@ -139,5 +148,6 @@ def record_sent(message_id: int, provider_id: str | None, *, delivered_locally: 
             outbox_only=delivered_locally,
             error=None,
             unconfirmed_attempt_at=None,
-        )
+        ),
+        durable=False,
     )

@@ -89,3 +89,11 @@ def test_without_redis_the_file_keeps_the_rate_and_says_so(tmp_path, caplog):
     assert all(later - first >= 0.1 - 1e-5 for first, later in itertools.pairwise(slots))
     assert "falls back to this machine" in caplog.text
     assert caplog.text.count("falls back") == 1, "Redis is not asked again at every send"
+
+
+def test_at_a_high_rate_a_process_reserves_a_block_and_uses_each_slot_once(tmp_path):
+    limiter = rate.SharedRateLimiter(rate.FileSlots(tmp_path / "next-slot"))
+    slots = [limiter.wait_turn("text", 5000) for _ in range(120)]  # blocks of 50
+    assert len(set(slots)) == 120
+    gaps = [later - first for first, later in itertools.pairwise(sorted(slots))]
+    assert min(gaps) >= 1 / 5000 - 1e-6

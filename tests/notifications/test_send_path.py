@@ -126,3 +126,13 @@ def test_a_texts_worker_has_several_texts_in_flight_each_sent_once(session, twil
         worker.terminate()
         worker.wait(timeout=20)
         get_settings.cache_clear()
+
+
+def test_the_claim_waits_for_the_disk_and_the_result_does_not(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite commits both in one ordinary transaction")
+    show = text("SHOW synchronous_commit")
+    with send_store.send_engine().connect() as claims:
+        assert claims.execute(show).scalar_one() == "on"
+    with send_store.send_engine(durable=False).connect() as results:
+        assert results.execute(show).scalar_one() == "off"
