@@ -16,8 +16,9 @@ engine."""
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, create_engine, func, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, func, update
 from sqlalchemy.exc import DBAPIError
 
 from dfc.db import get_engine
@@ -75,22 +76,21 @@ def dispose() -> None:
         _engines.clear()
 
 
-def _execute(statement, *, durable: bool = True):
+def _execute(statement, parameters: dict, *, durable: bool = True):
     """Runs one statement in its own transaction; once more if the connection was dead."""
     engine = send_engine(durable=durable)
     for attempt in (1, 2):
         try:
             with engine.connect() as connection:
-                result = _run(connection, statement)
-                return result
+                return _run(connection, statement, parameters)
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise
     raise AssertionError("unreachable")
 
 
-def _run(connection: Connection, statement):
-    result = connection.execute(statement)
+def _run(connection: Connection, statement, parameters: dict):
+    result = connection.execute(statement, parameters)
     rows = result.all() if result.returns_rows else result.rowcount
     if connection.dialect.name == "sqlite":
         connection.commit()
@@ -121,10 +121,14 @@ def claim_statement(message_id: int, now: datetime, lease_ends: datetime):
     )
 
 
-def claim_and_load(message_id: int, now: datetime, lease_ends: datetime) -> Claimed | None:
-    """Claims the message and reads what sending it needs, in one statement; None if it
-    was not due (sent, cancelled, held till later, or another worker's)."""
-    statement = claim_statement(message_id, now, lease_ends).returning(
+@lru_cache
+def _claim_and_load():
+    """Built once with bind parameters: building a statement costs more CPU than running
+    one (the cProfile in docs/performance.md)."""
+    when = OutboxMessage.__table__.c.next_attempt_at.type
+    now, lease_ends = bindparam("now", type_=when), bindparam("lease_ends", type_=when)
+    statement = claim_statement(bindparam("message_id"), now, lease_ends)
+    return statement.returning(
         OutboxMessage.id,
         OutboxMessage.channel,
         OutboxMessage.recipient,
@@ -132,22 +136,38 @@ def claim_and_load(message_id: int, now: datetime, lease_ends: datetime) -> Clai
         OutboxMessage.subject,
         OutboxMessage.unconfirmed_attempt_at,
     )
-    rows = _execute(statement)
+
+
+def claim_and_load(message_id: int, now: datetime, lease_ends: datetime) -> Claimed | None:
+    """Claims the message and reads what sending it needs, in one statement; None if it
+    was not due (sent, cancelled, held till later, or another worker's)."""
+    parameters = {"message_id": message_id, "now": now, "lease_ends": lease_ends}
+    rows = _execute(_claim_and_load(), parameters)
     return Claimed(*rows[0]) if rows else None
+
+
+@lru_cache
+def _record_sent():
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("message_id"))
+        .values(
+            status=MessageStatus.SENT,
+            sent_at=bindparam("sent_at", type_=OutboxMessage.__table__.c.sent_at.type),
+            provider_id=bindparam("provider_id"),
+            outbox_only=bindparam("outbox_only"),
+            error=None,
+            unconfirmed_attempt_at=None,
+        )
+    )
 
 
 def record_sent(message_id: int, provider_id: str | None, *, delivered_locally: bool) -> None:
     """The provider took it: one UPDATE, not waiting for the disk (see above)."""
-    _execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(
-            status=MessageStatus.SENT,
-            sent_at=utcnow(),
-            provider_id=provider_id,
-            outbox_only=delivered_locally,
-            error=None,
-            unconfirmed_attempt_at=None,
-        ),
-        durable=False,
-    )
+    parameters = {
+        "message_id": message_id,
+        "sent_at": utcnow(),
+        "provider_id": provider_id,
+        "outbox_only": delivered_locally,
+    }
+    _execute(_record_sent(), parameters, durable=False)
