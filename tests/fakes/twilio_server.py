@@ -137,8 +137,7 @@ class FakeTwilio:
             return list(self._exchanges)
 
     @property
-    def connections(self) -> int:
-        """TCP connections opened to the server so far (kept alive, one serves many)."""
+    def connections(self) -> int:  # TCP connections opened so far (one serves many)
         with self._lock:
             return self._connections
 
@@ -312,11 +311,8 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # connections kept alive, as Twilio's are
-            timeout = 60  # an idle kept-alive connection is closed after a minute
-            # Headers and body go out in two writes: without this, Nagle's algorithm holds
-            # the body until the client's delayed ACK, 40 ms a request on a kept connection.
-            disable_nagle_algorithm = True
+            # Kept alive as Twilio's are (60 s idle); no Nagle holding bodies for delayed ACKs.
+            protocol_version, timeout, disable_nagle_algorithm = "HTTP/1.1", 60, True
 
             def setup(self) -> None:
                 super().setup()
