@@ -68,14 +68,6 @@ def send_engine(*, durable: bool = True) -> Engine:
         return _engines[url, durable]
 
 
-def dispose() -> None:
-    """Closes the send engines' connections (tests, and a worker process after a fork)."""
-    with _lock:
-        for engine in _engines.values():
-            engine.dispose()
-        _engines.clear()
-
-
 def _execute(statement, parameters: dict, *, durable: bool = True):
     """Runs one statement in its own transaction; once more if the connection was dead."""
     engine = send_engine(durable=durable)
