@@ -4,6 +4,11 @@ counts what arrived: messages a second, requests, duplicates, messages sent twic
 
     .venv/bin/python -m benchmarks.notify_send [--messages 100000] [--workers 4]
         [--mode processes|threads] [--redeliver 0.1] [--keep] [--database-url URL]
+    .venv/bin/python -m benchmarks.notify_send --scaling [--messages 5000] [--rounds 3]
+        [--workers-list 1,2,4] [--in-flight 8] [--redis redis://127.0.0.1:6379/11]
+
+`--scaling` compares the send path with 1, 2 and 4 worker processes against the SDK alone
+in the same run (benchmarks/notify_scaling.py).
 
 The database (default dfc_notify_bench) is created, brought to head and dropped at the end
 (kept with --keep). `--redeliver 0.1` hands one message in ten to a second sender at about
@@ -27,6 +32,7 @@ from sqlmodel import Session
 
 from benchmarks.database import check_safe, drop_database, ensure_database
 from benchmarks.notify_report import CountWarnings, n, peak_memory_gb, table
+from benchmarks.notify_scaling import scaling
 from benchmarks.notify_sending import Plan, configure, plan_deliveries, send_all
 from tests.fakes.twilio_server import FakeTwilio
 
@@ -147,7 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("processes", "threads"), default="processes")
     parser.add_argument("--redeliver", type=float, default=0.1, help="share handed out twice")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--scaling", action="store_true", help="1, 2, 4 workers beside the SDK")
+    parser.add_argument("--workers-list", default="1,2,4", help="with --scaling")
+    parser.add_argument("--rounds", type=int, default=3, help="with --scaling")
+    parser.add_argument("--in-flight", type=int, default=8, help="sends at once a process")
+    parser.add_argument("--per-second", default="10000", help="SMS_PER_SECOND for the run")
+    parser.add_argument("--redis", default="", help="a Redis broker (the shared rate limit)")
     args = parser.parse_args(argv)
+    if args.scaling and args.messages == parser.get_default("messages"):
+        args.messages = 5_000
     url = args.database_url
     check_safe(url)
     if "notify" not in (make_url(url).database or ""):
@@ -164,6 +178,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with FakeTwilio(auth_token=AUTH_TOKEN) as fake, tempfile.TemporaryDirectory() as var:
             env = environment(url, fake.url, var)
+            env |= {"SMS_PER_SECOND": args.per_second, "TEXT_SENDS_IN_FLIGHT": str(args.in_flight)}
+            if args.redis:
+                env["CELERY_BROKER_URL"] = args.redis
+            if args.scaling:
+                return scaling(args, env, fake)
             configure(env)
             enqueue_s, made, wrong = enqueue_all(args.messages, args.repeats)
             print(f"enqueued {made:,} in {enqueue_s:,.1f} s; sending", flush=True)

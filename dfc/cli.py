@@ -70,7 +70,8 @@ def worker(
         int | None,
         typer.Option(
             help="Task processes [default: TEXT_WORKERS, IMPORT_WORKERS and/or "
-            "HOUSEKEEPING_WORKERS, added up for the queues taken]",
+            "HOUSEKEEPING_WORKERS, added up for the queues taken]; for the texts queue "
+            "alone, texts sent at once by threads [default: TEXT_SENDS_IN_FLIGHT]",
             min=1,
         ),
     ] = None,
@@ -93,6 +94,9 @@ def worker(
             err=True,
         )
         raise typer.Exit(2)
+    # Texts alone: one process, several sends in flight (threads waiting on Twilio, not
+    # computing); with other queues: processes, so an import never holds up the others.
+    texts_alone = chosen == ["texts"]
     if concurrency is None:
         per_queue = {
             "texts": settings.TEXT_WORKERS,
@@ -100,9 +104,12 @@ def worker(
             "housekeeping": settings.HOUSEKEEPING_WORKERS,
         }
         concurrency = sum(per_queue[name] for name in chosen)
+        if texts_alone:
+            concurrency = settings.TEXT_SENDS_IN_FLIGHT
     arguments = [
         "worker",
         f"--loglevel={loglevel}",
+        f"--pool={'threads' if texts_alone else 'prefork'}",
         f"--concurrency={concurrency}",
         f"--queues={','.join(chosen)}",
         f"--hostname={'+'.join(chosen)}@%h",

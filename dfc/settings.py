@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     # Only for tests and staging: where the Twilio SDK sends its requests instead of Twilio.
     TWILIO_API_BASE_URL: str = ""
     TWILIO_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=120)
-    SMS_PER_SECOND: float = Field(default=10.0, gt=0, le=1000)
+    # Every worker together, not each: set SMS_PER_SECOND to the Twilio account's (or
+    # messaging service's) sending rate. Shared through Redis, or a file in VAR_DIR.
+    SMS_PER_SECOND: float = Field(default=10.0, gt=0, le=10_000)
     EMAILS_PER_SECOND: float = Field(default=5.0, gt=0, le=1000)
     QUIET_HOURS_START: int = Field(default=20, ge=0, le=23)
     QUIET_HOURS_END: int = Field(default=8, ge=0, le=23)
@@ -80,6 +82,8 @@ class Settings(BaseSettings):
     # Background work (docs/operations.md): processes per queue in `dfc run`; the broker hands
     # a killed worker's unacknowledged tasks to another after BROKER_VISIBILITY_SECONDS.
     TEXT_WORKERS: int = Field(default=2, ge=1, le=64)
+    # A worker on the texts queue alone sends this many texts at once (threads).
+    TEXT_SENDS_IN_FLIGHT: int = Field(default=8, ge=1, le=64)
     IMPORT_WORKERS: int = Field(default=1, ge=1, le=64)
     HOUSEKEEPING_WORKERS: int = Field(default=1, ge=1, le=64)
     BROKER_VISIBILITY_SECONDS: int = Field(default=300, ge=5, le=86_400)

@@ -1,27 +1,153 @@
-"""Spacing sends out: at most a channel's rate a second in each worker process. Only real
-sends wait their turn, not a task that finds its message already sent or not yet due, so a
-queue holding stale copies drains at full speed (Celery's own rate_limit counted those, and
-with a broker's prefetch fell to about one text a second)."""
+"""Spacing sends out: at most a channel's rate a second (SMS_PER_SECOND, EMAILS_PER_SECOND)
+across every worker process and thread together, so adding workers adds throughput up to
+the provider account's own rate and never past it. Only real sends wait their turn, not a
+task that finds its message already sent or not yet due, so a queue holding stale copies
+drains at full speed.
 
+Each send reserves the next free slot (1/rate after the one before) and sleeps until it:
+a token bucket that holds one token. With a Redis broker the slots live in Redis (one Lua
+script, keyed by the channel and the Twilio account, timed by Redis's clock); otherwise, and
+while Redis cannot be reached, in a small file under VAR_DIR that every process on the
+machine locks in turn (the embedded broker's workers all share one machine)."""
+
+import fcntl
+import logging
+import struct
 import threading
 import time
+from collections import deque
+from pathlib import Path
+
+import redis
+
+from dfc.settings import Settings
+
+log = logging.getLogger(__name__)
+REDIS_SECONDS = 0.5  # a Redis that takes longer is treated as down
+REDIS_RETRY_AFTER = 10.0  # seconds on the file fallback before trying Redis again
+# At a high rate a process reserves the slots of this many seconds at once, and hands them
+# to its threads in turn: one round trip for many texts. A slot not used in time is dropped.
+BLOCK_SECONDS = 0.01
+
+# Reserves `count` slots `gap` apart: returns the first and the wait for it (microseconds).
+RESERVE = """
+local gap = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local after = slot + gap * count
+local keep = math.floor((after - now) / 1000) + 60000
+redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', keep)
+return {string.format('%.0f', slot), slot - now}
+"""
 
 
-class RateLimiter:
-    def __init__(self) -> None:
+class FileSlots:
+    """The next free slot (wall-clock seconds) in a file, locked while it is moved on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()  # flock is per open file: threads take turns first
+
+    def reserve(self, key: str, per_second: float, count: int = 1) -> tuple[float, float]:
+        """The first of `count` slots (time.time()) and the seconds to wait for it."""
+        path = self.path.with_name(f"{self.path.name}-{key}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(path, "a+b") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                file.seek(0)
+                raw = file.read(8)
+                now = time.time()
+                slot = max(now, struct.unpack("d", raw)[0] if len(raw) == 8 else 0.0)
+                file.seek(0)
+                file.truncate()
+                file.write(struct.pack("d", slot + count / per_second))
+                file.flush()
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
+        return slot, slot - now
+
+
+class RedisSlots:
+    """The next free slot in Redis, shared by every worker that uses the same Redis."""
+
+    def __init__(self, url: str, account: str) -> None:
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=REDIS_SECONDS, socket_connect_timeout=REDIS_SECONDS
+        )
+        self.script = self.client.register_script(RESERVE)
+        self.account = account
+
+    def reserve(self, key: str, per_second: float, count: int = 1) -> tuple[float, float]:
+        gap = round(1_000_000 / per_second)
+        slot, wait = self.script(keys=[f"dfc:rate:{key}:{self.account}"], args=[gap, count])
+        return int(slot) / 1_000_000, int(wait) / 1_000_000
+
+
+class SharedRateLimiter:
+    """Redis when there is one, the file otherwise or while Redis is unreachable."""
+
+    def __init__(self, file_slots: FileSlots, redis_slots: RedisSlots | None = None) -> None:
+        self.file_slots = file_slots
+        self.redis_slots = redis_slots
+        self._redis_down_until = 0.0
         self._lock = threading.Lock()
-        self._next_slot = 0.0
+        # Reserved slots not yet used: (the slot on the limiter's clock, when it comes on
+        # this machine's, from the wait the limiter gave: Redis's clock may differ).
+        self._spare: dict[str, deque[tuple[float, float]]] = {}
 
-    def wait_turn(self, per_second: float) -> float:
-        """Sleeps until this process may send again; returns the seconds waited."""
+    def _reserve(self, key: str, per_second: float, count: int) -> tuple[float, float]:
+        """The first of `count` slots, from Redis or the file, and the wait for it."""
+        if self.redis_slots is not None and time.monotonic() >= self._redis_down_until:
+            try:
+                return self.redis_slots.reserve(key, per_second, count)
+            except redis.RedisError:
+                self._redis_down_until = time.monotonic() + REDIS_RETRY_AFTER
+                log.warning("the rate limit falls back to this machine: Redis did not answer")
+        return self.file_slots.reserve(key, per_second, count)
+
+    def next_slot(self, key: str, per_second: float) -> tuple[float, float]:
+        """This sender's slot and when it comes (time.time()): a spare one of this
+        process's block if it is still to come, else the first of a new block."""
+        gap = 1 / per_second
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + 1 / per_second
-        delay = slot - now
+            spare = self._spare.setdefault(key, deque())
+            while spare and spare[0][1] < time.time() - gap:
+                spare.popleft()  # its moment passed unused: using it now could burst
+            if spare:
+                return spare.popleft()
+            count = max(1, int(per_second * BLOCK_SECONDS))
+            first, wait = self._reserve(key, per_second, count)
+            at = time.time() + wait
+            spare.extend((first + i * gap, at + i * gap) for i in range(1, count))
+            return first, at
+
+    def wait_turn(self, key: str, per_second: float) -> float:
+        """Sleeps until this sender may send; returns its slot on the limiter's clock."""
+        slot, at = self.next_slot(key, per_second)
+        delay = at - time.time()
         if delay > 0:
             time.sleep(delay)
-        return max(delay, 0.0)
+        return slot
 
 
-LIMITERS: dict[str, RateLimiter] = {"text": RateLimiter(), "email": RateLimiter()}
+_lock = threading.Lock()
+_limiters: dict[tuple[str, str, str], SharedRateLimiter] = {}
+
+
+def shared_limiter(settings: Settings) -> SharedRateLimiter:
+    """The limiter for these settings' broker and account, made once per process."""
+    broker, account = settings.CELERY_BROKER_URL, settings.TWILIO_ACCOUNT_SID or "-"
+    folder = str(settings.VAR_DIR / "rate")
+    with _lock:
+        limiter = _limiters.get((broker, account, folder))
+        if limiter is None:
+            on_redis = broker.startswith(("redis://", "rediss://"))
+            limiter = SharedRateLimiter(
+                FileSlots(Path(folder) / f"next-slot-{account}"),
+                RedisSlots(broker, account) if on_redis else None,
+            )
+            _limiters[(broker, account, folder)] = limiter
+        return limiter

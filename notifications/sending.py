@@ -8,7 +8,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from dfc.db import session_scope
@@ -24,7 +24,8 @@ from notifications.channels.base import (
 from notifications.channels.select import sender_for
 from notifications.consent import opt_out
 from notifications.models import Channel, MessageStatus, OutboxMessage
-from notifications.rate import LIMITERS
+from notifications.rate import shared_limiter
+from notifications.send_store import claim_and_load, claim_statement, due, record_sent
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -45,29 +46,10 @@ def backoff(attempts: int, *, retry_after: float | None = None) -> timedelta:
     return max(delay, timedelta(seconds=retry_after or 0))
 
 
-def due(now: datetime):
-    """Waiting messages whose time has come, and claimed ones whose lease ran out."""
-    return or_(
-        OutboxMessage.status.in_(WAITING) & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.next_attempt_at <= now),
-    )
-
-
 def claim(session: Session, message_id: int, now: datetime) -> bool:
-    """Marks the message as being sent, if it is due; only one worker can win. The attempt
-    is unconfirmed until the provider answers; the earliest unconfirmed one is kept."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, due(now))
-        .values(
-            status=MessageStatus.SENDING,
-            attempts=OutboxMessage.attempts + 1,
-            next_attempt_at=now + lease(),
-            unconfirmed_attempt_at=func.coalesce(OutboxMessage.unconfirmed_attempt_at, now),
-            handed_over_at=None,  # its task has been taken: none of it waits in the broker
-        )
-    )
-    return result.rowcount == 1
+    """Claims the message in the caller's transaction, if it is due (send_one claims and
+    loads it in one statement instead)."""
+    return session.execute(claim_statement(message_id, now, now + lease())).rowcount == 1
 
 
 def status_callback_url() -> str:
@@ -75,26 +57,30 @@ def status_callback_url() -> str:
 
 
 def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus | None:
-    """Sends the message if it is due; returns its new status, or None if not ours to send."""
+    """Sends the message if it is due; returns its new status, or None if not ours to send.
+    Two statements when all goes well: the claim, which reads the message too, and the
+    result; no transaction is open while we wait on the provider or the rate limit."""
     now = now or utcnow()
-    with session_scope() as session:
-        if not claim(session, message_id, now):
-            return None
-        message = session.get(OutboxMessage, message_id)
-        delivery = Delivery(
-            channel=message.channel,
-            recipient=message.recipient,
-            body=message.body,
-            subject=message.subject,
-            status_callback_url=status_callback_url(),
-        )
-        earlier_attempt = message.unconfirmed_attempt_at
-        if earlier_attempt is not None and earlier_attempt >= now:
-            earlier_attempt = None  # the mark is this attempt's own
-        known_ids = _provider_ids_for(session, message.recipient) if earlier_attempt else set()
+    claimed = claim_and_load(message_id, now, now + lease())
+    if claimed is None:
+        return None
+    delivery = Delivery(
+        channel=claimed.channel,
+        recipient=claimed.recipient,
+        body=claimed.body,
+        subject=claimed.subject,
+        status_callback_url=status_callback_url(),
+    )
+    earlier_attempt = claimed.unconfirmed_attempt_at
+    if earlier_attempt is not None and earlier_attempt >= now:
+        earlier_attempt = None  # the mark is this attempt's own
+    known_ids: set[str] = set()
+    if earlier_attempt is not None:
+        with session_scope() as session:
+            known_ids = _provider_ids_for(session, claimed.recipient)
     settings = get_settings()
     sender = sender_for(delivery.channel, settings)
-    try:  # no transaction is open while we wait on the provider
+    try:
         sent = _already_sent(sender, delivery, earlier_attempt, known_ids)
         if sent is None:
             _wait_turn(delivery.channel, settings)
@@ -103,20 +89,16 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
         return _record_failure(message_id, failure, now, retry=True)
     except PermanentFailure as failure:
         return _record_failure(message_id, failure, now, retry=False)
-    with session_scope() as session:
-        message = session.get(OutboxMessage, message_id)
-        message.status, message.sent_at = MessageStatus.SENT, utcnow()
-        message.provider_id, message.outbox_only = sent.provider_id, sent.delivered_locally
-        message.error, message.unconfirmed_attempt_at = None, None
-        session.add(message)
-        return message.status
+    record_sent(message_id, sent.provider_id, delivered_locally=sent.delivered_locally)
+    return MessageStatus.SENT
 
 
 def _wait_turn(channel: Channel, settings) -> None:
+    """Waits for a slot under the channel's rate, shared by every worker (notifications.rate)."""
     if channel is Channel.EMAIL:
-        LIMITERS["email"].wait_turn(settings.EMAILS_PER_SECOND)
+        shared_limiter(settings).wait_turn("email", settings.EMAILS_PER_SECOND)
     else:
-        LIMITERS["text"].wait_turn(settings.SMS_PER_SECOND)
+        shared_limiter(settings).wait_turn("text", settings.SMS_PER_SECOND)
 
 
 def _provider_ids_for(session: Session, recipient: str) -> set[str]:

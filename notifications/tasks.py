@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 @celery_app.task(name="notifications.send_text", **RETRY_WHEN_DATABASE_BUSY)
 def send_text(message_id: int) -> str | None:
-    """SMS and WhatsApp, at most SMS_PER_SECOND a second per worker process (notifications.rate)."""
+    """SMS and WhatsApp, at most SMS_PER_SECOND a second across all workers (notifications.rate)."""
     status = sending.send_one(message_id)
     return status.value if status else None
 

@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
@@ -63,10 +64,16 @@ class RoutedHttpClient(TwilioHttpClient):
     `base_url` when one is set (tests and staging), and the last Retry-After header seen on
     this thread is kept, since the SDK's exceptions drop response headers."""
 
-    def __init__(self, *, base_url: str | None, timeout: float) -> None:
+    def __init__(self, *, base_url: str | None, timeout: float, pool_size: int = 10) -> None:
         super().__init__(timeout=timeout)
         self.base_url = base_url.rstrip("/") if base_url else None
         self._local = threading.local()
+        # One requests session for the process, its connections kept alive between texts,
+        # with room for every send in flight (the SDK's own pool is CPUs + 4, fewer than
+        # a texts worker's threads: the rest would open and drop a connection each time).
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(10, pool_size))
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
 
     @property
     def retry_after(self) -> float | None:
@@ -112,6 +119,7 @@ class TwilioSender:
         self.http_client = RoutedHttpClient(
             base_url=settings.TWILIO_API_BASE_URL or None,
             timeout=settings.TWILIO_TIMEOUT_SECONDS,
+            pool_size=settings.TEXT_SENDS_IN_FLIGHT,
         )
         self.client = Client(
             settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=self.http_client

@@ -105,6 +105,7 @@ class FakeTwilio:
         self._answered: Counter[str] = Counter()
         self._exchanges: list[tuple[RecordedRequest, str]] = []
         self._in_flight = 0
+        self._connections = 0
         self.latency = 0.0  # seconds every accepted message waits for its answer
         self._media: dict[str, tuple[str, bytes]] = {}
         self._media_failures: deque[int] = deque()
@@ -139,6 +140,11 @@ class FakeTwilio:
         """Every message request (POST) with the kind of answer it got, in the order taken."""
         with self._lock:
             return list(self._exchanges)
+
+    @property
+    def connections(self) -> int:  # TCP connections opened so far (one serves many)
+        with self._lock:
+            return self._connections
 
     @property
     def in_flight(self) -> int:
@@ -354,6 +360,14 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Kept alive as Twilio's are (60 s idle); no Nagle holding bodies for delayed ACKs.
+            protocol_version, timeout, disable_nagle_algorithm = "HTTP/1.1", 60, True
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake._connections += 1
+
             def do_POST(self) -> None:
                 self._respond()
 
