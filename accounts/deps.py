@@ -11,9 +11,11 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from accounts import credential_cache
 from accounts.api_keys import caller_for_key
 from accounts.models import CredentialKind, Role
-from accounts.secrets import API_KEY_PREFIX
+from accounts.scoping import with_reach
+from accounts.secrets import API_KEY_PREFIX, secret_hash
 from accounts.sign_in import caller_for_credential
 from dfc.caller import Caller
 from dfc.db import get_session
@@ -37,11 +39,16 @@ def get_api_caller(
     secret = api_key or (bearer.credentials if bearer else None)
     if not secret:
         raise NotSignedIn("Send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'")
-    if secret.startswith(API_KEY_PREFIX):
-        caller = caller_for_key(session, secret=secret)
-        session.commit()  # keeps last_used_at even if the request later fails
-    else:
-        caller = caller_for_credential(session, secret=secret, kind=CredentialKind.API_TOKEN)
+
+    def check() -> Caller | None:
+        if secret.startswith(API_KEY_PREFIX):
+            found = caller_for_key(session, secret=secret)
+            session.commit()  # keeps last_used_at even if the request later fails
+        else:
+            found = caller_for_credential(session, secret=secret, kind=CredentialKind.API_TOKEN)
+        return found and with_reach(session, found)
+
+    caller = credential_cache.remembered(f"api:{secret_hash(secret)}", check)
     if caller is None:
         raise NotSignedIn("The token or API key is not valid, has expired or was revoked")
     return caller
@@ -52,7 +59,12 @@ def get_page_caller(request: Request, session: SessionDep) -> Caller | None:
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         return None
-    return caller_for_credential(session, secret=secret, kind=CredentialKind.WEB_SESSION)
+
+    def check() -> Caller | None:
+        found = caller_for_credential(session, secret=secret, kind=CredentialKind.WEB_SESSION)
+        return found and with_reach(session, found)
+
+    return credential_cache.remembered(f"page:{secret_hash(secret)}", check)
 
 
 ApiCaller = Annotated[Caller, Depends(get_api_caller)]
