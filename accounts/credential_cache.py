@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from dfc.caller import Caller
 from dfc.settings import get_settings
@@ -31,24 +32,34 @@ _entries: dict[str, tuple[float, Caller]] = {}
 _lock = threading.Lock()
 
 
-def remembered(key: str, check: Callable[[], Caller | None]) -> Caller | None:
-    """The caller `check` found for `key` (a kind and a secret's hash) within the last few
-    seconds, or `check`'s answer now (kept if it let the caller in)."""
-    lifetime = get_settings().CREDENTIAL_CACHE_SECONDS
-    if lifetime <= 0:
-        return check()
-    now = _clock()
+def recall(key: str) -> Caller | None:
+    """The caller a check found for `key` (a kind and a secret's hash) within the last
+    CREDENTIAL_CACHE_SECONDS, if any."""
     found = _entries.get(key)
-    if found is not None and found[0] > now:
+    if found is not None and found[0] > _clock():
         return found[1]
-    caller = check()
-    if caller is not None:
-        with _lock:
-            if len(_entries) >= MAX_ENTRIES:
-                _entries.clear()
-            _entries[key] = (now + lifetime, caller)
-    else:
-        _entries.pop(key, None)
+    return None
+
+
+def keep(key: str, caller: Caller | None) -> None:
+    """Remembers a check that let the caller in; one that did not forgets the key."""
+    lifetime = get_settings().CREDENTIAL_CACHE_SECONDS
+    with _lock:
+        if caller is None or lifetime <= 0:
+            _entries.pop(key, None)
+            return
+        if len(_entries) >= MAX_ENTRIES:
+            _entries.clear()
+        _entries[key] = (_clock() + lifetime, caller)
+
+
+async def remembered(key: str, check: Callable[[], Caller | None]) -> Caller | None:
+    """The remembered caller for `key`, found on the event loop; else `check`'s answer, run
+    in a worker thread (it asks the database) and kept if it let the caller in."""
+    caller = recall(key)
+    if caller is None:
+        caller = await run_in_threadpool(check)
+        keep(key, caller)
     return caller
 
 

@@ -30,7 +30,7 @@ _bearer = HTTPBearer(
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_api_caller(
+async def get_api_caller(
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
@@ -48,13 +48,13 @@ def get_api_caller(
             found = caller_for_credential(session, secret=secret, kind=CredentialKind.API_TOKEN)
         return found and with_reach(session, found)
 
-    caller = credential_cache.remembered(f"api:{secret_hash(secret)}", check)
+    caller = await credential_cache.remembered(f"api:{secret_hash(secret)}", check)
     if caller is None:
         raise NotSignedIn("The token or API key is not valid, has expired or was revoked")
     return caller
 
 
-def get_page_caller(request: Request, session: SessionDep) -> Caller | None:
+async def get_page_caller(request: Request, session: SessionDep) -> Caller | None:
     """The signed-in member of staff behind a page request, or None."""
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
@@ -64,7 +64,7 @@ def get_page_caller(request: Request, session: SessionDep) -> Caller | None:
         found = caller_for_credential(session, secret=secret, kind=CredentialKind.WEB_SESSION)
         return found and with_reach(session, found)
 
-    return credential_cache.remembered(f"page:{secret_hash(secret)}", check)
+    return await credential_cache.remembered(f"page:{secret_hash(secret)}", check)
 
 
 ApiCaller = Annotated[Caller, Depends(get_api_caller)]
@@ -74,7 +74,7 @@ PageCaller = Annotated[Caller | None, Depends(get_page_caller)]
 def api_roles(*roles: Role) -> Callable[[Caller], Caller]:
     """A dependency that lets through only staff with one of `roles`."""
 
-    def require(caller: ApiCaller) -> Caller:
+    async def require(caller: ApiCaller) -> Caller:  # async: no thread for a check
         if not caller.has_role(*roles):
             names = ", ".join(role.value for role in roles)
             raise Forbidden(f"This needs one of these roles: {names}")

@@ -5,6 +5,7 @@ interleaved, so every target sees the same machine load; the medians are printed
 
     .venv/bin/python -m benchmarks.api_load [--seconds 10] [--rounds 3] [--connections 8]
         [--before /work/main]   # also serve that checkout's code, measured in the same rounds
+        [--only serial]         # only the requests whose name contains this
 
 Uses dfc_bench (benchmarks.generate) and adds one council officer with a web session and an
 API token, removed again at the end. Nothing but loopback is ever contacted.
@@ -29,6 +30,7 @@ from accounts.secrets import secret_hash
 from benchmarks.database import DEFAULT_URL, libpq_url
 from benchmarks.load_client import Result, load
 from benchmarks.scenarios import _A_SERIAL, _LARGEST_COUNCIL, _LARGEST_SCHOOL
+from dfc import keyset
 
 HERE = Path(__file__).resolve().parent.parent
 DEEP_PAGE = 300
@@ -155,7 +157,14 @@ def targets(ports: dict[str, int], serial: str, cursor: str) -> list[Target]:
         ]
     if cursor:
         after = urllib.parse.quote(cursor)
+        serial_before = urllib.parse.quote(keyset.decode(cursor, "serial_number")[0])
         found += [
+            Target(
+                f"list p{DEEP_PAGE}: bare keyset SELECT",
+                "bare",
+                f"/bare/devices?after_serial={serial_before}",
+                "",
+            ),
             Target(
                 f"list p{DEEP_PAGE}: API keyset (after)",
                 "after",
@@ -176,8 +185,9 @@ def _row(name: str, results: list[Result]) -> str:
     rate = statistics.median(r.per_second for r in results)
     p50 = statistics.median(r.p50_ms for r in results)
     p99 = statistics.median(r.p99_ms for r in results)
+    cpu = statistics.median(r.cpu_ms for r in results)
     errors = sum(r.errors for r in results)
-    return f"| {name} | {rate:,.0f} | {p50:,.1f} | {p99:,.1f} | {errors} |"
+    return f"| {name} | {rate:,.0f} | {p50:,.1f} | {p99:,.1f} | {cpu:,.2f} | {errors} |"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -187,20 +197,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--before", type=Path, help="a checkout whose code is served beside")
+    parser.add_argument("--only", default="", help="time only requests whose name has this")
     args = parser.parse_args(argv)
     ids, serial, token, cookie = _fixtures(args.database_url)
     env = {**os.environ, "DATABASE_URL": args.database_url, "BARE_HOLDERS": ",".join(map(str, ids))}
     env["SECRET_KEY"] = env.get("SECRET_KEY") or "api-load-benchmark-not-for-production"
     code = {"after": HERE, "bare": HERE} | ({"before": args.before} if args.before else {})
     ports = {name: 8190 + number for number, name in enumerate(code)}
-    servers = [
-        _serve(
+    servers = {
+        name: _serve(
             "benchmarks.bare_api:app" if name == "bare" else "dfc.app:create_app",
             ports[name],
             {**env, "PYTHONPATH": str(path)},
         )
         for name, path in code.items()
-    ]
+    }
     try:
         for port in ports.values():
             _wait_until_up(port)
@@ -209,7 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cookie": {"Cookie": f"dfc_session={cookie}"},
             "": {},
         }
-        chosen = targets(ports, serial, _cursor_for(ports["after"], token))
+        chosen = [
+            target
+            for target in targets(ports, serial, _cursor_for(ports["after"], token))
+            if args.only in target.name
+        ]
         results: dict[str, list[Result]] = {target.name: [] for target in chosen}
         load_before = os.getloadavg()
         for number in range(args.rounds):
@@ -220,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     headers[target.auth],
                     seconds=args.seconds,
                     connections=args.connections,
+                    server_pid=servers[target.server].pid,
                 )
                 results[target.name].append(result)
                 print(f"round {number + 1}: {target.name}: {result}", flush=True)
@@ -228,13 +244,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({len(ids) - 1} schools), {args.connections} connections, {args.rounds} rounds "
             f"of {args.seconds:.0f} s, medians"
         )
-        print("| Request | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|")
+        print("| Request | req/s | p50 ms | p99 ms | server CPU ms/req | errors |")
+        print("|---|---:|---:|---:|---:|---:|")
         for target in chosen:
             print(_row(target.name, results[target.name]))
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
-        for server in servers:
+        for server in servers.values():
             server.wait(timeout=30)
         with psycopg.connect(libpq_url(args.database_url)) as connection:
             _cleanup(connection)

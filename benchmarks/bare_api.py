@@ -31,6 +31,10 @@ engine = create_engine(
     max_overflow=20,
     connect_args={"prepare_threshold": None},
 )
+AFTER = text(
+    f"SELECT {COLUMNS} FROM device WHERE holder_id = ANY(:holders)"  # noqa: S608
+    " AND serial_number > :serial ORDER BY serial_number, id LIMIT :limit"
+).bindparams(bindparam("holders", type_=ARRAY(Integer)))
 HOLDERS = [int(n) for n in os.environ.get("BARE_HOLDERS", "0").split(",") if n]
 app = FastAPI()
 
@@ -49,5 +53,10 @@ def device_by_serial(serial: str) -> dict[str, Any]:
 
 
 @app.get("/bare/devices")
-def device_page(page: int = 1, per_page: int = 50) -> list[dict[str, Any]]:
+def device_page(
+    page: int = 1, per_page: int = 50, after_serial: str | None = None
+) -> list[dict[str, Any]]:
+    """A page by number (OFFSET), or the page after a serial number (keyset)."""
+    if after_serial is not None:
+        return _rows(AFTER, holders=HOLDERS, serial=after_serial, limit=per_page)
     return _rows(PAGE, holders=HOLDERS, limit=per_page, offset=(page - 1) * per_page)

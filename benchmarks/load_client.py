@@ -3,10 +3,12 @@ sending the same GET for a fixed time to a server on loopback. Bounded in time; 
 itself."""
 
 import http.client
+import os
 import statistics
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class Result:
     seconds: float
     p50_ms: float
     p99_ms: float
+    cpu_ms: float = 0.0  # the server process's CPU (user + system) per request
 
     @property
     def per_second(self) -> float:
@@ -24,8 +27,17 @@ class Result:
     def __str__(self) -> str:
         return (
             f"{self.per_second:,.0f} req/s, p50 {self.p50_ms:,.1f} ms, p99 {self.p99_ms:,.1f} ms,"
-            f" {self.errors} errors"
+            f" {self.cpu_ms:,.2f} CPU ms a request, {self.errors} errors"
         )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux), 0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _worker(
@@ -51,9 +63,17 @@ def _worker(
 
 
 def load(
-    port: int, path: str, headers: dict[str, str], *, seconds: float, connections: int
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    *,
+    seconds: float,
+    connections: int,
+    server_pid: int = 0,
 ) -> Result:
-    """GET `path` on 127.0.0.1:`port` from `connections` threads for `seconds`."""
+    """GET `path` on 127.0.0.1:`port` from `connections` threads for `seconds`; with
+    `server_pid`, also the server's CPU time per request (whatever the machine's load)."""
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     latencies: list[float] = []
     errors: list[int] = []
     started = time.monotonic()
@@ -69,4 +89,6 @@ def load(
     elapsed = time.monotonic() - started
     ordered = sorted(latencies) or [0.0]
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return Result(len(latencies), len(errors), elapsed, statistics.median(ordered), p99)
+    cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else 0.0
+    cpu_ms = cpu * 1000 / len(latencies) if latencies else 0.0
+    return Result(len(latencies), len(errors), elapsed, statistics.median(ordered), p99, cpu_ms)

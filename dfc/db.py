@@ -2,7 +2,7 @@
 
 import logging
 import select
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import create_engine
+from starlette.concurrency import run_in_threadpool
 
 from dfc.settings import get_settings
 
@@ -140,10 +141,16 @@ def get_engine() -> Engine:
     return build_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
-    """One session per request; the request commits, an error rolls everything back."""
-    with Session(get_engine()) as session:
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request; the request commits, an error rolls everything back. Made on
+    the event loop (a session does no I/O until first used) and closed in a worker thread
+    (closing hands the connection back with a ROLLBACK), so a request waits for one thread
+    hand-over fewer."""
+    session = Session(get_engine())
+    try:
         yield session
+    finally:
+        await run_in_threadpool(session.close)
 
 
 @contextmanager
