@@ -17,6 +17,7 @@ from accounts.models import CredentialKind, Role
 from accounts.scoping import with_reach
 from accounts.secrets import API_KEY_PREFIX, secret_hash
 from accounts.sign_in import caller_for_credential
+from dfc import clock
 from dfc.caller import Caller
 from dfc.db import get_session
 from dfc.errors import Forbidden, NotSignedIn
@@ -48,7 +49,9 @@ async def get_api_caller(
             found = caller_for_credential(session, secret=secret, kind=CredentialKind.API_TOKEN)
         return found and with_reach(session, found)
 
-    caller = await credential_cache.remembered(f"api:{secret_hash(secret)}", check)
+    # The day is in the key: a key's sharing agreement is checked afresh when a day starts.
+    key = f"api:{clock.today().isoformat()}:{secret_hash(secret)}"
+    caller = await credential_cache.remembered(key, check)
     if caller is None:
         raise NotSignedIn("The token or API key is not valid, has expired or was revoked")
     return caller

@@ -14,6 +14,7 @@ API token, removed again at the end. Nothing but loopback is ever contacted.
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -81,6 +82,12 @@ def _cleanup(connection: psycopg.Connection) -> None:
     users = "SELECT id FROM staff_user WHERE email = %s"
     connection.execute(f"DELETE FROM credential WHERE user_id IN ({users})", (EMAIL,))  # noqa: S608
     connection.execute("DELETE FROM staff_user WHERE email = %s", (EMAIL,))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _serve(module: str, port: int, env: dict[str, str]) -> subprocess.Popen:
@@ -203,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {**os.environ, "DATABASE_URL": args.database_url, "BARE_HOLDERS": ",".join(map(str, ids))}
     env["SECRET_KEY"] = env.get("SECRET_KEY") or "api-load-benchmark-not-for-production"
     code = {"after": HERE, "bare": HERE} | ({"before": args.before} if args.before else {})
-    ports = {name: 8190 + number for number, name in enumerate(code)}
+    ports = {name: _free_port() for name in code}
     servers = {
         name: _serve(
             "benchmarks.bare_api:app" if name == "bare" else "dfc.app:create_app",
