@@ -6,7 +6,9 @@ secret itself is never held), for CREDENTIAL_CACHE_SECONDS (5 by default, 0 turn
 Any change this process writes to a credential, key, user, organisation or sharing agreement
 (a revocation, a sign-out, a deactivation, a new school) forgets everything at once; a change
 made by another process is seen within CREDENTIAL_CACHE_SECONDS. So a revoked key or session
-stops working within that window everywhere, and at once where it was revoked.
+stops working within that window everywhere, and at once where it was revoked; one that
+expires works at most that long past its expiry; an API key's remembered check is keyed by
+the day too, so its sharing agreement's dates are checked afresh when a day starts.
 """
 
 import threading

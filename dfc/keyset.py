@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Date, Enum, Integer, String, TypeDecorator, and_, or_
 
 from dfc.errors import InvalidInput
 
@@ -49,9 +49,32 @@ def decode(cursor: str, sort: str) -> tuple[Any, int]:
         value = _typed(value)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(BAD_CURSOR, field="after") from None
-    if made_for != sort or not isinstance(row_id, int) or isinstance(value, dict | list):
+    if made_for != sort or not _whole(row_id) or isinstance(value, dict | list):
         raise InvalidInput(BAD_CURSOR, field="after")
     return value, row_id
+
+
+def fits(column: Any, value: Any) -> bool:
+    """Whether a cursor's value is of the sort column's kind (one of an enum's values, text,
+    a date, a whole number), so a forged cursor is refused with 422 rather than failing in
+    the database."""
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl
+    if isinstance(kind, Enum):
+        return value in kind.enums
+    if isinstance(kind, String):
+        return isinstance(value, str)
+    if isinstance(kind, Date):
+        return isinstance(value, date)
+    if isinstance(kind, Integer):
+        return _whole(value)
+    return False
+
+
+def _whole(value: Any) -> bool:
+    """A whole number a 64-bit column can hold (a bigger one is an error in the database)."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
 
 
 def after(column: Any, id_column: Any, *, descending: bool, value: Any, row_id: int) -> Any:

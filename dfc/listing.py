@@ -107,6 +107,8 @@ def paginate(
                 field="after",
             )
         value, row_id = keyset.decode(request.after, keyset_by.name)
+        if not keyset.fits(keyset_by.column, value):
+            raise InvalidInput(keyset.BAD_CURSOR, field="after")
         condition = keyset.after(
             keyset_by.column,
             keyset_by.id_column,

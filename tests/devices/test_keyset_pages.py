@@ -2,6 +2,8 @@
 `after=`, gives exactly the next page that page numbers give, in the API and on the page,
 and never reaches past the caller's own devices."""
 
+import base64
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -80,6 +82,27 @@ def test_a_cursor_that_is_not_one_or_is_for_another_sort_is_422_naming_after(
         assert answer.status_code == 422
         assert answer.json()["field"] == "after"
         assert says in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "forged"),
+    [
+        (None, ["serial_number", 123, 1]),
+        ("received_on", ["received_on", "not a date", 1]),
+        ("received_on", ["received_on", {"date": "2025-13-45"}, 1]),
+        ("id", ["id", "seven", 1]),
+        ("status", ["status", "melted", 1]),
+        (None, ["serial_number", "K01", "one"]),
+        (None, ["serial_number", "K01", 2**70]),
+    ],
+)
+def test_a_forged_cursor_is_422_not_a_database_error(client, headers, stock, sort, forged):
+    raw = json.dumps(forged).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    params = {"after": cursor} | ({"sort": sort} if sort else {})
+    answer = client.get("/api/devices", params=params, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "after"
 
 
 def test_a_cursor_reads_only_the_callers_devices(client, session, school, headers, stock):
