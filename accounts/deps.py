@@ -11,10 +11,13 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from accounts import credential_cache
 from accounts.api_keys import caller_for_key
 from accounts.models import CredentialKind, Role
-from accounts.secrets import API_KEY_PREFIX
+from accounts.scoping import with_reach
+from accounts.secrets import API_KEY_PREFIX, secret_hash
 from accounts.sign_in import caller_for_credential
+from dfc import clock
 from dfc.caller import Caller
 from dfc.db import get_session
 from dfc.errors import Forbidden, NotSignedIn
@@ -28,7 +31,7 @@ _bearer = HTTPBearer(
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_api_caller(
+async def get_api_caller(
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key_header)],
@@ -37,22 +40,34 @@ def get_api_caller(
     secret = api_key or (bearer.credentials if bearer else None)
     if not secret:
         raise NotSignedIn("Send 'Authorization: Bearer <token>' or 'X-API-Key: <key>'")
-    if secret.startswith(API_KEY_PREFIX):
-        caller = caller_for_key(session, secret=secret)
-        session.commit()  # keeps last_used_at even if the request later fails
-    else:
-        caller = caller_for_credential(session, secret=secret, kind=CredentialKind.API_TOKEN)
+
+    def check() -> Caller | None:
+        if secret.startswith(API_KEY_PREFIX):
+            found = caller_for_key(session, secret=secret)
+            session.commit()  # keeps last_used_at even if the request later fails
+        else:
+            found = caller_for_credential(session, secret=secret, kind=CredentialKind.API_TOKEN)
+        return found and with_reach(session, found)
+
+    # The day is in the key: a key's sharing agreement is checked afresh when a day starts.
+    key = f"api:{clock.today().isoformat()}:{secret_hash(secret)}"
+    caller = await credential_cache.remembered(key, check)
     if caller is None:
         raise NotSignedIn("The token or API key is not valid, has expired or was revoked")
     return caller
 
 
-def get_page_caller(request: Request, session: SessionDep) -> Caller | None:
+async def get_page_caller(request: Request, session: SessionDep) -> Caller | None:
     """The signed-in member of staff behind a page request, or None."""
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         return None
-    return caller_for_credential(session, secret=secret, kind=CredentialKind.WEB_SESSION)
+
+    def check() -> Caller | None:
+        found = caller_for_credential(session, secret=secret, kind=CredentialKind.WEB_SESSION)
+        return found and with_reach(session, found)
+
+    return await credential_cache.remembered(f"page:{secret_hash(secret)}", check)
 
 
 ApiCaller = Annotated[Caller, Depends(get_api_caller)]
@@ -62,7 +77,7 @@ PageCaller = Annotated[Caller | None, Depends(get_page_caller)]
 def api_roles(*roles: Role) -> Callable[[Caller], Caller]:
     """A dependency that lets through only staff with one of `roles`."""
 
-    def require(caller: ApiCaller) -> Caller:
+    async def require(caller: ApiCaller) -> Caller:  # async: no thread for a check
         if not caller.has_role(*roles):
             names = ", ".join(role.value for role in roles)
             raise Forbidden(f"This needs one of these roles: {names}")

@@ -23,7 +23,7 @@ ROLE_TITLES = {
 def staff(*roles: Role) -> Callable[[Caller | None], Caller]:
     """A dependency letting through signed-in staff with one of `roles` (any role if none)."""
 
-    def require(caller: PageCaller) -> Caller:
+    async def require(caller: PageCaller) -> Caller:  # async: no thread for a check
         if caller is None:
             raise NotSignedIn("Sign in to see this page")
         if roles and not caller.has_role(*roles):

@@ -53,6 +53,10 @@ class Caller:
     # sharing agreement (their role and scope decide), else what the key's agreement covers.
     data_categories: frozenset[DataCategory] | None = None
     agreement_id: int | None = None
+    # Every organisation the caller reaches, resolved once when their credential is checked
+    # (accounts.scoping.with_reach), so lists filter by a list of ids the planner can use;
+    # None: not resolved, and scoping asks the organisation table in each query instead.
+    reach: tuple[int, ...] | None = None
 
     @classmethod
     def for_user(cls, user: _User, organisation: _Organisation) -> "Caller":

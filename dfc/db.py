@@ -1,15 +1,50 @@
 """The one database engine and the session the request or task owns."""
 
-from collections.abc import Iterator
+import logging
+import select
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
+import sqlmodel
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlmodel import create_engine
+from starlette.concurrency import run_in_threadpool
 
 from dfc.settings import get_settings
+
+log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+
+class Session(sqlmodel.Session):
+    """sqlmodel's Session, which runs a transaction's first statement once more, on a new
+    connection, when the pooled one turns out to have been dropped (a restarted server, a
+    network that forgot it). Nothing had been done in that transaction, so nothing is lost;
+    anything later in a transaction is not retried and fails as before."""
+
+    def exec(self, *args: Any, **kwargs: Any) -> Any:
+        return self._once_more_if_dropped(super().exec, *args, **kwargs)
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._once_more_if_dropped(super().execute, *args, **kwargs)
+
+    def _once_more_if_dropped(
+        self, run: Callable[..., Result], *args: Any, **kwargs: Any
+    ) -> Result:
+        first = not self.in_transaction() and not (self.new or self.dirty or self.deleted)
+        try:
+            return run(*args, **kwargs)
+        except DBAPIError as error:
+            if not (first and error.connection_invalidated):
+                raise
+            log.warning("database connection was dropped; running the statement again: %s", error)
+            self.rollback()
+        return run(*args, **kwargs)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -69,14 +104,32 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     # No server-side prepared statements: after a few runs PostgreSQL may switch a prepared
-    # report query to a generic plan ten times slower for a council's scope.
-    return create_engine(
+    # report query to a generic plan ten times slower for a council's scope. No JIT: it
+    # added over a second to planning a dashboard query that runs in milliseconds without.
+    # No ping before each use (a round trip per request): connections are replaced after
+    # DATABASE_POOL_RECYCLE_SECONDS, one the server closed is noticed on checkout, and a
+    # transaction's first statement is retried once (Session above).
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
+        pool_recycle=get_settings().DATABASE_POOL_RECYCLE_SECONDS,
         pool_size=10,
         max_overflow=20,
-        connect_args={"prepare_threshold": None},
+        connect_args={"prepare_threshold": None, "options": "-c jit=off"},
     )
+    event.listen(engine, "checkout", _closed_by_server)
+    return engine
+
+
+def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
+    """An idle pooled connection has nothing to read unless the server has since closed it
+    (a restart, pg_terminate_backend, an idle timeout: its farewell or end of file waits on
+    the socket). One poll, no round trip; the pool then opens a new connection instead."""
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection is closed")
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server closed this connection while it was idle")
 
 
 @lru_cache
@@ -88,10 +141,16 @@ def get_engine() -> Engine:
     return build_engine(get_settings().database_url)
 
 
-def get_session() -> Iterator[Session]:
-    """One session per request; the request commits, an error rolls everything back."""
-    with Session(get_engine()) as session:
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request; the request commits, an error rolls everything back. Made on
+    the event loop (a session does no I/O until first used) and closed in a worker thread
+    (closing hands the connection back with a ROLLBACK), so a request waits for one thread
+    hand-over fewer."""
+    session = Session(get_engine())
+    try:
         yield session
+    finally:
+        await run_in_threadpool(session.close)
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """Query parameters and answers shared by every list in the API: filter, sort, page, CSV."""
 
+import inspect
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from sqlmodel import Session, select
 
 from dfc.csv_export import csv_lines
 from dfc.errors import InvalidInput, error_body
-from dfc.listing import Page, PageRequest, apply_sort, paginate
+from dfc.listing import Page, PageRequest, apply_sort, keyset_sort, paginate
 from dfc.settings import get_settings
 from dfc.web.responses import csv_response
 
@@ -32,12 +33,28 @@ class Paging:
                 "set otherwise); more is refused with 422, saying how many matched",
             ),
         ] = "json",
+        after: Annotated[
+            str | None,
+            Query(
+                max_length=500,
+                description="next_after from the previous page, where a list offers it: the "
+                "next page starts after that page's last row, fast however deep (send page + 1 "
+                "too, for the page number shown)",
+            ),
+        ] = None,
     ) -> None:
-        self.request = PageRequest(page=page, per_page=per_page, sort=sort)
+        self.request = PageRequest(page=page, per_page=per_page, sort=sort, after=after or None)
         self.csv = format == "csv"
 
 
-PagingDep = Annotated[Paging, Depends(Paging)]
+async def _paging(**query: Any) -> Paging:
+    """Paging, read on the event loop: FastAPI runs a class dependency in a worker thread,
+    a hand-over that costs more than building it."""
+    return Paging(**query)
+
+
+_paging.__signature__ = inspect.signature(Paging)  # type: ignore[attr-defined]
+PagingDep = Annotated[Paging, Depends(_paging)]
 
 
 class ExportTooLarge(InvalidInput):
@@ -90,14 +107,17 @@ def listing(
     columns: Sequence[str],
     filename: str,
     tiebreak: Sequence[Any] = (),
+    keyset: bool = False,
 ) -> Page[Any] | StreamingResponse:
     """A page of rows, or with format=csv every matching row (up to EXPORT_MAX_ROWS) as a
-    spreadsheet-safe CSV."""
+    spreadsheet-safe CSV. With `keyset` (rows that are objects with an id), pages also go
+    by cursor (`after`), for lists read deep."""
     statement = apply_sort(
         statement, paging.request.sort, columns=sortable, default=default_sort, tiebreak=tiebreak
     )
     if not paging.csv:
-        return paginate(session, statement, paging.request)
+        by = keyset_sort(paging.request.sort, columns=sortable, default=default_sort)
+        return paginate(session, statement, paging.request, keyset_by=by if keyset else None)
     check_export_size(session, statement)
     return csv_response(csv_lines(columns, _rows(session, statement, columns)), filename=filename)
 

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     IMPORT_MAX_RUNS: int = Field(default=3, ge=1, le=10)
     # SQLite (the embedded default): how long a write waits for another writer to finish.
     SQLITE_BUSY_SECONDS: float = Field(default=60.0, gt=0, le=600)
+    # PostgreSQL: a pooled connection older than this is replaced before use (firewalls and
+    # proxies drop idle ones); there is no ping before each use (docs/performance.md).
+    DATABASE_POOL_RECYCLE_SECONDS: int = Field(default=1800, ge=10, le=86_400)
+    # A token, session or API key, once checked, is trusted this long in each web process
+    # (0: check every request). A key or session revoked elsewhere stops within this window.
+    CREDENTIAL_CACHE_SECONDS: float = Field(default=5.0, ge=0, le=60)
 
     # Limits on input (README, "Limits"): bigger requests and files are refused with a 413 or
     # 400 that says what to do, before they are parsed.

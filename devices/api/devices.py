@@ -22,7 +22,7 @@ from devices.schemas import (
     TransferToFamily,
     TransferToOrganisation,
 )
-from devices.service import cover, events, families, lifecycle, ownership, registry
+from devices.service import cover, events, families, lifecycle, lookup, ownership, registry
 from dfc.audit.seen import SeenAt
 from dfc.clock import today
 from dfc.listing import Page
@@ -88,8 +88,33 @@ def list_devices(
         default_sort="serial_number",
         columns=CSV_COLUMNS,
         filename="devices.csv",
+        keyset=True,
     )
     return sharing.shared(caller, "device", found, DevicePublic, require=False)
+
+
+@router.get(
+    "/lookup",
+    responses={
+        404: {"description": "No device with it in your organisation's register"},
+        409: {"description": "The asset tag is on more than one device"},
+    },
+)
+def look_up_device(
+    session: SessionDep,
+    caller: ApiCaller,
+    serial: Annotated[
+        str | None, Query(max_length=100, description="exactly this serial number")
+    ] = None,
+    asset_tag: Annotated[
+        str | None, Query(max_length=100, description="exactly this asset tag")
+    ] = None,
+) -> DevicePublic:
+    """The one device with this serial number or asset tag (give one of them), in one query."""
+    device = DevicePublic.model_validate(
+        lookup.find_device(session, caller=caller, serial=serial, asset_tag=asset_tag)
+    )
+    return sharing.shared(caller, "device", device, require=False)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -33,7 +33,13 @@ class DeviceStatus(StrEnum):
 
 class Device(SQLModel, table=True):
     __tablename__ = "device"
-    __table_args__ = (Index("ix_device_holder_status", "holder_id", "status"),)
+    # The lists filter by holder (the caller's organisations) and sort by serial number;
+    # the look-up finds one device by serial number (unique) or asset tag.
+    __table_args__ = (
+        Index("ix_device_holder_status", "holder_id", "status"),
+        Index("ix_device_holder_serial", "holder_id", "serial_number"),
+        Index("ix_device_asset_tag", "asset_tag"),
+    )
 
     id: int | None = Field(default=None, primary_key=True, **not_personal())
     kind: DeviceKind = Field(sa_type=string_enum(DeviceKind), **not_personal())

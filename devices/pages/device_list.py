@@ -47,6 +47,7 @@ def device_list(
         default_sort=DEFAULT_SORT,
         columns=CSV_COLUMNS,
         filename="devices.csv",
+        keyset=True,
     )
     if isinstance(found, Response):
         return found

@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-PAGE_KEYS = ("page",)
+PAGE_KEYS = ("page", "after")
 
 
 def url_with(request: Request, **changes: object) -> str:
     """This page's URL with some query parameters changed; None or "" removes one. Changing
     a filter or the sort goes back to the first page."""
     params = dict(request.query_params.multi_items())
+    params.pop("after", None)  # a keyset cursor belongs to the one link that sets it
     if any(key not in PAGE_KEYS for key in changes):
         params.pop("page", None)
     for key, value in changes.items():
