@@ -1,16 +1,16 @@
 """indexes the device list and the look-up use: holder + serial number (a council's or
 school's devices in serial order, page by page) and asset tag (exact look-up)
 
-Revision ID: 0019
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0019"
-down_revision: str | None = "0013"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
