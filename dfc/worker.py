@@ -132,7 +132,9 @@ def beat_schedule(settings: Settings) -> dict:
 
 
 def create_celery(settings: Settings) -> Celery:
-    app = Celery("devices_for_children", include=TASK_MODULES)
+    app = Celery(
+        "devices_for_children", include=TASK_MODULES, task_cls="dfc.worker_ack:ReconnectingTask"
+    )
     app.conf.update(
         broker_url=settings.CELERY_BROKER_URL,
         broker_transport_options=broker_options(settings),

@@ -214,7 +214,7 @@ class Processes:
         folder.mkdir(parents=True, exist_ok=True)
         self.started: list[Process] = []
 
-    def _start(self, name: str, command: list[str], env: dict[str, str]) -> Process:
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> Process:
         number = sum(process.name == name for process in self.started) + 1
         log = self.folder / f"{name}-{number}.log"
         process = Process(name, command, env, log)
@@ -235,7 +235,7 @@ class Processes:
         command += ["--concurrency", str(concurrency), "--loglevel", "INFO"]
         if beat:
             command.append("--beat")
-        process = self._start(f"worker-{queues.replace(',', '+')}", command, env)
+        process = self.start(f"worker-{queues.replace(',', '+')}", command, env)
         if ready:
             wait_ready(process)
         return process
@@ -243,7 +243,7 @@ class Processes:
     def beat(self, env: dict[str, str]) -> Process:
         """`dfc beat`: the real schedule (its sweep every OUTBOX_SWEEP_SECONDS)."""
         command = [sys.executable, "-m", "dfc", "beat", "--loglevel", "INFO"]
-        return self._start("beat", command, env)
+        return self.start("beat", command, env)
 
     def kill_all(self) -> None:
         """At the end: nothing is left to finish, so no waiting for a warm shutdown."""
