@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from devices.api import (
+    acceptance,
     connectivity,
     demand,
     families,
@@ -15,10 +16,12 @@ from devices.api import (
     reports,
 )
 from devices.api import devices as devices_api
+from devices.pages import acceptance as acceptance_page
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
+    acceptance.router,
     families.router,
     family_texts.router,
     licences.router,
@@ -27,5 +30,5 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     imports.router,
 ]
-PAGE_ROUTERS: list[APIRouter] = [register.router]
+PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

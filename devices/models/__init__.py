@@ -1,5 +1,11 @@
 """The register's tables, one module per part; imported together so metadata is complete."""
 
+from devices.models.acceptance import (
+    AcceptanceAnswer,
+    AcceptanceMethod,
+    AcceptancePurpose,
+    FamilyAcceptance,
+)
 from devices.models.allocations import Allocation, Family
 from devices.models.connectivity import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
 from devices.models.cover import CoverPeriod, CoverProvider
@@ -11,6 +17,9 @@ from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 
 __all__ = [
+    "AcceptanceAnswer",
+    "AcceptanceMethod",
+    "AcceptancePurpose",
     "Allocation",
     "CouncilPrices",
     "CoverPeriod",
@@ -25,6 +34,7 @@ __all__ = [
     "Dongle",
     "DongleStatus",
     "Family",
+    "FamilyAcceptance",
     "ImportJob",
     "ImportKind",
     "ImportStatus",
