@@ -7,6 +7,15 @@ from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
+from devices.models.management import (
+    DeviceManagement,
+    EndOfUpdates,
+    EnrolmentState,
+    Manager,
+    UnmatchedManagedDevice,
+    UpdatesKind,
+    UpdatesSource,
+)
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 
@@ -20,9 +29,12 @@ __all__ = [
     "Device",
     "DeviceEvent",
     "DeviceKind",
+    "DeviceManagement",
     "DeviceRequest",
     "DeviceStatus",
     "Dongle",
+    "EndOfUpdates",
+    "EnrolmentState",
     "DongleStatus",
     "Family",
     "ImportJob",
@@ -31,8 +43,12 @@ __all__ = [
     "Licence",
     "LicenceProduct",
     "LicenceSeat",
+    "Manager",
     "OwnerKind",
     "OwnershipTransfer",
     "RequestStatus",
     "Sim",
+    "UnmatchedManagedDevice",
+    "UpdatesKind",
+    "UpdatesSource",
 ]
