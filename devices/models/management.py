@@ -48,9 +48,7 @@ class DeviceManagement(SQLModel, table=True):
         description="the status as the export wrote it, e.g. ACTIVE or Retire pending",
         **not_personal(),
     )
-    last_check_in_at: datetime | None = Field(
-        default=None, sa_type=UTCDateTime, **not_personal()
-    )
+    last_check_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
     enrolled_on: date | None = Field(default=None, **not_personal())
     primary_user: str | None = Field(
         default=None,
@@ -75,12 +73,6 @@ class DeviceManagement(SQLModel, table=True):
         description="the device's own end of updates, from Google's Auto Update Expiration",
         **not_personal(),
     )
-    import_job_id: int | None = Field(
-        default=None,
-        sa_column=not_personal().on(
-            fk("import_job.id", nullable=True, ondelete="SET NULL", index=False)
-        ),
-    )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 
@@ -101,15 +93,7 @@ class UnmatchedManagedDevice(SQLModel, table=True):
     state: EnrolmentState = Field(sa_type=string_enum(EnrolmentState), **not_personal())
     manager_status: str | None = Field(default=None, max_length=50, **not_personal())
     reported_model: str | None = Field(default=None, max_length=100, **not_personal())
-    last_check_in_at: datetime | None = Field(
-        default=None, sa_type=UTCDateTime, **not_personal()
-    )
-    import_job_id: int | None = Field(
-        default=None,
-        sa_column=not_personal().on(
-            fk("import_job.id", nullable=True, ondelete="SET NULL", index=False)
-        ),
-    )
+    last_check_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime, **not_personal())
     seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
 
 

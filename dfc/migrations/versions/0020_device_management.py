@@ -47,7 +47,9 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(length=100), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column(
-            "source", _enum(("reference", "google-export", "admin"), "updatessource"), nullable=False
+            "source",
+            _enum(("reference", "google-export", "admin"), "updatessource"),
+            nullable=False,
         ),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.Column("updated_at", dfc.db_types.UTCDateTime(timezone=True), nullable=False),
@@ -71,19 +73,12 @@ def upgrade() -> None:
         sa.Column("ownership", sa.String(length=50), nullable=True),
         sa.Column("compliance", sa.String(length=50), nullable=True),
         sa.Column("auto_update_expires_on", sa.Date(), nullable=True),
-        sa.Column("import_job_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", dfc.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["device_id"],
             ["device.id"],
             name=op.f("fk_device_management_device_id_device"),
             ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["import_job_id"],
-            ["import_job.id"],
-            name=op.f("fk_device_management_import_job_id_import_job"),
-            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device_management")),
         sa.UniqueConstraint("device_id", name=op.f("uq_device_management_device_id")),
@@ -105,14 +100,7 @@ def upgrade() -> None:
         sa.Column("manager_status", sa.String(length=50), nullable=True),
         sa.Column("reported_model", sa.String(length=100), nullable=True),
         sa.Column("last_check_in_at", dfc.db_types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("import_job_id", sa.Integer(), nullable=True),
         sa.Column("seen_at", dfc.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["import_job_id"],
-            ["import_job.id"],
-            name=op.f("fk_unmatched_managed_device_import_job_id_import_job"),
-            ondelete="SET NULL",
-        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
