@@ -20,6 +20,7 @@ from devices.models import Device, DeviceEvent, DeviceManagement, UnmatchedManag
 from devices.models.management import Manager
 from devices.service import end_of_updates
 from devices.service.access import actor
+from devices.service.management import MANAGEMENT_CHANGED
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from devices.imports.manager_export import ExportRow
     from devices.imports.manager_formats import ExportFormat
 
-MANAGEMENT_CHANGED = "management-changed"
 # Columns a row of the export sets; any of them changing updates the record.
 RECORDED = (
     "manager",
