@@ -22,6 +22,12 @@ MONTH_YEAR = (
 TIMESTAMP_FORMATS = "2026-11-30T08:12:44Z, 2026-11-30 08:12:44 or 30/11/2026 08:12"
 
 
+def _reason(error: NotADate) -> str:
+    """': February 2026 has 28 days' from the date parser's message, when it says why."""
+    _, found, reason = str(error).partition(" is not a date: ")
+    return f": {reason.split('; use ')[0]}" if found else ""
+
+
 def _from_epoch_ms(text: str) -> datetime:
     return datetime.fromtimestamp(int(text) / 1000, UTC)
 
@@ -58,8 +64,11 @@ def read_timestamp(text: str) -> datetime:
     day_part = CLOCK.sub("", cleaned).strip()
     try:
         day = read_date(day_part or cleaned)
-    except NotADate:
-        raise NotADate(f"{text!r} is not a date and time; use {TIMESTAMP_FORMATS}") from None
+    except NotADate as error:
+        reason = _reason(error)
+        raise NotADate(
+            f"{text!r} is not a date and time{reason}; use {TIMESTAMP_FORMATS}"
+        ) from None
     return datetime.combine(day, _clock(cleaned), tzinfo=UTC)
 
 
