@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from accounts.models import Role
 from devices.errors import PastEndOfUpdates

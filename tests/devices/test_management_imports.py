@@ -39,9 +39,7 @@ def managed(session: Session) -> dict[str, tuple[str, str, str | None]]:
             DeviceManagement.last_check_in_at,
         ).join(DeviceManagement, DeviceManagement.device_id == Device.id)
     ).all()
-    return {
-        s: (m.value, st.value, at.isoformat() if at else None) for s, m, st, at in rows
-    }
+    return {s: (m.value, st.value, at.isoformat() if at else None) for s, m, st, at in rows}
 
 
 def counts(session: Session) -> tuple[int, int, int]:
@@ -141,9 +139,7 @@ def test_a_later_export_updates_the_record_and_its_history_says_what_changed(
     assert counts(session)[2] == 0
     # autoUpdateExpiration in milliseconds: 1843948800000 is 7 June 2028 (UTC).
     record = session.exec(
-        select(DeviceManagement).where(
-            DeviceManagement.device_id == register.devices["CB-0004"].id
-        )
+        select(DeviceManagement).where(DeviceManagement.device_id == register.devices["CB-0004"].id)
     ).one()
     assert record.auto_update_expires_on == date(2028, 6, 7)
 
