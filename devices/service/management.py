@@ -13,7 +13,7 @@ from devices.service import end_of_updates, events
 from devices.service.access import require_writer
 from devices.service.registry import get_device
 from dfc.caller import Caller
-from dfc.clock import today
+from dfc import clock
 from dfc.db_types import utcnow
 from dfc.errors import InvalidInput
 
@@ -50,7 +50,7 @@ def view(session: Session, device: Device) -> ManagementView:
         device=device,
         record=record_of(session, device),
         updates=updates,
-        past_end_of_updates=bool(updates and updates.past(today())),
+        past_end_of_updates=bool(updates and updates.past(clock.today())),
         history=changes_of(session, device),
     )
 
