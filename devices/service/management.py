@@ -12,8 +12,8 @@ from devices.models.management import EnrolmentState, Manager
 from devices.service import end_of_updates, events
 from devices.service.access import require_writer
 from devices.service.registry import get_device
-from dfc.caller import Caller
 from dfc import clock
+from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import InvalidInput
 
