@@ -7,7 +7,7 @@ MANAGER = {
     Manager.INTUNE: "Microsoft Intune",
     Manager.GOOGLE_ADMIN: "Google Admin (ChromeOS)",
     Manager.OTHER_MDM: "Another device manager",
-    Manager.NONE: "None",
+    Manager.NONE: "No manager",
 }
 STATE = {
     EnrolmentState.ENROLLED: ("Enrolled", "govuk-tag--blue"),
