@@ -178,6 +178,11 @@ class ReturnDevice(OnDate):
 
 class SwapDevice(OnDate):
     replacement_device_id: int
+    end_of_updates_override: str | None = Field(
+        default=None,
+        max_length=500,
+        description="why a replacement past its end of updates is given out all the same",
+    )
 
 
 class TransferToFamily(OnDate):

@@ -247,7 +247,13 @@ def back_from_repair(session: Session, *, caller: Caller, device_id: int, on: da
 
 
 def swap_device(
-    session: Session, *, caller: Caller, device_id: int, replacement_id: int, on: date
+    session: Session,
+    *,
+    caller: Caller,
+    device_id: int,
+    replacement_id: int,
+    on: date,
+    end_of_updates_override: str | None = None,
 ) -> Allocation:
     """A faulty device goes to repair and a working one takes its place in the same
     allocation, so the family keeps their allocation, dongle and history."""
@@ -261,6 +267,9 @@ def swap_device(
         raise InvalidInput(
             "The replacement is held by another organisation", field="replacement_device_id"
         )
+    overridden = end_of_updates.require_supported(
+        session, replacement, today=today(), override=end_of_updates_override
+    )
     allocation = open_allocation(session, faulty)
     dongle = pairing.dongle_after_swap(
         session, caller=caller, allocation=allocation, replacement=replacement
@@ -294,6 +303,7 @@ def swap_device(
         on=on,
         replaced_device_id=faulty.id,
         allocation_id=allocation.id,
+        **_override_details(overridden, end_of_updates_override),
     )
     session.flush()
     return allocation

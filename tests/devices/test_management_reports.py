@@ -251,3 +251,26 @@ def test_scheme_admins_set_a_models_end_of_updates_and_imports_keep_it(
     }
     bad = client.put("/api/end-of-updates", json=body | {"ends_on": "soon"}, headers=admin)
     assert bad.status_code == 422
+
+
+def test_a_replacement_past_its_end_of_updates_is_swapped_in_only_with_a_reason(
+    client, session, imported, headers
+):
+    faulty = imported.devices["5CD1234ABC"]  # with a family
+    replacement = imported.devices["PF-2ABC13"]  # Windows 10 Education, in stock
+    body = {"replacement_device_id": replacement.id, "on": "2026-11-03"}
+    refused = client.post(f"/api/devices/{faulty.id}/swap", json=body, headers=headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "past-end-of-updates"
+    reason = "Only spare laptop until the new order arrives"
+    swapped = client.post(
+        f"/api/devices/{faulty.id}/swap",
+        json=body | {"end_of_updates_override": reason},
+        headers=headers,
+    )
+    assert swapped.status_code == 200, swapped.json()
+    event = session.exec(
+        select(DeviceEvent).where(
+            DeviceEvent.device_id == replacement.id, DeviceEvent.action == "swapped-in"
+        )
+    ).one()
+    assert event.after["end_of_updates_override"] == reason
