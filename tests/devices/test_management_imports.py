@@ -16,8 +16,8 @@ from devices.models import (
     UnmatchedManagedDevice,
     UpdatesKind,
 )
-from tests.devices.management_setup import build_register, run_export
-from tests.factories import make_council, make_school, make_user
+from tests.devices.management_setup import DATA, build_register, run_export
+from tests.factories import bearer, make_council, make_school, make_user
 
 GOOGLE, INTUNE = ImportKind.GOOGLE_ADMIN, ImportKind.INTUNE
 
@@ -230,3 +230,33 @@ def test_progress_reaches_every_row(session, engine, register, officer):
     job = run_export(session, engine, officer, GOOGLE, "google-admin-chromeos-devices.csv")
     assert (job.processed_rows, job.total_rows) == (9, 9)
     assert job.finished_at <= datetime.now(UTC)
+
+
+def upload(client, path: str, filename: str, headers, **params):
+    data = (DATA / filename).read_bytes()
+    files = {"file": (filename, data, "text/csv")}
+    return client.post(f"/api/imports/{path}", files=files, params=params, headers=headers)
+
+
+def test_the_api_imports_a_small_export_at_once_and_answers_its_summary(
+    client, session, register, headers
+):
+    answer = upload(client, "intune", "intune-devices.csv", headers)
+    assert answer.status_code == 200, answer.json()
+    assert (answer.json()["added"], answer.json()["unmatched"]) == (3, 1)
+    refused = upload(client, "google-admin", "google-admin-bad.csv", headers)
+    assert refused.status_code == 422
+    assert [(p["row"], p["column"]) for p in refused.json()["problems"]] == [
+        (2, "last sync"),
+        (3, "status"),
+        (4, "auto update expiration"),
+    ]
+
+
+def test_support_agents_cannot_import_an_export(client, session, register, council):
+    agent = make_user(session, organisation=council, role=Role.SUPPORT_AGENT)
+    answer = upload(
+        client, "google-admin", "google-admin-chromeos-devices.csv", bearer(session, agent)
+    )
+    assert answer.status_code == 403
+    assert counts(session) == (0, 0, 0)
