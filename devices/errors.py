@@ -32,3 +32,9 @@ def flush_or_duplicate(session: Session, message: str, *, field: str | None = No
         flush_or_undo(session)  # a refusal undoes this write only
     except IntegrityError:
         raise DuplicateRecord(message, field=field) from None
+
+
+class PastEndOfUpdates(Conflict):
+    """The device gets no more security updates; giving it out needs a reason."""
+
+    code = "past-end-of-updates"

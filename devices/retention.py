@@ -24,7 +24,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
-from devices.models import Allocation, DeviceEvent, Family, ImportJob, OwnershipTransfer
+from devices.models import (
+    Allocation,
+    Device,
+    DeviceEvent,
+    DeviceManagement,
+    Family,
+    ImportJob,
+    OwnershipTransfer,
+)
 from devices.models.ownership import OwnerKind
 
 if TYPE_CHECKING:
@@ -94,6 +102,7 @@ def erase_families(session: Session, ids: list[int]) -> int:
         .values(after=_without_acceptance(session.get_bind().dialect.name))
         .execution_options(**_SYNC)
     )
+    _erase_management_users(session, ids)
     session.execute(
         update(OwnershipTransfer)
         .where(OwnershipTransfer.to_family_id.in_(ids))
@@ -112,6 +121,28 @@ def erase_families(session: Session, ids: list[int]) -> int:
         )
         .execution_options(**_SYNC)
     ).rowcount
+
+
+def _erase_management_users(session: Session, ids: list[int]) -> None:
+    """The user a device manager recorded for the families' devices (Annotated User,
+    Primary user UPN), unless the device is now out with another family."""
+    theirs = or_(
+        DeviceManagement.device_id.in_(
+            select(Allocation.device_id).where(Allocation.family_id.in_(ids))
+        ),
+        DeviceManagement.device_id.in_(select(Device.id).where(Device.owner_family_id.in_(ids))),
+    )
+    with_another_family = exists().where(
+        Allocation.device_id == DeviceManagement.device_id,
+        Allocation.returned_on.is_(None),
+        Allocation.family_id.not_in(ids),
+    )
+    session.execute(
+        update(DeviceManagement)
+        .where(theirs, ~with_another_family, DeviceManagement.primary_user.is_not(None))
+        .values(primary_user=None)
+        .execution_options(**_SYNC)
+    )
 
 
 def import_files_due(cutoff: "Cutoff") -> Select:

@@ -13,6 +13,7 @@ from devices.api import (
     family_texts,
     imports,
     licences,
+    management,
     reports,
 )
 from devices.api import devices as devices_api
@@ -28,6 +29,7 @@ API_ROUTERS: list[APIRouter] = [
     connectivity.router,
     demand.router,
     reports.router,
+    management.router,
     imports.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router]

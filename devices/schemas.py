@@ -134,6 +134,11 @@ class AllocationCreate(StrictModel):
     dongle_id: int | None = None
     allocated_on: date
     collected: bool = Field(default=True, description="the family has the device now")
+    end_of_updates_override: str | None = Field(
+        default=None,
+        max_length=500,
+        description="why a device past its end of updates is given out all the same",
+    )
 
 
 class NewFamilyAllocation(StrictModel):
@@ -144,6 +149,11 @@ class NewFamilyAllocation(StrictModel):
     dongle_id: int | None = None
     allocated_on: date
     collected: bool = Field(default=True, description="the family has the device now")
+    end_of_updates_override: str | None = Field(
+        default=None,
+        max_length=500,
+        description="why a device past its end of updates is given out all the same",
+    )
 
 
 class AllocationPublic(Public):
@@ -168,6 +178,11 @@ class ReturnDevice(OnDate):
 
 class SwapDevice(OnDate):
     replacement_device_id: int
+    end_of_updates_override: str | None = Field(
+        default=None,
+        max_length=500,
+        description="why a replacement past its end of updates is given out all the same",
+    )
 
 
 class TransferToFamily(OnDate):

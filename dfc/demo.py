@@ -13,6 +13,7 @@ from accounts.reference_data import load_councils
 from accounts.schemas import UserCreate
 from accounts.users import add_user
 from dfc.clock import today as london_today
+from dfc.demo_management import seed_management
 from dfc.demo_register import seed_register
 
 DEMO_COUNCIL_GSS = "E09000007"  # Camden
@@ -91,6 +92,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
         )
         logins.append(DemoLogin(email, password, role, organisation.name))
     seed_register(session, school=schools[0], today=london_today())
+    seed_management(session, school=schools[0], today=london_today())
     path = _logins_file(var_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)

@@ -18,7 +18,14 @@ from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind, Role
 from accounts.scoping import visible_organisations
-from devices.models import Allocation, Device, DeviceEvent, Family, OwnershipTransfer
+from devices.models import (
+    Allocation,
+    Device,
+    DeviceEvent,
+    DeviceManagement,
+    Family,
+    OwnershipTransfer,
+)
 from devices.phone import to_e164
 from devices.service.families import get_family, visible_families
 from dfc.audit.models import AuditAction, SubjectType
@@ -67,6 +74,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "sms_opt_out": ("opted_out_at", "how", "channel"),
     "text_consent_change": ("id", "change", "how", "channel", "reason", "changed_at"),
     "device_event": ("id", "device_id", "occurred_at", "action"),
+    "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
 }
 TITLES = {
     "family": "The family",
@@ -82,6 +90,8 @@ TITLES = {
     "sms_opt_out": "Texts stopped",
     "text_consent_change": "Texts turned off and on",
     "device_event": "Device history that names the family",
+    "device_management": "The user a device manager (Google Admin, Intune) records for "
+    "the family's devices",
 }
 MODELS = {
     "family": Family,
@@ -97,6 +107,7 @@ MODELS = {
     "sms_opt_out": SmsOptOut,
     "text_consent_change": TextConsentChange,
     "device_event": DeviceEvent,
+    "device_management": DeviceManagement,
 }
 
 
@@ -167,6 +178,14 @@ class FamilyRecords:
             ),
             "sms_opt_out": SmsOptOut.phone_number == phone if phone else false(),
             "text_consent_change": (TextConsentChange.phone_number == phone if phone else false()),
+            # The manager's user of a device the family has now: a device they gave back
+            # may already be another family's, with that family's user.
+            "device_management": DeviceManagement.device_id.in_(
+                select(Allocation.device_id).where(
+                    Allocation.family_id == f, Allocation.returned_on.is_(None)
+                )
+            )
+            | DeviceManagement.device_id.in_(select(Device.id).where(Device.owner_family_id == f)),
             "device_event": or_(
                 DeviceEvent.after["family_id"].as_integer() == f,
                 DeviceEvent.after["owner_family_id"].as_integer() == f,

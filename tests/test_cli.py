@@ -137,7 +137,7 @@ def test_seed_demo_adds_the_demo_once_and_prints_working_logins(client, session)
     from devices.models import Allocation, Device
     from support.models import Ticket
 
-    assert session.exec(select(func.count()).select_from(Device)).one() == 8
+    assert session.exec(select(func.count()).select_from(Device)).one() == 12  # 4 of them managed
     assert session.exec(select(func.count()).select_from(Allocation)).one() == 3
     assert session.exec(select(Ticket.language)).all() == ["pl"]
     response = client.post(

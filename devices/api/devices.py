@@ -252,6 +252,7 @@ def swap_device(
         device_id=device_id,
         replacement_id=body.replacement_device_id,
         on=body.on,
+        end_of_updates_override=body.end_of_updates_override,
     )
     session.commit()
     return AllocationPublic.model_validate(allocation)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.imports.jobs import IMPORTERS, get_job
+from devices.imports.manager_save import ManagerSummary
 from devices.imports.manifest import ManifestSummary
 from devices.imports.queueing import queue_import
 from devices.imports.reader import Measure, measure
@@ -74,7 +75,7 @@ def _import_or_queue(
     upload: UploadFile,
     background: bool,
     response: Response,
-) -> ManifestSummary | UsageSummary | ImportJobPublic | JSONResponse:
+) -> ManifestSummary | UsageSummary | ManagerSummary | ImportJobPublic | JSONResponse:
     """Imports now and answers the summary, or queues the file and answers the job (202)."""
     require_writer(caller)
     try:
@@ -132,6 +133,53 @@ def import_usage_file(
         session,
         caller=caller,
         kind=ImportKind.USAGE,
+        upload=file,
+        background=background,
+        response=response,
+    )
+
+
+@router.post("/google-admin", responses=QUEUED | REJECTED)
+def import_google_admin_file(
+    file: Upload,
+    session: SessionDep,
+    caller: ApiCaller,
+    response: Response,
+    background: Background = False,
+) -> ManagerSummary | ImportJobPublic:
+    """Reconciles the register with the Google Admin console's ChromeOS device list (Devices
+    > Chrome devices > Download), or the Directory API's chromeosdevices fields: Serial
+    Number (serialNumber) and Status (status) are required; Last Sync, Model, OS Version,
+    Auto Update Expiration (autoUpdateExpiration, autoUpdateThrough), Org Unit Path, Annotated
+    User, Asset ID and Enrollment Time are read when present; other columns are ignored.
+    Devices are matched by serial number; those you do not hold are listed, not dropped."""
+    return _import_or_queue(  # type: ignore[return-value]
+        session,
+        caller=caller,
+        kind=ImportKind.GOOGLE_ADMIN,
+        upload=file,
+        background=background,
+        response=response,
+    )
+
+
+@router.post("/intune", responses=QUEUED | REJECTED)
+def import_intune_file(
+    file: Upload,
+    session: SessionDep,
+    caller: ApiCaller,
+    response: Response,
+    background: Background = False,
+) -> ManagerSummary | ImportJobPublic:
+    """Reconciles the register with Intune's device export (Devices > All devices > Export),
+    or the Graph API's managedDevice fields: Serial number (serialNumber) is required; Device
+    state, Last check-in, Model, OS, OS version, Primary user UPN, Ownership, Compliance and
+    Enrollment date are read when present; other columns are ignored. Devices are matched by
+    serial number; those you do not hold are listed, not dropped."""
+    return _import_or_queue(  # type: ignore[return-value]
+        session,
+        caller=caller,
+        kind=ImportKind.INTUNE,
         upload=file,
         background=background,
         response=response,

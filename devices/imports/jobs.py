@@ -13,6 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from accounts.models import ApiKey, Organisation, User
 from accounts.scoping import scoped
 from devices.imports.common import ProgressCallback
+from devices.imports.manager_export import import_google_admin, import_intune
 from devices.imports.manifest import import_manifest
 from devices.imports.recovery import heartbeat, start_run
 from devices.imports.usage import import_usage
@@ -27,6 +28,8 @@ Importer = Callable[..., Any]
 IMPORTERS: dict[ImportKind, Importer] = {
     ImportKind.MANIFEST: import_manifest,
     ImportKind.USAGE: import_usage,
+    ImportKind.GOOGLE_ADMIN: import_google_admin,
+    ImportKind.INTUNE: import_intune,
 }
 FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 FILE_PROBLEM_ROW = 0  # a problem with the import as a whole, not with one row

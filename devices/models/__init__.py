@@ -13,6 +13,15 @@ from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
+from devices.models.management import (
+    DeviceManagement,
+    EndOfUpdates,
+    EnrolmentState,
+    Manager,
+    UnmatchedManagedDevice,
+    UpdatesKind,
+    UpdatesSource,
+)
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 
@@ -29,10 +38,13 @@ __all__ = [
     "Device",
     "DeviceEvent",
     "DeviceKind",
+    "DeviceManagement",
     "DeviceRequest",
     "DeviceStatus",
     "Dongle",
     "DongleStatus",
+    "EndOfUpdates",
+    "EnrolmentState",
     "Family",
     "FamilyAcceptance",
     "ImportJob",
@@ -41,8 +53,12 @@ __all__ = [
     "Licence",
     "LicenceProduct",
     "LicenceSeat",
+    "Manager",
     "OwnerKind",
     "OwnershipTransfer",
     "RequestStatus",
     "Sim",
+    "UnmatchedManagedDevice",
+    "UpdatesKind",
+    "UpdatesSource",
 ]

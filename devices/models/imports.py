@@ -17,6 +17,8 @@ from dfc.personal_data.marks import not_personal, personal
 class ImportKind(StrEnum):
     MANIFEST = "manifest"
     USAGE = "usage"
+    GOOGLE_ADMIN = "google-admin"  # the Admin console's ChromeOS device list
+    INTUNE = "intune"  # Intune's device export
 
 
 class ImportStatus(StrEnum):

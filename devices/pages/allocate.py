@@ -15,7 +15,7 @@ from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.models import Device
 from devices.schemas import AllocationCreate, FamilyCreate, NewFamilyAllocation
-from devices.service import families, flows, lifecycle, pairing, registry
+from devices.service import end_of_updates, families, flows, lifecycle, pairing, registry
 from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.clock import today
@@ -58,6 +58,7 @@ def _form(
         session, caller=caller, school_id=device.holder_id, seen=Where.of(request)
     )
     dongles = pairing.dongle_choice(session, caller=caller, device=device)
+    updates = end_of_updates.for_device(session, device)
     return render(
         request,
         "devices/register_allocate.html",
@@ -67,6 +68,7 @@ def _form(
             "paired_dongles": dongles.paired,
             "free_dongles": dongles.free,
             "language_choices": _language_choices(),
+            "updates_ended": updates.ends_on if updates and updates.past(today()) else None,
             "values": values,
             "field_errors": field_errors,
         },
@@ -120,6 +122,7 @@ def _allocate(
         "dongle_id": values.get("dongle_id"),
         "allocated_on": on,
         "collected": values.get("collected") == "true",
+        "end_of_updates_override": values.get("end_of_updates_override"),
     }
     if values.get("family") == NEW_FAMILY:
         family_in = FamilyCreate.model_validate(_family_input(values, device.holder_id))

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.models import Device
-from devices.pages import labels
+from devices.pages import labels, management_labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
 from devices.service import (
     connectivity,
@@ -19,6 +19,7 @@ from devices.service import (
     events,
     families,
     lifecycle,
+    management,
     ownership,
     pairing,
     registry,
@@ -85,6 +86,8 @@ def _page(
             "dongles": dongles,
             "unpairable": {dongle.id for dongle in dongles if pairing.unpairable(dongle)},
             "periods": cover.periods_of(session, caller=caller, device_id=device.id),
+            "management": management.view(session, device),
+            "management_labels": management_labels,
             "transfers": ownership.history(session, caller=caller, device_id=device.id),
             "history": events.history(session, device),
             "actions": available(device),

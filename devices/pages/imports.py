@@ -18,7 +18,7 @@ from devices.imports.schemas import problems_note
 from devices.models import ImportJob, ImportKind, ImportStatus
 from dfc.caller import Caller
 from dfc.csv_import import ImportRejected
-from dfc.errors import DomainError
+from dfc.errors import DomainError, NotFound
 from dfc.listing import PageRequest, apply_sort, paginate
 from dfc.settings import get_settings
 from dfc.web.body_limit import size_text
@@ -27,7 +27,12 @@ from dfc.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 SORTABLE = {"id": ImportJob.id, "created_at": ImportJob.created_at}
-KIND_NAMES = {ImportKind.MANIFEST: "Delivery manifest", ImportKind.USAGE: "Data usage"}
+KIND_NAMES = {
+    ImportKind.MANIFEST: "Delivery manifest",
+    ImportKind.USAGE: "Data usage",
+    ImportKind.GOOGLE_ADMIN: "Google Admin ChromeOS devices",
+    ImportKind.INTUNE: "Intune devices",
+}
 STATUS_TAGS = {
     ImportStatus.QUEUED: ("Waiting", "govuk-tag--grey"),
     ImportStatus.RUNNING: ("Importing", "govuk-tag--blue"),
@@ -116,6 +121,8 @@ async def upload(
 @router.get("/imports/examples/{kind}")
 def example_file(kind: ImportKind, session: SessionDep, caller: SchoolStaff) -> Response:
     """An example file of this kind, with the caller's own holder code in it."""
+    if kind not in FILENAMES:
+        raise NotFound("A manager's export is downloaded from the manager itself")
     return Response(
         example_csv(kind, holder=holder_code(session, caller)),
         media_type="text/csv; charset=utf-8",

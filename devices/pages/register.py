@@ -2,8 +2,16 @@
 
 from fastapi import APIRouter
 
-from devices.pages import allocate, device_detail, device_list, families, imports, requests
+from devices.pages import (
+    allocate,
+    device_detail,
+    device_list,
+    families,
+    imports,
+    management,
+    requests,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (device_list, allocate, device_detail, families, requests, imports):
+for module in (device_list, allocate, device_detail, families, requests, imports, management):
     router.include_router(module.router)

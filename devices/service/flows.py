@@ -25,5 +25,6 @@ def allocate_to_new_family(
                 dongle_id=allocation_in.dongle_id,
                 allocated_on=allocation_in.allocated_on,
                 collected=allocation_in.collected,
+                end_of_updates_override=allocation_in.end_of_updates_override,
             ),
         )

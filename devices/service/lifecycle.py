@@ -20,7 +20,7 @@ from devices.models import (
     OwnershipTransfer,
 )
 from devices.schemas import AllocationCreate
-from devices.service import events, pairing, transitions
+from devices.service import end_of_updates, events, pairing, transitions
 from devices.service.access import actor, require_writer
 from devices.service.families import get_family
 from devices.service.registry import get_device
@@ -68,6 +68,9 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
             f"than the family's school",
             field="device_id",
         )
+    overridden = end_of_updates.require_supported(
+        session, device, today=today(), override=allocation_in.end_of_updates_override
+    )
     dongle = pairing.dongle_to_go_with(
         session, caller=caller, device=device, dongle_id=allocation_in.dongle_id
     )
@@ -103,9 +106,19 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
         family_id=family.id,
         dongle_id=allocation.dongle_id,
         on=allocation_in.allocated_on,
+        **_override_details(overridden, allocation_in.end_of_updates_override),
     )
     session.flush()
     return allocation
+
+
+def _override_details(
+    overridden: end_of_updates.DeviceUpdates | None, reason: str | None
+) -> dict[str, object]:
+    """What the history keeps of a device given out past its end of updates."""
+    if overridden is None:
+        return {}
+    return {"end_of_updates": overridden.ends_on, "end_of_updates_override": (reason or "").strip()}
 
 
 def record_collection(session: Session, *, caller: Caller, device_id: int, on: date) -> Device:
@@ -234,7 +247,13 @@ def back_from_repair(session: Session, *, caller: Caller, device_id: int, on: da
 
 
 def swap_device(
-    session: Session, *, caller: Caller, device_id: int, replacement_id: int, on: date
+    session: Session,
+    *,
+    caller: Caller,
+    device_id: int,
+    replacement_id: int,
+    on: date,
+    end_of_updates_override: str | None = None,
 ) -> Allocation:
     """A faulty device goes to repair and a working one takes its place in the same
     allocation, so the family keeps their allocation, dongle and history."""
@@ -248,6 +267,9 @@ def swap_device(
         raise InvalidInput(
             "The replacement is held by another organisation", field="replacement_device_id"
         )
+    overridden = end_of_updates.require_supported(
+        session, replacement, today=today(), override=end_of_updates_override
+    )
     allocation = open_allocation(session, faulty)
     dongle = pairing.dongle_after_swap(
         session, caller=caller, allocation=allocation, replacement=replacement
@@ -281,6 +303,7 @@ def swap_device(
         on=on,
         replaced_device_id=faulty.id,
         allocation_id=allocation.id,
+        **_override_details(overridden, end_of_updates_override),
     )
     session.flush()
     return allocation

@@ -69,7 +69,8 @@ def define_rule(name: str, meaning: str, *, setting: str | None = None) -> Reten
 
 define_rule(
     "family-contact",
-    "Phone number, email, year group and how the family accepted a device are erased, and "
+    "Phone number, email, year group, how the family accepted a device and the user a device "
+    "manager records for their devices are erased, and "
     "the pupil reference replaced by a token, this many days after the family's last device "
     "was returned or handed over to them and their last ticket closed. A family with a device "
     "still out or a ticket still open is never touched.",

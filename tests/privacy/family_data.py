@@ -9,7 +9,16 @@ from itertools import count
 from sqlmodel import Session
 
 from accounts.models import Organisation
-from devices.models import DeviceEvent, DeviceStatus, Family, OwnerKind, OwnershipTransfer
+from devices.models import (
+    DeviceEvent,
+    DeviceManagement,
+    DeviceStatus,
+    EnrolmentState,
+    Family,
+    Manager,
+    OwnerKind,
+    OwnershipTransfer,
+)
 from dfc.file_store import media_store, new_key
 from notifications.models import (
     Audience,
@@ -123,6 +132,12 @@ def make_family_data(
                 accepted_on=date(2026, 3, 1),
                 acceptance=acceptance,
                 recorded_by="Sam School (user 1)",
+            ),
+            DeviceManagement(
+                device_id=lent.id,
+                manager=Manager.GOOGLE_ADMIN,
+                state=EnrolmentState.ENROLLED,
+                primary_user=f"pupil{n}@school.example",
             ),
             DeviceEvent(
                 device_id=lent.id,
