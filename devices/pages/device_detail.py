@@ -14,6 +14,7 @@ from devices.models import Device
 from devices.pages import labels, management_labels
 from devices.pages.device_actions import ACTIONS, FieldProblem, available
 from devices.service import (
+    acceptance,
     connectivity,
     cover,
     events,
@@ -87,6 +88,9 @@ def _page(
             "unpairable": {dongle.id for dongle in dongles if pairing.unpairable(dongle)},
             "periods": cover.periods_of(session, caller=caller, device_id=device.id),
             "management": management.view(session, device),
+            "acceptance": acceptance.latest(session, caller=caller, device_id=device.id)
+            if allocation
+            else None,
             "management_labels": management_labels,
             "transfers": ownership.history(session, caller=caller, device_id=device.id),
             "history": events.history(session, device),

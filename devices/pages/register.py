@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from devices.pages import (
     allocate,
+    device_acceptance,
     device_detail,
     device_list,
     families,
@@ -13,5 +14,6 @@ from devices.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (device_list, allocate, device_detail, families, requests, imports, management):
+PAGES = (device_acceptance, device_list, allocate, device_detail, families, requests, imports)
+for module in (*PAGES, management):
     router.include_router(module.router)

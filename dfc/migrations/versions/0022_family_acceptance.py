@@ -2,7 +2,7 @@
 in person with the member of staff named
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0020
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import dfc.db_types
 
 revision: str = "0022"
-down_revision: str | None = "0017"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
