@@ -13,6 +13,10 @@ def run_import(job_id: int) -> None:
     """Imports an uploaded file in the background; the job records progress and outcome."""
     with session_scope() as session:
         run_job(session, job_id=job_id)
+    # The dashboard's figures for the councils it touched: reporting's task, sent by name
+    # (reporting sits above the register); it skips a failed import, and the nightly run
+    # catches up if the broker is down.
+    celery_app.send_task("reporting.dashboard.after_import", args=(job_id,))
 
 
 @celery_app.task(name="devices.tasks.sweep_imports")

@@ -1,6 +1,7 @@
 """The dashboard's small tables (each with a chart): devices by status, what ends by
 month, tickets by SLA state, language and category, and the cost forecast. A table is built
-by name, so the page and its CSV download come from the same function."""
+by name, so the page and its CSV download come from the same function. The register's
+figures come from the daily summaries once computed (live until then); tickets stay live."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from dfc.caller import Caller
+from reporting.dashboard import daily
+from reporting.dashboard.daily import Computed
 from reporting.dashboard.ending import ending_by_month
-from reporting.dashboard.figures import devices_by_status
+from reporting.dashboard.figures import Headlines, devices_by_status, headlines
 from reporting.dashboard.forecast import Forecast
 from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Table
 from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
@@ -18,13 +21,29 @@ from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
 
 @dataclass(frozen=True)
 class Scope:
-    """What every table is built from: whose figures, the window in days, and the clock."""
+    """What every table is built from: whose figures, the window in days, the clock, and
+    when the daily figures were computed (None: never, so they are counted live)."""
 
     session: Session
     caller: Caller
     within_days: int
     today: date
     now: datetime
+    computed: Computed | None = None
+
+
+def figures_scope(
+    session: Session, caller: Caller, *, within_days: int, today: date, now: datetime
+) -> Scope:
+    """The scope with its daily figures' time looked up once for every table."""
+    stored = daily.computed(session, caller)
+    return Scope(session, caller, within_days, today, now, stored)
+
+
+def headline_figures(scope: Scope) -> Headlines:
+    if scope.computed is None:
+        return headlines(scope.session, scope.caller, today=scope.today)
+    return daily.stored_headlines(scope.session, scope.caller)
 
 
 def status_name(status: str) -> str:
@@ -32,23 +51,31 @@ def status_name(status: str) -> str:
 
 
 def status_table(scope: Scope) -> Table:
-    rows = scope.session.execute(devices_by_status(scope.caller)).all()
-    ordered = sorted(rows, key=lambda row: (-int(row.devices), str(row.status)))
+    if scope.computed is None:
+        rows = [tuple(row) for row in scope.session.execute(devices_by_status(scope.caller))]
+    else:
+        rows = daily.stored_by_status(scope.session, scope.caller)
+    ordered = sorted(rows, key=lambda row: (-int(row[1]), str(row[0])))
     return Table(
         name="devices-by-status",
         caption="Devices by status",
         columns=(Column("status", "Status"), Column("devices", "Devices", COUNT)),
         rows=[
-            (status_name(getattr(row.status, "value", row.status)), int(row.devices))
-            for row in ordered
+            (status_name(getattr(status, "value", status)), int(devices))
+            for status, devices in ordered
         ],
     )
 
 
 def ending_table(scope: Scope) -> Table:
-    months = ending_by_month(
-        scope.session, scope.caller, within_days=scope.within_days, today=scope.today
-    )
+    if scope.computed is None:
+        months = ending_by_month(
+            scope.session, scope.caller, within_days=scope.within_days, today=scope.today
+        )
+    else:
+        months = daily.stored_ending_by_month(
+            scope.session, scope.caller, within_days=scope.within_days, as_of=scope.computed.as_of
+        )
     return Table(
         name=f"ending-by-month-{scope.within_days}-days",
         caption=f"What ends in the next {scope.within_days} days, by month",
