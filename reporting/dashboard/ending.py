@@ -12,10 +12,20 @@ from accounts.models import Organisation
 from accounts.scoping import visible_organisations
 from devices import queries
 from dfc.caller import Caller
+from dfc.errors import InvalidInput
 from reporting.dashboard.months import month_key, month_of, months_between, months_from
 
 WINDOWS = (30, 90, 180)
 DEFAULT_WINDOW = 90
+
+
+def checked_window(days: int) -> int:
+    """`days` if it is one of the windows the dashboard counts, else a plain 422."""
+    if days not in WINDOWS:
+        raise InvalidInput("Choose 30, 90 or 180 days", field="days")
+    return days
+
+
 KIND_COLUMNS = {"support": "devices_cover_ending", "sim": "sims_ending"}
 
 

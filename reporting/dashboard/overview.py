@@ -6,13 +6,14 @@ figures come from the daily summaries once computed (live until then); tickets s
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from dfc.caller import Caller
 from reporting.dashboard import daily
 from reporting.dashboard.daily import Computed
-from reporting.dashboard.ending import ending_by_month
+from reporting.dashboard.ending import EndingMonth, ending_by_month
 from reporting.dashboard.figures import Headlines, devices_by_status, headlines
 from reporting.dashboard.forecast import Forecast
 from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Table
@@ -50,12 +51,31 @@ def status_name(status: str) -> str:
     return str(status).replace("-", " ").capitalize()
 
 
-def status_table(scope: Scope) -> Table:
+def status_rows(scope: Scope) -> list[tuple[Any, int]]:
+    """(status, devices), most devices first."""
     if scope.computed is None:
-        rows = [tuple(row) for row in scope.session.execute(devices_by_status(scope.caller))]
+        rows = [
+            (row.status, int(row.devices))
+            for row in scope.session.execute(devices_by_status(scope.caller))
+        ]
     else:
         rows = daily.stored_by_status(scope.session, scope.caller)
-    ordered = sorted(rows, key=lambda row: (-int(row[1]), str(row[0])))
+    return sorted(rows, key=lambda row: (-row[1], str(row[0])))
+
+
+def ending_months(scope: Scope) -> list[EndingMonth]:
+    """Every month of the window with what ends in it."""
+    if scope.computed is None:
+        return ending_by_month(
+            scope.session, scope.caller, within_days=scope.within_days, today=scope.today
+        )
+    return daily.stored_ending_by_month(
+        scope.session, scope.caller, within_days=scope.within_days, as_of=scope.computed.as_of
+    )
+
+
+def status_table(scope: Scope) -> Table:
+    ordered = status_rows(scope)
     return Table(
         name="devices-by-status",
         caption="Devices by status",
@@ -68,14 +88,7 @@ def status_table(scope: Scope) -> Table:
 
 
 def ending_table(scope: Scope) -> Table:
-    if scope.computed is None:
-        months = ending_by_month(
-            scope.session, scope.caller, within_days=scope.within_days, today=scope.today
-        )
-    else:
-        months = daily.stored_ending_by_month(
-            scope.session, scope.caller, within_days=scope.within_days, as_of=scope.computed.as_of
-        )
+    months = ending_months(scope)
     return Table(
         name=f"ending-by-month-{scope.within_days}-days",
         caption=f"What ends in the next {scope.within_days} days, by month",

@@ -9,10 +9,9 @@ from sqlmodel import Session
 
 from accounts.models import OrganisationKind
 from dfc.caller import Caller
-from dfc.errors import InvalidInput
 from dfc.settings import get_settings
 from reporting.dashboard.daily import Computed
-from reporting.dashboard.ending import DEFAULT_WINDOW, WINDOWS
+from reporting.dashboard.ending import DEFAULT_WINDOW, WINDOWS, checked_window
 from reporting.dashboard.scope import DashboardScope, councils_for, dashboard_scope
 
 CouncilParam = Annotated[int | None, Query(alias="council", ge=1)]
@@ -20,9 +19,7 @@ DaysParam = Annotated[int, Query(alias="days")]
 
 
 def checked_days(days: int) -> int:
-    if days not in WINDOWS:
-        raise InvalidInput("Choose 30, 90 or 180 days", field="days")
-    return days
+    return checked_window(days)
 
 
 def computed_text(computed: Computed | None) -> str | None:

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role
 from devices.imports import jobs
@@ -133,3 +133,17 @@ def test_a_failed_import_changes_no_figures(session, officer, register):
     session.commit()
     assert celery_app.tasks[AFTER_IMPORT](job.id) == 0
     assert daily.computed(session, caller_for(register.ours)).computed_at == NIGHT
+
+
+def test_the_demo_dashboard_shows_its_figures_from_the_start(client, session, tmp_path):
+    from accounts.models import User
+    from dfc.demo import seed_demo
+
+    seed_demo(session, var_dir=tmp_path)
+    session.commit()
+    officer = session.exec(select(User).where(User.email == "officer@demo.example")).one()
+    sign_in_pages(client, session, officer)
+    page = client.get("/dashboard", headers=HTML)
+    assert page.status_code == 200
+    assert "Figures as of " in page.text
+    assert headline(page.text, "Devices in service") == "8"
