@@ -12,7 +12,7 @@ from sqlalchemy import Date, Select, delete, func, insert, literal, select, unio
 from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind, Role
-from accounts.scoping import visible_organisations
+from accounts.scoping import visible_organisations, with_reach
 from devices import queries
 from dfc.caller import Caller
 from dfc.db_types import UTCDateTime
@@ -140,7 +140,7 @@ def refresh_summaries(
 ) -> Refreshed:
     """Recomputes the figures of the whole scheme (or of one council's organisations) as of
     `today`. The caller commits: old and new rows change in one transaction."""
-    caller = summary_caller(council_id)
+    caller = with_reach(session, summary_caller(council_id))  # a council's ids, read once
     in_scope = select(Organisation.id).where(visible_organisations(caller))
     for table in (DashboardEnding, DashboardStatus, DashboardHeadline):
         statement = delete(table)
