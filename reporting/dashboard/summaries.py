@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, delete, func, insert, literal, select, union_all
+from sqlalchemy import Date, Select, delete, func, insert, literal, select, text, union_all
 from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind, Role
@@ -30,6 +30,9 @@ HEADLINES = (
     "sims_at_cap",
     "devices_unmet",
 )
+# One refresh at a time (PostgreSQL; SQLite has one writer anyway): a council's refresh
+# after an import and the nightly run would otherwise both insert the council's new rows.
+REFRESH_LOCK = 0x64617368  # "dash"
 ENDING = ("devices_cover_ending", "licences_ending", "licence_seats_ending", "sims_ending")
 
 
@@ -140,6 +143,8 @@ def refresh_summaries(
 ) -> Refreshed:
     """Recomputes the figures of the whole scheme (or of one council's organisations) as of
     `today`. The caller commits: old and new rows change in one transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFRESH_LOCK})
     caller = with_reach(session, summary_caller(council_id))  # a council's ids, read once
     in_scope = select(Organisation.id).where(visible_organisations(caller))
     for table in (DashboardEnding, DashboardStatus, DashboardHeadline):

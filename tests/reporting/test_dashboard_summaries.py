@@ -2,9 +2,11 @@
 for a council, a school and the whole scheme; a council's refresh touches only its own
 organisations; a school's figures are its own; the nightly job is on beat's schedule."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from accounts.models import Organisation, OrganisationKind, Role
@@ -136,3 +138,40 @@ def test_stored_months_start_from_the_day_they_were_computed(session, days):
         session, caller_for(register.ours), within_days=days, as_of=computed_on
     )
     assert months[0].month == computed_on.replace(day=1)
+
+
+def test_a_councils_refresh_during_the_nightly_run_waits_for_it_rather_than_failing(engine):
+    """Both would insert the council's rows: the second waits for the first to commit."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: the second refresh cannot start meanwhile")
+    with Session(engine) as setup:
+        register = make_register(setup, today=today())
+        council_id = register.ours.id
+    errors: list[BaseException] = []
+
+    def council_refresh() -> None:
+        try:
+            with Session(engine) as second:
+                refresh_summaries(second, council_id=council_id, today=today(), now=NOW)
+                second.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    with Session(engine) as nightly:
+        refresh_summaries(nightly, today=today(), now=NOW)
+        waiting = threading.Thread(target=council_refresh)
+        waiting.start()
+        for _ in range(500):  # until the council's refresh waits on the lock
+            blocked = nightly.execute(
+                text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            ).scalar_one()
+            if blocked:
+                break
+            waiting.join(0.02)
+        assert blocked, "the council's refresh did not wait"
+        nightly.commit()
+    waiting.join(30)
+    assert not waiting.is_alive() and errors == []
+    with Session(engine) as check:
+        ours = daily.stored_headlines(check, caller_for(register.ours))
+        assert ours.devices_in_service == 11
