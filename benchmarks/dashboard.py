@@ -27,7 +27,13 @@ from benchmarks.scenarios import pick_scopes
 from dfc.caller import Caller
 
 LIVE, DAILY = "live", "daily"
-LISTS = ("/dashboard/short-of-cover", "/dashboard/schools", "/dashboard/devices-in-service")
+LISTS = (  # the live pages: the lists behind the counts, and the cost forecast
+    "/dashboard/short-of-cover",
+    "/dashboard/schools",
+    "/dashboard/devices-in-service",
+    "/dashboard/sims-at-cap",
+    "/dashboard/forecast",
+)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from reporting.dashboard.months import month_key, month_of, months_between, mont
 
 WINDOWS = (30, 90, 180)
 DEFAULT_WINDOW = 90
+KIND_COLUMNS = {"support": "devices_cover_ending", "sim": "sims_ending"}
 
 
 def checked_window(days: int) -> int:
@@ -24,9 +25,6 @@ def checked_window(days: int) -> int:
     if days not in WINDOWS:
         raise InvalidInput("Choose 30, 90 or 180 days", field="days")
     return days
-
-
-KIND_COLUMNS = {"support": "devices_cover_ending", "sim": "sims_ending"}
 
 
 @dataclass(frozen=True)

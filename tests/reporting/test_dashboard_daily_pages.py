@@ -147,3 +147,18 @@ def test_the_demo_dashboard_shows_its_figures_from_the_start(client, session, tm
     assert page.status_code == 200
     assert "Figures as of " in page.text
     assert headline(page.text, "Devices in service") == "8"
+
+
+def test_an_import_is_kept_when_the_broker_cannot_take_the_refresh(
+    session, officer, register, monkeypatch
+):
+    from devices.tasks import run_import
+
+    def broker_down(name, args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(celery_app, "send_task", broker_down)
+    job = _manifest_job(session, officer, register.birch, 2)
+    run_import(job.id)
+    session.expire_all()
+    assert session.get_one(ImportJob, job.id).status is ImportStatus.SUCCEEDED
