@@ -1,6 +1,7 @@
 """Which figures an import changes: those of the councils whose schools the uploader
 reaches (a school's own council, a council itself, each council of a trust's academies),
-or every council's, for an import made for the whole scheme."""
+or every council's, for an import made for the whole scheme or before the first nightly
+run (the scheme's figures would otherwise add up some councils and not others)."""
 
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from accounts.models import Organisation, OrganisationKind
 from accounts.scoping import visible_organisations
 from devices.models import ImportJob, ImportStatus
 from dfc.caller import Caller, Role
+from reporting.dashboard.summary_models import DashboardHeadline
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ def councils_of_import(session: Session, *, job_id: int) -> Councils:
     organisation = session.get(Organisation, job.organisation_id)
     if organisation is None:
         return Councils()
-    if organisation.kind is OrganisationKind.SCHEME:
+    computed = session.execute(select(DashboardHeadline.organisation_id).limit(1)).first()
+    if organisation.kind is OrganisationKind.SCHEME or computed is None:
         return Councils(everything=True)
     if organisation.kind is OrganisationKind.COUNCIL:
         return Councils(ids=(organisation.id or 0,))

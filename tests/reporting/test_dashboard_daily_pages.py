@@ -162,3 +162,15 @@ def test_an_import_is_kept_when_the_broker_cannot_take_the_refresh(
     run_import(job.id)
     session.expire_all()
     assert session.get_one(ImportJob, job.id).status is ImportStatus.SUCCEEDED
+
+
+def test_an_import_before_the_first_nightly_run_computes_every_councils_figures(
+    session, officer, register
+):
+    job = _manifest_job(session, officer, register.birch, 1)
+    jobs.run_job(session, job_id=job.id)
+    celery_app.tasks[AFTER_IMPORT](job.id)
+    session.expire_all()
+    theirs = daily.computed(session, caller_for(register.theirs))
+    assert theirs is not None  # so the scheme's figures add up every council's
+    assert daily.stored_headlines(session, caller_for(register.theirs)).devices_in_service == 8
