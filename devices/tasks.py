@@ -1,5 +1,7 @@
 """Celery tasks of the register. Thin: open a session, call a function."""
 
+import logging
+
 from devices import alerts  # noqa: F401 (registers the register's daily alert rule)
 from devices.imports import recovery
 from devices.imports.jobs import run_job
@@ -7,12 +9,21 @@ from dfc.db import session_scope
 from dfc.db_types import utcnow
 from dfc.worker import RETRY_WHEN_DATABASE_BUSY, celery_app
 
+log = logging.getLogger(__name__)
+
 
 @celery_app.task(name="devices.tasks.run_import", **RETRY_WHEN_DATABASE_BUSY)
 def run_import(job_id: int) -> None:
     """Imports an uploaded file in the background; the job records progress and outcome."""
     with session_scope() as session:
         run_job(session, job_id=job_id)
+    # The dashboard's figures for the councils it touched: reporting's task, sent by name
+    # (reporting sits above the register); it skips a failed import. The import is saved
+    # either way: if the broker is down, the nightly run brings the figures up to date.
+    try:
+        celery_app.send_task("reporting.dashboard.after_import", args=(job_id,))
+    except Exception:
+        log.exception("could not ask for the dashboard's figures after import %s", job_id)
 
 
 @celery_app.task(name="devices.tasks.sweep_imports")

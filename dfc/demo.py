@@ -13,8 +13,10 @@ from accounts.reference_data import load_councils
 from accounts.schemas import UserCreate
 from accounts.users import add_user
 from dfc.clock import today as london_today
+from dfc.db_types import utcnow
 from dfc.demo_management import seed_management
 from dfc.demo_register import seed_register
+from reporting.dashboard.summaries import refresh_summaries
 
 DEMO_COUNCIL_GSS = "E09000007"  # Camden
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -93,6 +95,8 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
         logins.append(DemoLogin(email, password, role, organisation.name))
     seed_register(session, school=schools[0], today=london_today())
     seed_management(session, school=schools[0], today=london_today())
+    # The dashboard's figures at once, rather than at the first night's run.
+    refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)

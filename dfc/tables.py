@@ -9,6 +9,7 @@ import dfc.heartbeat  # noqa: F401
 import notifications.models  # noqa: F401
 import privacy.agreements_models
 import privacy.models  # noqa: F401
+import reporting.dashboard.summary_models  # noqa: F401
 import support.media.models
 import support.models  # noqa: F401
 

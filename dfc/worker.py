@@ -25,6 +25,7 @@ TASK_MODULES = [
     "support.tasks",
     "privacy.tasks",
     "reporting.open_data.tasks",
+    "reporting.dashboard.tasks",
 ]
 TEXTS, IMPORTS, HOUSEKEEPING = "texts", "imports", "housekeeping"
 QUEUES = (TEXTS, IMPORTS, HOUSEKEEPING)
@@ -36,6 +37,8 @@ TASK_QUEUES = {
     "devices.tasks.run_import": IMPORTS,
     "notifications.daily_alerts": IMPORTS,
     "reporting.open_data.publish": IMPORTS,
+    "reporting.dashboard.nightly": IMPORTS,
+    "reporting.dashboard.after_import": IMPORTS,
     "dfc.tasks.record_heartbeat": HOUSEKEEPING,
     "notifications.sweep_outbox": HOUSEKEEPING,
     "devices.tasks.sweep_imports": HOUSEKEEPING,
@@ -49,6 +52,8 @@ SLA_CHECK_EVERY = timedelta(minutes=5)
 MEDIA_SWEEP_EVERY = timedelta(minutes=1)  # families' photos whose fetch is due again
 # Retention runs nightly, in the quiet hours and before the daily alerts.
 RETENTION_AT = crontab(hour=2, minute=30)
+# The dashboard's figures are worked out nightly, after retention has removed what it must.
+DASHBOARD_AT = crontab(hour=3, minute=0)
 # Last month's open data is written on the 1st, once the month is over.
 OPEN_DATA_AT = crontab(day_of_month=1, hour=5, minute=0)
 
@@ -94,7 +99,7 @@ def beat_schedule(settings: Settings) -> dict:
     """What beat queues: a heartbeat on each queue, the outbox sweep (held, retried and lost
     messages), the import sweep (jobs whose worker died), the media sweep (families' photos
     to fetch), the daily alerts at DAILY_ALERTS_AT, Europe/London time, the nightly
-    retention run and last month's open data on the 1st."""
+    retention run, the dashboard's nightly figures and last month's open data on the 1st."""
     hour, minute = (int(part) for part in settings.DAILY_ALERTS_AT.split(":"))
     heartbeats = {
         f"worker-heartbeat-{queue}": {
@@ -127,6 +132,7 @@ def beat_schedule(settings: Settings) -> dict:
             "schedule": crontab(hour=hour, minute=minute),
         },
         "daily-retention": {"task": "privacy.retention", "schedule": RETENTION_AT},
+        "nightly-dashboard": {"task": "reporting.dashboard.nightly", "schedule": DASHBOARD_AT},
         "monthly-open-data": {"task": "reporting.open_data.publish", "schedule": OPEN_DATA_AT},
     }
 

@@ -5,9 +5,10 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
+from reporting.api import dashboard as dashboard_api
 from reporting.api import open_data
 from reporting.pages import dashboard
 
-API_ROUTERS: list[APIRouter] = [open_data.router]
+API_ROUTERS: list[APIRouter] = [open_data.router, dashboard_api.router]
 PAGE_ROUTERS: list[APIRouter] = [dashboard.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

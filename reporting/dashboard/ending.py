@@ -12,10 +12,19 @@ from accounts.models import Organisation
 from accounts.scoping import visible_organisations
 from devices import queries
 from dfc.caller import Caller
-from reporting.dashboard.months import month_key, month_of, month_start, months_between, months_from
+from dfc.errors import InvalidInput
+from reporting.dashboard.months import month_key, month_of, months_between, months_from
 
 WINDOWS = (30, 90, 180)
 DEFAULT_WINDOW = 90
+KIND_COLUMNS = {"support": "devices_cover_ending", "sim": "sims_ending"}
+
+
+def checked_window(days: int) -> int:
+    """`days` if it is one of the windows the dashboard counts, else a plain 422."""
+    if days not in WINDOWS:
+        raise InvalidInput("Choose 30, 90 or 180 days", field="days")
+    return days
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class EndingMonth:
     sims_ending: int
 
 
-def _parts(caller: Caller, *, within_days: int, today: date) -> tuple[Any, Any, Any]:
+def ending_parts(caller: Caller, *, within_days: int, today: date) -> tuple[Any, Any, Any]:
     support = queries.cover_ending(caller, within_days=within_days, today=today).subquery()
     licences = queries.licences_ending(caller, within_days=within_days, today=today).subquery()
     sims = queries.dongle_contracts_ending(caller, within_days=within_days, today=today).subquery()
@@ -36,7 +45,7 @@ def _parts(caller: Caller, *, within_days: int, today: date) -> tuple[Any, Any, 
 
 def ending_by_month_statement(caller: Caller, *, within_days: int, today: date) -> Select[Any]:
     """(month, kind, count, seats) rows: what ends in each month of the window."""
-    support, licences, sims = _parts(caller, within_days=within_days, today=today)
+    support, licences, sims = ending_parts(caller, within_days=within_days, today=today)
     by_cover = select(
         month_of(support.c.ends_on).label("month"),
         literal("support").label("kind"),
@@ -63,22 +72,32 @@ def ending_by_month(
 ) -> list[EndingMonth]:
     """Every month of the window, in order, with what ends in it (zero where nothing does)."""
     statement = ending_by_month_statement(caller, within_days=within_days, today=today)
-    found: dict[tuple[str, str], tuple[int, int]] = {
-        (row.month, row.kind): (int(row.number), int(row.seats))
-        for row in session.execute(statement)
-    }
+    found: dict[str, dict[str, int]] = {}
+    for row in session.execute(statement):
+        counts = found.setdefault(row.month, {})
+        if row.kind == "licence":
+            counts |= {"licences_ending": int(row.number), "licence_seats_ending": int(row.seats)}
+        else:
+            counts[KIND_COLUMNS[row.kind]] = int(row.number)
+    return window_months(found, within_days=within_days, today=today)
+
+
+def window_months(
+    found: dict[str, dict[str, int]], *, within_days: int, today: date
+) -> list[EndingMonth]:
+    """Every month of the window from `today`, with the counts `found` has for it by
+    'YYYY-MM' (zero where it has none): the live and the daily figures both end here."""
     last = today + timedelta(days=within_days)
     months = []
     for month in months_from(today, months_between(today, last)):
-        key = month_key(month)
-        licences, seats = found.get((key, "licence"), (0, 0))
+        counts = found.get(month_key(month), {})
         months.append(
             EndingMonth(
-                month=month_start(key),
-                devices_cover_ending=found.get((key, "support"), (0, 0))[0],
-                licence_seats_ending=seats,
-                licences_ending=licences,
-                sims_ending=found.get((key, "sim"), (0, 0))[0],
+                month=month,
+                devices_cover_ending=counts.get("devices_cover_ending", 0),
+                licence_seats_ending=counts.get("licence_seats_ending", 0),
+                licences_ending=counts.get("licences_ending", 0),
+                sims_ending=counts.get("sims_ending", 0),
             )
         )
     return months
@@ -87,7 +106,7 @@ def ending_by_month(
 def ending_by_school(caller: Caller, *, within_days: int, today: date) -> Select[Any]:
     """One row per school (or council, for what it holds itself) with something ending:
     devices whose support ends, licence seats in use on terms that end, SIM contracts."""
-    support, licences, sims = _parts(caller, within_days=within_days, today=today)
+    support, licences, sims = ending_parts(caller, within_days=within_days, today=today)
     devices = (
         select(
             support.c.holder_id.label("organisation_id"),

@@ -1,16 +1,20 @@
 """The dashboard's small tables (each with a chart): devices by status, what ends by
 month, tickets by SLA state, language and category, and the cost forecast. A table is built
-by name, so the page and its CSV download come from the same function."""
+by name, so the page and its CSV download come from the same function. The register's
+figures come from the daily summaries once computed (live until then); tickets stay live."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from dfc.caller import Caller
-from reporting.dashboard.ending import ending_by_month
-from reporting.dashboard.figures import devices_by_status
+from reporting.dashboard import daily
+from reporting.dashboard.daily import Computed
+from reporting.dashboard.ending import EndingMonth, ending_by_month
+from reporting.dashboard.figures import Headlines, devices_by_status, headlines
 from reporting.dashboard.forecast import Forecast
 from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Table
 from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
@@ -18,37 +22,73 @@ from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
 
 @dataclass(frozen=True)
 class Scope:
-    """What every table is built from: whose figures, the window in days, and the clock."""
+    """What every table is built from: whose figures, the window in days, the clock, and
+    when the daily figures were computed (None: never, so they are counted live)."""
 
     session: Session
     caller: Caller
     within_days: int
     today: date
     now: datetime
+    computed: Computed | None = None
+
+
+def figures_scope(
+    session: Session, caller: Caller, *, within_days: int, today: date, now: datetime
+) -> Scope:
+    """The scope with its daily figures' time looked up once for every table."""
+    stored = daily.computed(session, caller)
+    return Scope(session, caller, within_days, today, now, stored)
+
+
+def headline_figures(scope: Scope) -> Headlines:
+    if scope.computed is None:
+        return headlines(scope.session, scope.caller, today=scope.today)
+    return daily.stored_headlines(scope.session, scope.caller)
 
 
 def status_name(status: str) -> str:
     return str(status).replace("-", " ").capitalize()
 
 
+def status_rows(scope: Scope) -> list[tuple[Any, int]]:
+    """(status, devices), most devices first."""
+    if scope.computed is None:
+        rows = [
+            (row.status, int(row.devices))
+            for row in scope.session.execute(devices_by_status(scope.caller))
+        ]
+    else:
+        rows = daily.stored_by_status(scope.session, scope.caller)
+    return sorted(rows, key=lambda row: (-row[1], str(row[0])))
+
+
+def ending_months(scope: Scope) -> list[EndingMonth]:
+    """Every month of the window with what ends in it."""
+    if scope.computed is None:
+        return ending_by_month(
+            scope.session, scope.caller, within_days=scope.within_days, today=scope.today
+        )
+    return daily.stored_ending_by_month(
+        scope.session, scope.caller, within_days=scope.within_days, as_of=scope.computed.as_of
+    )
+
+
 def status_table(scope: Scope) -> Table:
-    rows = scope.session.execute(devices_by_status(scope.caller)).all()
-    ordered = sorted(rows, key=lambda row: (-int(row.devices), str(row.status)))
+    ordered = status_rows(scope)
     return Table(
         name="devices-by-status",
         caption="Devices by status",
         columns=(Column("status", "Status"), Column("devices", "Devices", COUNT)),
         rows=[
-            (status_name(getattr(row.status, "value", row.status)), int(row.devices))
-            for row in ordered
+            (status_name(getattr(status, "value", status)), int(devices))
+            for status, devices in ordered
         ],
     )
 
 
 def ending_table(scope: Scope) -> Table:
-    months = ending_by_month(
-        scope.session, scope.caller, within_days=scope.within_days, today=scope.today
-    )
+    months = ending_months(scope)
     return Table(
         name=f"ending-by-month-{scope.within_days}-days",
         caption=f"What ends in the next {scope.within_days} days, by month",

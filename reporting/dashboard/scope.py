@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.organisations import get_organisation
-from accounts.scoping import visible_organisations
+from accounts.scoping import visible_organisations, with_reach
 from dfc.caller import Caller
 from dfc.errors import NotFound
 
@@ -33,6 +33,8 @@ def dashboard_scope(session: Session, caller: Caller, council_id: int | None) ->
         )
     except NotFound:
         raise NotFound(f"No council with id {council_id}") from None
+    # Its schools resolved once: the live lists then filter by `= ANY(:ids)`, which the
+    # planner sizes right (a subquery over organisations made it read the whole register).
     acting = Caller(
         organisation_id=council.id or 0,
         organisation_kind=OrganisationKind.COUNCIL,
@@ -42,7 +44,7 @@ def dashboard_scope(session: Session, caller: Caller, council_id: int | None) ->
         api_key_id=caller.api_key_id,
         name=caller.name,
     )
-    return DashboardScope(acting, council)
+    return DashboardScope(with_reach(session, acting), council)
 
 
 def councils_for(session: Session, caller: Caller) -> list[tuple[int, str]]:

@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from accounts.models import OrganisationKind
 from dfc.caller import Caller
-from dfc.errors import InvalidInput
-from reporting.dashboard.ending import DEFAULT_WINDOW, WINDOWS
+from dfc.settings import get_settings
+from reporting.dashboard.daily import Computed
+from reporting.dashboard.ending import DEFAULT_WINDOW, WINDOWS, checked_window
 from reporting.dashboard.scope import DashboardScope, councils_for, dashboard_scope
 
 CouncilParam = Annotated[int | None, Query(alias="council", ge=1)]
@@ -18,9 +19,15 @@ DaysParam = Annotated[int, Query(alias="days")]
 
 
 def checked_days(days: int) -> int:
-    if days not in WINDOWS:
-        raise InvalidInput("Choose 30, 90 or 180 days", field="days")
-    return days
+    return checked_window(days)
+
+
+def computed_text(computed: Computed | None) -> str | None:
+    """'5 December 2026 at 02:00' in the scheme's time zone; None for live figures."""
+    if computed is None:
+        return None
+    at = computed.computed_at.astimezone(get_settings().zone)
+    return f"{at.day} {at:%B %Y} at {at:%H:%M}"
 
 
 def query(scope: DashboardScope, caller: Caller, **extra: Any) -> str:

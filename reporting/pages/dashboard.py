@@ -11,11 +11,16 @@ from dfc.db_types import utcnow
 from dfc.errors import NotFound
 from dfc.web.templating import render
 from reporting.dashboard.ending import DEFAULT_WINDOW
-from reporting.dashboard.figures import headlines
-from reporting.dashboard.overview import OVERVIEW_TABLES, Scope
+from reporting.dashboard.overview import OVERVIEW_TABLES, figures_scope, headline_figures
 from reporting.pages import dashboard_lists as list_pages
 from reporting.pages import forecast as forecast_pages
-from reporting.pages.common import CouncilParam, DaysParam, checked_days, page_context
+from reporting.pages.common import (
+    CouncilParam,
+    DaysParam,
+    checked_days,
+    computed_text,
+    page_context,
+)
 from reporting.pages.count_links import linked_tables
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +48,7 @@ def dashboard(
 ) -> Response:
     days = checked_days(days)
     scope, context = page_context(session, caller, council, days)
-    figures = Scope(session, scope.caller, days, today(), utcnow())
+    figures = figures_scope(session, scope.caller, within_days=days, today=today(), now=utcnow())
     tables = {name: build(figures) for name, build in OVERVIEW_TABLES.items()}
     tables = linked_tables(tables, scope, caller, days)
     charts = {
@@ -51,7 +56,8 @@ def dashboard(
         for name in tables
     }
     context |= {
-        "headlines": headlines(session, scope.caller, today=figures.today),
+        "headlines": headline_figures(figures),
+        "computed": computed_text(figures.computed),
         "tables": tables,
         "charts": charts,
     }
@@ -74,7 +80,8 @@ def dashboard_table_csv(
     if build is None:
         raise NotFound(f"No dashboard table called {table!r}")
     scope, _context = page_context(session, caller, council, days)
-    return build(Scope(session, scope.caller, days, today(), utcnow())).csv()
+    figures = figures_scope(session, scope.caller, within_days=days, today=today(), now=utcnow())
+    return build(figures).csv()
 
 
 router.include_router(list_pages.router)
