@@ -24,6 +24,7 @@ from devices.models import (
     DeviceEvent,
     DeviceManagement,
     Family,
+    FamilyAcceptance,
     OwnershipTransfer,
 )
 from devices.phone import to_e164
@@ -75,6 +76,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "text_consent_change": ("id", "change", "how", "channel", "reason", "changed_at"),
     "device_event": ("id", "device_id", "occurred_at", "action"),
     "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
+    "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
 }
 TITLES = {
     "family": "The family",
@@ -92,6 +94,7 @@ TITLES = {
     "device_event": "Device history that names the family",
     "device_management": "The user a device manager (Google Admin, Intune) records for "
     "the family's devices",
+    "family_acceptance": "The family's answers to terms (a device to keep)",
 }
 MODELS = {
     "family": Family,
@@ -108,6 +111,7 @@ MODELS = {
     "text_consent_change": TextConsentChange,
     "device_event": DeviceEvent,
     "device_management": DeviceManagement,
+    "family_acceptance": FamilyAcceptance,
 }
 
 
@@ -165,6 +169,7 @@ class FamilyRecords:
                 Device.id.in_(allocated), Device.id.in_(handed_over), Device.owner_family_id == f
             ),
             "ownership_transfer": OwnershipTransfer.to_family_id == f,
+            "family_acceptance": FamilyAcceptance.family_id == f,
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
             "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),

@@ -10,11 +10,15 @@ from sqlmodel import Session
 
 from accounts.models import Organisation
 from devices.models import (
+    AcceptanceAnswer,
+    AcceptanceMethod,
+    AcceptancePurpose,
     DeviceEvent,
     DeviceManagement,
     DeviceStatus,
     EnrolmentState,
     Family,
+    FamilyAcceptance,
     Manager,
     OwnerKind,
     OwnershipTransfer,
@@ -138,6 +142,19 @@ def make_family_data(
                 manager=Manager.GOOGLE_ADMIN,
                 state=EnrolmentState.ENROLLED,
                 primary_user=f"pupil{n}@school.example",
+            ),
+            FamilyAcceptance(
+                purpose=AcceptancePurpose.HANDOVER,
+                device_id=given.id,
+                family_id=family.id,
+                organisation_id=school.id,
+                terms="handover-1",
+                language="pl",
+                method=AcceptanceMethod.IN_PERSON,
+                asked_by="Sam School (user 1)",
+                answer=AcceptanceAnswer.ACCEPTED,
+                answered_at=WHEN,
+                witnessed_by="Sam School",
             ),
             DeviceEvent(
                 device_id=lent.id,
