@@ -11,6 +11,7 @@ from devices.models.connectivity import DataAllowance, DataUsage, Dongle, Dongle
 from devices.models.cover import CoverPeriod, CoverProvider
 from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
+from devices.models.handover import ALL_STEPS, HandoverCheck, HandoverPolicy, HandoverStep
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.management import (
@@ -26,6 +27,7 @@ from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 
 __all__ = [
+    "ALL_STEPS",
     "AcceptanceAnswer",
     "AcceptanceMethod",
     "AcceptancePurpose",
@@ -47,6 +49,9 @@ __all__ = [
     "EnrolmentState",
     "Family",
     "FamilyAcceptance",
+    "HandoverCheck",
+    "HandoverPolicy",
+    "HandoverStep",
     "ImportJob",
     "ImportKind",
     "ImportStatus",

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+import devices.acceptance_terms  # noqa: F401 (registers acceptance-link)
 from dfc.i18n import LANGUAGES
 from dfc.worker import TASK_MODULES
 from notifications.models import Audience
@@ -44,6 +45,8 @@ WORST = {
     "reference": "K7RM-3QXP",
     "code": "123456",
     "size": "10.0 MB",  # the largest file a family may send (media-refused)
+    # A handover's link (acceptance-link): a council's address and a 32-character token.
+    "link": "https://devices.example.gov.uk/accept/" + "x" * 32,
 }
 # A laptop and its dongle: the laptop's support or lack of it, the 4G contract, the data.
 MORNINGS = [
