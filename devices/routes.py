@@ -11,6 +11,7 @@ from devices.api import (
     demand,
     families,
     family_texts,
+    handover,
     imports,
     licences,
     management,
@@ -23,6 +24,7 @@ from devices.pages import register
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
     acceptance.router,
+    handover.router,
     families.router,
     family_texts.router,
     licences.router,

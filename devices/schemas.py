@@ -186,8 +186,11 @@ class SwapDevice(OnDate):
 
 
 class TransferToFamily(OnDate):
-    acceptance: str = Field(
-        min_length=1, max_length=200, description="how the family accepted, e.g. 'signed form'"
+    acceptance: str | None = Field(
+        default=None,
+        max_length=200,
+        description="a note of how the family accepted, where the council does not require "
+        "their acceptance through the service (by the texted link or in person)",
     )
 
 

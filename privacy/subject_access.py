@@ -25,6 +25,7 @@ from devices.models import (
     DeviceManagement,
     Family,
     FamilyAcceptance,
+    HandoverCheck,
     OwnershipTransfer,
 )
 from devices.phone import to_e164
@@ -77,6 +78,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "device_event": ("id", "device_id", "occurred_at", "action"),
     "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
     "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
+    "handover_check": ("id", "device_id", "step", "done_on", "method"),
 }
 TITLES = {
     "family": "The family",
@@ -95,6 +97,7 @@ TITLES = {
     "device_management": "The user a device manager (Google Admin, Intune) records for "
     "the family's devices",
     "family_acceptance": "The family's answers to terms (a device to keep)",
+    "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
 }
 MODELS = {
     "family": Family,
@@ -112,6 +115,7 @@ MODELS = {
     "device_event": DeviceEvent,
     "device_management": DeviceManagement,
     "family_acceptance": FamilyAcceptance,
+    "handover_check": HandoverCheck,
 }
 
 
@@ -170,6 +174,9 @@ class FamilyRecords:
             ),
             "ownership_transfer": OwnershipTransfer.to_family_id == f,
             "family_acceptance": FamilyAcceptance.family_id == f,
+            "handover_check": HandoverCheck.allocation_id.in_(
+                select(Allocation.id).where(Allocation.family_id == f)
+            ),
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
             "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),

@@ -22,7 +22,16 @@ from devices.schemas import (
     TransferToFamily,
     TransferToOrganisation,
 )
-from devices.service import cover, events, families, lifecycle, lookup, ownership, registry
+from devices.service import (
+    cover,
+    events,
+    families,
+    handover,
+    lifecycle,
+    lookup,
+    ownership,
+    registry,
+)
 from dfc.audit.seen import SeenAt
 from dfc.clock import today
 from dfc.listing import Page
@@ -262,11 +271,12 @@ def swap_device(
 def transfer_to_family(
     device_id: int, body: TransferToFamily, session: SessionDep, caller: ApiCaller
 ) -> DevicePublic:
-    """The device becomes the family's, recording how they accepted it."""
+    """The device becomes the family's, once its handover checklist is complete (409 names
+    the missing steps: GET /api/devices/{id}/handover)."""
     return _done(
         session,
-        lifecycle.transfer_to_family(
-            session, caller=caller, device_id=device_id, on=body.on, acceptance=body.acceptance
+        handover.hand_over(
+            session, caller=caller, device_id=device_id, on=body.on, note=body.acceptance
         ),
     )
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from devices.models import Device
 from devices.pages.labels import RETURN_REASONS
-from devices.service import lifecycle, transitions
+from devices.service import handover, lifecycle, transitions
 from devices.service.transitions import Action as Transition
 from dfc.caller import Caller
 
@@ -63,15 +63,11 @@ def _missing(session: Session, caller: Caller, device: Device, on: date, values:
 
 
 def _give(session: Session, caller: Caller, device: Device, on: date, values: dict) -> object:
-    acceptance = _text(
-        values,
-        "acceptance",
-        "Say how the family accepted the device, in 200 characters or less",
-        200,
-    )
-    return lifecycle.transfer_to_family(
-        session, caller=caller, device_id=device.id, on=on, acceptance=acceptance
-    )
+    """Through the handover checklist: refused, naming what is missing, until it is done."""
+    note = (values.get("acceptance") or "").strip() or None
+    if note and len(note) > 200:
+        raise FieldProblem("acceptance", "Say how the family accepted it in 200 characters or less")
+    return handover.hand_over(session, caller=caller, device_id=device.id, on=on, note=note)
 
 
 ACTIONS = {

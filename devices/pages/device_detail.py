@@ -19,6 +19,7 @@ from devices.service import (
     cover,
     events,
     families,
+    handover,
     lifecycle,
     management,
     ownership,
@@ -91,6 +92,10 @@ def _page(
             "acceptance": acceptance.latest(session, caller=caller, device_id=device.id)
             if allocation
             else None,
+            "checklist": handover.checklist(session, caller=caller, device_id=device.id)
+            if allocation
+            else None,
+            "signs_filtering": caller.has_role(*handover.SIGNERS),
             "management_labels": management_labels,
             "transfers": ownership.history(session, caller=caller, device_id=device.id),
             "history": events.history(session, device),

@@ -6,6 +6,7 @@ from devices.pages import (
     allocate,
     device_acceptance,
     device_detail,
+    device_handover,
     device_list,
     families,
     imports,
@@ -14,6 +15,15 @@ from devices.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-PAGES = (device_acceptance, device_list, allocate, device_detail, families, requests, imports)
+PAGES = (
+    device_acceptance,
+    device_handover,
+    device_list,
+    allocate,
+    device_detail,
+    families,
+    requests,
+    imports,
+)
 for module in (*PAGES, management):
     router.include_router(module.router)

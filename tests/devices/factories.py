@@ -17,6 +17,7 @@ from devices.models import (
     DeviceStatus,
     Dongle,
     Family,
+    HandoverPolicy,
     Licence,
     LicenceProduct,
     Sim,
@@ -156,3 +157,10 @@ def make_dongle_with_sim(
     )
     session.commit()
     return dongle, sim
+
+
+def require_no_handover_steps(session: Session, council: Organisation) -> None:
+    """The council hands devices over on a member of staff's word alone (no checklist), for
+    tests about what a handover does rather than what it needs (tests/devices/test_handover.py)."""
+    session.add(HandoverPolicy(council_id=council.id, required=""))
+    session.commit()

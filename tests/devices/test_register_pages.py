@@ -203,34 +203,6 @@ def test_the_device_page_links_to_the_family_it_is_with(session, client):
     assert today().strftime("%B") in page, "staff content is dated the English way"
 
 
-def test_handing_a_device_to_the_family_needs_how_they_accepted(session, client):
-    school, token = _school_staff(session, client)
-    device = make_device(session, holder=school)
-    family = make_family(session, school=school)
-    client.post(
-        f"/devices/{device.id}/allocate",
-        data={
-            "csrf_token": token,
-            "family": "existing",
-            "family_id": str(family.id),
-            "collected": "true",
-            **_date_fields("allocated_on", today()),
-        },
-    )
-    url = f"/devices/{device.id}/actions/give-to-family"
-    fields = _date_fields("give-to-family-on", today())
-    response = client.post(url, data={"csrf_token": token, **fields})
-    assert response.status_code == 400 and 'href="#give-to-family-acceptance"' in response.text
-    response = client.post(
-        url,
-        data={"csrf_token": token, "acceptance": "signed form", **fields},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    session.refresh(device)
-    assert device.owner_kind.value == "family" and device.owner_family_id == family.id
-
-
 def test_an_action_the_status_does_not_allow_says_why(session, client):
     school, token = _school_staff(session, client)
     device = make_device(session, holder=school)

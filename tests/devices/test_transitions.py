@@ -11,7 +11,12 @@ from accounts.models import Role
 from devices.models import DeviceStatus, OwnerKind
 from devices.pages.device_actions import ACTIONS
 from dfc.clock import today
-from tests.devices.factories import make_allocation, make_device, make_family
+from tests.devices.factories import (
+    make_allocation,
+    make_device,
+    make_family,
+    require_no_handover_steps,
+)
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
 
 # Each action on the device page and the API call that does the same.
@@ -28,7 +33,9 @@ WITH_A_FAMILY = (DeviceStatus.ALLOCATED, DeviceStatus.WITH_FAMILY, DeviceStatus.
 
 @pytest.fixture
 def school_staff(session: Session, client):
-    school = make_school(session, council=make_council(session))
+    council = make_council(session)
+    require_no_handover_steps(session, council)  # the checklist's own tests: test_handover.py
+    school = make_school(session, council=council)
     user = make_user(session, organisation=school, role=Role.SCHOOL_STAFF)
     sign_in_pages(client, session, user)
     return school, bearer(session, user)

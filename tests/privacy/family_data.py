@@ -19,6 +19,8 @@ from devices.models import (
     EnrolmentState,
     Family,
     FamilyAcceptance,
+    HandoverCheck,
+    HandoverStep,
     Manager,
     OwnerKind,
     OwnershipTransfer,
@@ -120,7 +122,7 @@ def make_family_data(
     lent = make_device(session, holder=school, serial=f"LENT{n:05d}")
     make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
     given = make_device(session, holder=school, serial=f"GIVEN{n:05d}")
-    make_allocation(session, device=given, family=family, on=date(2026, 2, 2))
+    given_to = make_allocation(session, device=given, family=family, on=date(2026, 2, 2))
     acceptance = f"signed form number {n}-{n}"
     given.owner_kind, given.owner_family_id = OwnerKind.FAMILY, family.id
     given.status = DeviceStatus.WITH_FAMILY
@@ -142,6 +144,15 @@ def make_family_data(
                 manager=Manager.GOOGLE_ADMIN,
                 state=EnrolmentState.ENROLLED,
                 primary_user=f"pupil{n}@school.example",
+            ),
+            HandoverCheck(
+                device_id=given.id,
+                allocation_id=given_to.id,
+                step=HandoverStep.FILTERING_SIGNED_OFF,
+                done_on=date(2026, 2, 20),
+                reference=f"parental controls set up with the family {n}",
+                confirmed_by="Safeguarding Lead",
+                recorded_by="Sam School (user 1)",
             ),
             FamilyAcceptance(
                 purpose=AcceptancePurpose.HANDOVER,
