@@ -6,7 +6,8 @@ driver's own executemany, with ids counted on from the table's largest under the
 the import holds: the ORM's bulk insert took 11 of the 17 seconds a 100,000-row manifest held
 SQLite's only write lock, and every web request that wanted to write waited that long."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any
 
 import psycopg
@@ -20,6 +21,7 @@ from dfc.db import lock_for_writing
 
 Rows = list[dict[str, Any]]
 Values = list[tuple[Any, ...]]
+STREAM_ROWS = 500  # rows converted at a time, a few dozen kilobytes of COPY data
 
 
 def _by_columns(
@@ -40,15 +42,18 @@ def _by_columns(
     return list(zip(*by_column, strict=True))
 
 
-def _copy(session: Session, table: str, columns: Sequence[str], rows: Values) -> None:
+def _copy(session: Session, table: str, columns: Sequence[str], batches: Iterator[Values]) -> None:
+    """One COPY for every batch: the next batch is converted while the server inserts the
+    last one's rows."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(column) for column in columns)
     )
     connection = session.connection().connection.dbapi_connection
     try:
         with connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(row)
+            for batch in batches:
+                for row in batch:
+                    copy.write_row(row)
     except psycopg.errors.IntegrityError as error:
         # What SQLAlchemy raises for the same failure, so callers handle one kind.
         raise IntegrityError(statement.as_string(connection), None, error) from error
@@ -63,6 +68,12 @@ def _executemany(session: Session, table: str, columns: Sequence[str], rows: Val
     )
 
 
+def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    rows = iter(rows)
+    while batch := list(islice(rows, STREAM_ROWS)):
+        yield batch
+
+
 def insert_values(
     session: Session,
     model: type[SQLModel],
@@ -70,14 +81,16 @@ def insert_values(
     rows: Iterable[Sequence[Any]],
 ) -> None:
     """Adds `rows`, each a sequence of values in `columns`' order, to `model`'s table."""
-    converted = _by_columns(session, model, columns, rows)
-    if not converted:
+    batches = (_by_columns(session, model, columns, batch) for batch in _batches(rows))
+    first = next(batches, None)
+    if first is None:
         return
     table = model.__tablename__
     if on_postgresql(session):
-        _copy(session, table, columns, converted)  # type: ignore[arg-type]
+        _copy(session, table, columns, chain([first], batches))  # type: ignore[arg-type]
     else:
-        _executemany(session, table, columns, converted)  # type: ignore[arg-type]
+        for batch in chain([first], batches):
+            _executemany(session, table, columns, batch)  # type: ignore[arg-type]
 
 
 def insert_rows(session: Session, model: type[SQLModel], rows: Rows) -> None:
