@@ -126,9 +126,11 @@ def run(
             engine, today=today, runs=runs, with_explain=with_explain, progress=show
         )
     if import_rows > 0:
-        timing = time_manifest_import(engine, rows=import_rows, today=today)
-        show(timing)
-        timings.append(timing)
+        for timing in time_manifest_import(
+            engine, rows=import_rows, runs=min(runs, 3), today=today
+        ):
+            show(timing)
+            timings.append(timing)
     return timings
 
 

@@ -37,13 +37,16 @@ def test_generate_a_tiny_dataset_and_time_every_scenario_on_it():
 
     assert times.rows["device"] == 1000
     assert times.rows["allocation"] > 0
-    assert len(timings) == 3 * len(query_scenarios(TODAY, "X")) + 1
+    assert len(timings) == 3 * len(query_scenarios(TODAY, "X")) + 2  # the import, its COPY
     for timing in timings:
         assert timing.rows >= 0, timing
         assert not timing.note.startswith("failed"), timing.note
     looked_up = [t for t in timings if t.scenario == "device by serial"]
     assert [t.rows for t in looked_up] == [1, 1, 1]
-    assert all(t.server_ms is not None and t.plan for t in timings[:-1])
+    assert all(t.server_ms is not None and t.plan for t in timings[:-2])
+    imported, copied = timings[-2:]
+    assert (imported.rows, copied.scenario) == (50, "COPY of the rows it wrote")
+    assert "device 50" in copied.note
     assert run.format_table(timings).count("\n") == len(timings) + 1
 
 

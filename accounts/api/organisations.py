@@ -27,6 +27,7 @@ from accounts.schemas import (
 )
 from accounts.school_import import import_schools
 from accounts.sign_in import issue_credential, sign_in
+from dfc.csv_import import CSV_FORMATS
 from dfc.listing import Page
 from dfc.paging import Paging, PagingDep, listing
 from dfc.settings import get_settings
@@ -175,7 +176,9 @@ def create_school(
 
 @router.post("/schools/import", tags=["organisations"])
 def import_school_csv(
-    file: Annotated[UploadFile, File(description="CSV with urn, name, phase, la_code")],
+    file: Annotated[
+        UploadFile, File(description=f"CSV with urn, name, phase, la_code ({CSV_FORMATS})")
+    ],
     session: SessionDep,
     caller: StaffManager,
 ) -> dict[str, int]:

@@ -19,7 +19,7 @@ from devices.imports.usage import UsageSummary
 from devices.models import ImportKind
 from devices.service.access import require_writer
 from dfc.caller import Caller
-from dfc.csv_import import HEADER_ROW, ImportRejected, RowProblem
+from dfc.csv_import import CSV_FORMATS, HEADER_ROW, ImportRejected, RowProblem
 from dfc.settings import get_settings
 from dfc.web.body_limit import size_text
 
@@ -44,7 +44,10 @@ Background = Annotated[
         f"{size_text(INLINE_MAX_BYTES)})"
     ),
 ]
-Upload = Annotated[UploadFile, File(description="a .csv (UTF-8) or .xlsx file")]
+Upload = Annotated[
+    UploadFile,
+    File(description=f"a .csv file ({CSV_FORMATS}) or an .xlsx workbook (its first sheet)"),
+]
 
 
 def _read(upload: UploadFile) -> tuple[bytes, str]:

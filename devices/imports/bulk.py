@@ -1,12 +1,13 @@
-"""Bulk inserts for imports, inside the session's own transaction. PostgreSQL gets COPY, with
-ids drawn from the table's sequence first: several times faster than multi-row INSERTs,
-which the driver must rewrite for every thousand rows. SQLite gets the driver's own
-executemany, with ids counted on from the table's largest under the write lock the import
-holds: the ORM's bulk insert took 11 of the 17 seconds a 100,000-row manifest held SQLite's
-only write lock, and every web request that wanted to write waited that long."""
+"""Bulk inserts for imports, inside the session's own transaction, values converted column by
+column by the columns' own types. PostgreSQL gets COPY, with ids drawn from the table's
+sequence first, so rows that refer to new rows are written without reading anything back:
+the client builds rows while the server inserts those already sent. SQLite gets the
+driver's own executemany, with ids counted on from the table's largest under the write lock
+the import holds: the ORM's bulk insert took 11 of the 17 seconds a 100,000-row manifest held
+SQLite's only write lock, and every web request that wanted to write waited that long."""
 
-import json
-from enum import Enum
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from typing import Any
 
 import psycopg
@@ -19,81 +20,96 @@ from devices.imports.common import on_postgresql
 from dfc.db import lock_for_writing
 
 Rows = list[dict[str, Any]]
+Values = list[tuple[Any, ...]]
+STREAM_ROWS = 500  # rows converted at a time, a few dozen kilobytes of COPY data
 
 
-def _copy_value(value: Any) -> Any:
-    """A value as COPY takes it: enums as their stored value, JSON as text."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    return value
+def _by_columns(
+    session: Session, model: type[SQLModel], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Values:
+    """`rows` with each value as the driver takes it, converted a column at a time: most
+    columns need no conversion at all, and the others one call a value."""
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect
+    by_column = [list(values) for values in zip(*rows, strict=True)]
+    if not by_column:
+        return []
+    for index, column in enumerate(columns):
+        to_db = table.c[column].type._cached_bind_processor(dialect)
+        if to_db is not None:
+            values = by_column[index]
+            by_column[index] = [None if value is None else to_db(value) for value in values]
+    return list(zip(*by_column, strict=True))
 
 
-def _copy(session: Session, model: type[SQLModel], rows: Rows) -> None:
-    columns = list(rows[0])
+def _copy(session: Session, table: str, columns: Sequence[str], batches: Iterator[Values]) -> None:
+    """One COPY for every batch: the next batch is converted while the server inserts the
+    last one's rows."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model.__tablename__),  # type: ignore[arg-type]
-        sql.SQL(", ").join(sql.Identifier(column) for column in columns),
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(column) for column in columns)
     )
     connection = session.connection().connection.dbapi_connection
     try:
         with connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row([_copy_value(row[column]) for column in columns])
+            for batch in batches:
+                for row in batch:
+                    copy.write_row(row)
     except psycopg.errors.IntegrityError as error:
         # What SQLAlchemy raises for the same failure, so callers handle one kind.
         raise IntegrityError(statement.as_string(connection), None, error) from error
 
 
-def _executemany(session: Session, model: type[SQLModel], rows: Rows) -> None:
-    """One driver-level executemany, values converted by the columns' own types."""
-    table = model.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect
-    columns = list(rows[0])
-    convert = [table.c[column].type._cached_bind_processor(dialect) for column in columns]
+def _executemany(session: Session, table: str, columns: Sequence[str], rows: Values) -> None:
     names = ", ".join(f'"{column}"' for column in columns)
     marks = ", ".join("?" for _ in columns)
-    by_column = []
-    for column, to_db in zip(columns, convert, strict=True):
-        values = [row[column] for row in rows]
-        if to_db is not None:  # column by column: most columns need no conversion at all
-            values = [None if value is None else to_db(value) for value in values]
-        by_column.append(values)
-    values = list(zip(*by_column, strict=True))
     session.connection().exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608 (our own names)
-        values,
+        f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608 (our own names)
+        rows,
     )
+
+
+def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    rows = iter(rows)
+    while batch := list(islice(rows, STREAM_ROWS)):
+        yield batch
+
+
+def insert_values(
+    session: Session,
+    model: type[SQLModel],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Adds `rows`, each a sequence of values in `columns`' order, to `model`'s table."""
+    batches = (_by_columns(session, model, columns, batch) for batch in _batches(rows))
+    first = next(batches, None)
+    if first is None:
+        return
+    table = model.__tablename__
+    if on_postgresql(session):
+        _copy(session, table, columns, chain([first], batches))  # type: ignore[arg-type]
+    else:
+        for batch in chain([first], batches):
+            _executemany(session, table, columns, batch)  # type: ignore[arg-type]
 
 
 def insert_rows(session: Session, model: type[SQLModel], rows: Rows) -> None:
     """Adds `rows` (dicts with the same keys) to `model`'s table."""
-    if not rows:
-        return
-    if on_postgresql(session):
-        _copy(session, model, rows)
-    else:
-        _executemany(session, model, rows)
+    if rows:
+        columns = list(rows[0])
+        insert_values(session, model, columns, ([row[c] for c in columns] for row in rows))
 
 
-def insert_rows_with_ids(
-    session: Session, model: type[SQLModel], rows: Rows, *, key: str
-) -> dict[Any, int]:
-    """Adds `rows` and answers {row[key]: new id}, for the rows that refer to them."""
-    if not rows:
-        return {}
+def new_ids(session: Session, model: type[SQLModel], count: int) -> list[int]:
+    """`count` ids for rows about to be added to `model`'s table, so the rows that refer to
+    them can be built before anything is written."""
+    if count == 0:
+        return []
     if on_postgresql(session):
         sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
-        ids = session.execute(
-            select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
-        ).scalars()
-    else:
-        lock_for_writing(session)  # no other writer until commit, so the ids stay ours
-        table_id = model.__table__.c["id"]  # type: ignore[attr-defined]
-        largest = session.execute(select(func.coalesce(func.max(table_id), 0))).scalar_one()
-        ids = iter(range(largest + 1, largest + 1 + len(rows)))
-    for row, new_id in zip(rows, ids, strict=True):
-        row["id"] = new_id
-    insert_rows(session, model, rows)
-    return {row[key]: row["id"] for row in rows}
+        series = func.generate_series(1, count)
+        return list(session.execute(select(func.nextval(sequence)).select_from(series)).scalars())
+    lock_for_writing(session)  # no other writer until commit, so the ids stay ours
+    table_id = model.__table__.c["id"]  # type: ignore[attr-defined]
+    largest = session.execute(select(func.coalesce(func.max(table_id), 0))).scalar_one()
+    return list(range(largest + 1, largest + 1 + count))

@@ -6,6 +6,7 @@ an Excel date serial, which is what a date column holds once its formatting is l
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 FORMATS = "DD/MM/YYYY (like 31/01/2026), 31 Jan 2026 or YYYY-MM-DD"
 # The 1900 date system's day 0 is 30/12/1899 (Excel counts 29/02/1900, a day that never was).
@@ -75,6 +76,7 @@ def _year(text: str) -> int:
     return 2000 + int(text) if len(text) == 2 else int(text)
 
 
+@lru_cache(maxsize=4096)  # a file's rows share a handful of dates: each is parsed once
 def read_date(text: str) -> date:
     """The date `text` stands for, or NotADate naming the formats we read."""
     cleaned = " ".join(text.split()).lower()

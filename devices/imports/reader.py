@@ -23,12 +23,22 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.functions import fromstring
 
-from devices.imports.delimited import SEPARATORS, count_data_rows, csv_records, separator
 from devices.imports.header import check_header
-from dfc.csv_import import HEADER_ROW, ImportRejected, Row, RowProblem, data_rows, header_names
+from dfc.csv_import import (
+    HEADER_ROW,
+    SEPARATORS,
+    ImportRejected,
+    Records,
+    Row,
+    RowProblem,
+    count_data_rows,
+    csv_records,
+    data_rows,
+    header_names,
+    separator,
+)
 from dfc.settings import get_settings
 
-Records = Iterator[tuple[int, list[str]]]
 SUFFIXES = (".csv", ".xlsx")
 MB = 1_000_000
 # A part of a workbook packed more than RATIO_LIMIT to 1 and bigger than RATIO_FROM_BYTES

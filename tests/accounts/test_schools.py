@@ -104,6 +104,21 @@ def test_a_good_csv_imports_and_importing_it_again_adds_no_duplicates(
     assert school_count(session) == 2
 
 
+def test_a_csv_excel_saved_with_semicolons_or_as_unicode_text_imports_like_one_with_commas(
+    client, session, officer, council
+):
+    text = GOOD_CSV.format(la=council.la_code)
+    for data in (
+        text.replace(",", ";").encode("utf-8-sig"),
+        text.replace(",", "\t").encode("utf-16"),
+    ):
+        files = {"file": ("schools.csv", data, "text/csv")}
+        response = client.post("/api/schools/import", headers=officer, files=files)
+        assert response.status_code == 200, response.text
+    assert response.json() == {"added": 0, "updated": 0, "unchanged": 2}
+    assert school_count(session) == 2
+
+
 def test_a_csv_with_bad_rows_names_each_row_and_column_and_saves_nothing(
     client, session, officer, council
 ):
