@@ -28,7 +28,9 @@ def _terms_page(request: Request, session: SessionDep, found: FamilyAcceptance) 
         {
             "step": "terms",
             "points": TERMS_POINTS[found.terms],
-            "device_name": (device.asset_tag or device.model) if device else "",
+            "device_name": (device.asset_tag or f"{device.make} {device.model}".strip())
+            if device
+            else "",
             "school": school.name if school else "",
         },
     )

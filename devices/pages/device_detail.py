@@ -74,6 +74,8 @@ def _page(
     form_values: dict[str, Any] = {}
     for action in ACTIONS.values():
         form_values |= _today_fields(f"{action.slug}-on")
+    for step in handover.PEOPLE_STEPS:
+        form_values |= _today_fields(f"{step.value}-done_on")
     form_values |= values or {}
     return render(
         request,

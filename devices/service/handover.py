@@ -22,7 +22,7 @@ from devices.models import (
     HandoverStep,
     LicenceSeat,
 )
-from devices.models.management import DeviceManagement, EnrolmentState
+from devices.models.management import DeviceManagement, EnrolmentState, Manager
 from devices.service import acceptance, events, lifecycle, transitions
 from devices.service.access import actor, require_writer
 from devices.service.registry import get_device
@@ -44,6 +44,18 @@ PEOPLE_STEPS = (
     HandoverStep.FILTERING_SIGNED_OFF,
 )
 UNMANAGED = (EnrolmentState.DEPROVISIONED, EnrolmentState.NOT_MANAGED)
+MANAGER_NAMES = {
+    Manager.INTUNE: "Microsoft Intune",
+    Manager.GOOGLE_ADMIN: "Google Admin",
+    Manager.OTHER_MDM: "another device manager",
+    Manager.NONE: "no manager",
+}
+
+
+def _day(when: date | datetime) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
 SIGNERS = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER)
 
 
@@ -147,8 +159,8 @@ def _acceptance_detail(found: FamilyAcceptance | None) -> tuple[bool, str]:
     if found.answer.value != "accepted":
         return False, "The family declined"
     if found.method is AcceptanceMethod.LINK:
-        return True, f"Accepted by the link texted to the family on {found.answered_at:%d %B %Y}"
-    return True, f"Accepted in person on {found.answered_at:%d %B %Y}, seen by {found.witnessed_by}"
+        return True, f"Accepted by the link texted to the family on {_day(found.answered_at)}"
+    return True, f"Accepted in person on {_day(found.answered_at)}, seen by {found.witnessed_by}"
 
 
 def checklist(session: Session, *, caller: Caller, device_id: int) -> list[StepState]:
@@ -172,7 +184,7 @@ def checklist(session: Session, *, caller: Caller, device_id: int) -> list[StepS
             detail = (
                 f"The manager reports it {state}"
                 if done
-                else f"Still {state} in {management.manager.value}"
+                else f"Still {state} in {MANAGER_NAMES[management.manager]}"
             )
         elif step is HandoverStep.LICENCES_RELEASED:
             done = True
@@ -192,7 +204,7 @@ def checklist(session: Session, *, caller: Caller, device_id: int) -> list[StepS
 
 
 def _check_detail(check: HandoverCheck) -> str:
-    parts = [f"{check.done_on:%d %B %Y}", f"by {check.confirmed_by}"]
+    parts = [_day(check.done_on), f"by {check.confirmed_by}"]
     if check.method:
         parts.insert(0, check.method)
     if check.reference:

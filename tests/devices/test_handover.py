@@ -136,7 +136,7 @@ def test_a_manager_export_saying_deprovisioned_removes_management_by_itself(
     )
     session.commit()
     state = client.get(f"/api/devices/{device.id}/handover", headers=staff).json()["steps"][0]
-    assert (state["done"], state["detail"]) == (False, "Still enrolled in google-admin")
+    assert (state["done"], state["detail"]) == (False, "Still enrolled in Google Admin")
     record = session.exec(select(DeviceManagement)).one()
     record.state = EnrolmentState.DEPROVISIONED
     session.add(record)
