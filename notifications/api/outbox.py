@@ -117,6 +117,7 @@ def preview(
         "when": "in 30 days",
         "size": "5.0 MB",
         "invitation": "Odpisz „Polski” / Răspundeți „Română”",
+        "link": "https://devices.example.org/accept/r4nd0m-0ne-t1me-t0ken",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}
