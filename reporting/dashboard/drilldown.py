@@ -15,6 +15,7 @@ from devices import queries
 from devices.models import Device, DeviceStatus, LicenceSeat, OwnerKind
 from devices.service.registry import OUT_OF_SERVICE
 from dfc.caller import Caller
+from reporting.dashboard import updates
 from reporting.dashboard.forecast import central_cover
 from reporting.dashboard.months import month_of
 
@@ -162,3 +163,23 @@ def leaving_central_cover(caller: Caller, narrowing: Narrowing) -> Select[Any]:
     if narrowing.with_dongle:
         statement = statement.where(devices.c.with_dongle == 1)
     return with_holder_name(statement)
+
+
+def past_end_of_updates(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose security updates have ended (at the school, if narrowed)."""
+    return with_holder_name(
+        updates.past_devices(caller, today=narrowing.today, holder_id=narrowing.holder_id)
+    )
+
+
+def updates_ending(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose security updates end in the window (in the month, at the school)."""
+    return with_holder_name(
+        updates.ending_devices(
+            caller,
+            within_days=narrowing.within_days,
+            today=narrowing.today,
+            month=narrowing.month,
+            holder_id=narrowing.holder_id,
+        )
+    )
