@@ -18,6 +18,7 @@ from dfc.caller import Caller
 from reporting.dashboard import updates
 from reporting.dashboard.forecast import central_cover
 from reporting.dashboard.months import month_of
+from reporting.dashboard.replacement import HORIZON_DAYS
 
 
 @dataclass(frozen=True)
@@ -183,3 +184,17 @@ def updates_ending(caller: Caller, narrowing: Narrowing) -> Select[Any]:
             holder_id=narrowing.holder_id,
         )
     )
+
+
+def replacements(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose security updates end from today on (in the month), with their kind, as
+    the forecast counts them for replacement."""
+    rows = updates.ending_devices(
+        caller,
+        within_days=HORIZON_DAYS,
+        today=narrowing.today,
+        month=narrowing.month,
+        holder_id=None,
+    ).subquery()
+    statement = select(*rows.c, Device.kind).join(Device, Device.id == rows.c.device_id)
+    return with_holder_name(statement)

@@ -199,6 +199,8 @@ def forecast_table(forecast: Forecast) -> Table:
             Column("added_monthly_cost", "Added to the monthly cost", MONEY),
             Column("running_monthly_cost", "Cost that month", MONEY),
             Column("spent_so_far", "Spent so far", MONEY),
+            Column("updates_ending", "Devices whose security updates end", COUNT),
+            Column("replacement_cost", "Replacing them", MONEY),
         ),
         rows=[
             (
@@ -208,6 +210,8 @@ def forecast_table(forecast: Forecast) -> Table:
                 month.added_monthly_cost,
                 month.running_monthly_cost,
                 month.spent_so_far,
+                month.updates_ending,
+                month.replacement_cost,
             )
             for month in forecast.months
         ],

@@ -173,6 +173,25 @@ COUNT_LISTS = {
         narrows_by=ENDING,
         row_links=device_link,
     ),
+    "replacements": DashboardList(
+        slug="replacements",
+        title="Devices to replace as their security updates end",
+        intro="Devices in service, not yet their family's, whose last day of security "
+        "updates is today or later, as the cost forecast counts them.",
+        noun="devices",
+        statement=lambda scope, narrowing: drilldown.replacements(scope.caller, narrowing),
+        columns=(
+            Column("serial_number", "Serial number"),
+            Column("school", "School"),
+            Column("kind", "Kind", NAME),
+            Column("model", "Model"),
+            Column("ends_on", "Last day of updates", DAY),
+        ),
+        default_sort="ends_on",
+        tiebreak="device_id",
+        narrows_by=frozenset({"month"}),
+        row_links=device_link,
+    ),
     "leaving-central-cover": DashboardList(
         slug="leaving-central-cover",
         title="Devices leaving central cover",
