@@ -39,6 +39,17 @@ class CouncilPrices(SQLModel, table=True):
         default=PLANNED_GB_PER_MONTH,
         sa_column=not_personal().on(Column(Numeric(7, 2), nullable=False)),
     )
+    # What replacing one device of each kind costs, once its security updates end; empty
+    # until the council sets it (the forecast then counts the devices without a cost).
+    replacement_laptop: Decimal | None = Field(
+        default=None, sa_column=not_personal().on(Column(Numeric(10, 2), nullable=True))
+    )
+    replacement_chromebook: Decimal | None = Field(
+        default=None, sa_column=not_personal().on(Column(Numeric(10, 2), nullable=True))
+    )
+    replacement_tablet: Decimal | None = Field(
+        default=None, sa_column=not_personal().on(Column(Numeric(10, 2), nullable=True))
+    )
     updated_by: str = Field(
         max_length=200, **personal(DataCategory.STAFF, retention="staff-action")
     )

@@ -15,7 +15,13 @@ from dfc.clock import today
 from dfc.db_types import utcnow
 from reporting.dashboard.ending import DEFAULT_WINDOW, EndingMonth, checked_window
 from reporting.dashboard.figures import Headlines
-from reporting.dashboard.overview import ending_months, figures_scope, headline_figures, status_rows
+from reporting.dashboard.overview import (
+    ending_months,
+    figures_scope,
+    headline_figures,
+    status_rows,
+    updates_school_rows,
+)
 from reporting.dashboard.scope import dashboard_scope
 
 router = APIRouter(prefix="/api/dashboard", tags=["reports"])
@@ -26,8 +32,16 @@ class StatusCount(BaseModel):
     devices: int
 
 
+class SchoolEndOfUpdates(BaseModel):
+    organisation_id: int
+    organisation: str
+    past_end_of_updates: int
+    updates_ending: int
+
+
 class DashboardFigures(BaseModel):
-    """`computed_at` is null when the figures were counted live for this answer."""
+    """`computed_at` is null when the figures were counted live for this answer.
+    `nearing_end_of_updates`: devices whose security updates end within `within_days`."""
 
     organisation_id: int | None
     within_days: int
@@ -36,6 +50,8 @@ class DashboardFigures(BaseModel):
     headlines: Headlines
     devices_by_status: list[StatusCount]
     ending_by_month: list[EndingMonth]
+    nearing_end_of_updates: int
+    end_of_updates_by_school: list[SchoolEndOfUpdates]
 
 
 @router.get("", response_model=DashboardFigures)
@@ -50,6 +66,7 @@ def dashboard_figures(
     figures = figures_scope(session, scope.caller, within_days=days, today=today(), now=utcnow())
     stored = figures.computed
     scheme_wide = caller.organisation_kind is OrganisationKind.SCHEME
+    months = ending_months(figures)
     return DashboardFigures(
         organisation_id=None
         if scope.council is None and scheme_wide
@@ -62,5 +79,9 @@ def dashboard_figures(
             StatusCount(status=str(status), devices=devices)
             for status, devices in status_rows(figures)
         ],
-        ending_by_month=ending_months(figures),
+        ending_by_month=months,
+        nearing_end_of_updates=sum(month.devices_updates_ending for month in months),
+        end_of_updates_by_school=[
+            SchoolEndOfUpdates(**vars(row)) for row in updates_school_rows(figures)
+        ],
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from accounts.models import Organisation, OrganisationKind
 from accounts.scoping import visible_organisations
 from dfc.caller import Caller
+from reporting.dashboard import updates
 from reporting.dashboard.ending import EndingMonth, window_months
 from reporting.dashboard.figures import Headlines
 from reporting.dashboard.summaries import ENDING, HEADLINES
@@ -83,3 +84,29 @@ def stored_ending_by_month(
         for row in session.execute(statement)
     }
     return window_months(found, within_days=within_days, today=as_of)
+
+
+def stored_updates_by_school(caller: Caller, *, within_days: int) -> Any:
+    """(organisation_id, organisation, past, nearing) per organisation the caller reaches,
+    from the daily figures, as `updates.updates_by_school` counts them."""
+    nearing = (
+        select(
+            DashboardEnding.organisation_id,
+            func.sum(DashboardEnding.devices_updates_ending).label("number"),
+        )
+        .where(
+            _reached(caller, DashboardEnding.organisation_id),
+            DashboardEnding.within_days == within_days,
+        )
+        .group_by(DashboardEnding.organisation_id)
+        .subquery("nearing")
+    )
+    past = (
+        select(
+            DashboardHeadline.organisation_id,
+            DashboardHeadline.past_end_of_updates.label("number"),
+        )
+        .where(_reached(caller, DashboardHeadline.organisation_id))
+        .subquery("past")
+    )
+    return updates.by_school(caller, past, nearing)

@@ -15,8 +15,10 @@ from devices import queries
 from devices.models import Device, DeviceStatus, LicenceSeat, OwnerKind
 from devices.service.registry import OUT_OF_SERVICE
 from dfc.caller import Caller
+from reporting.dashboard import updates
 from reporting.dashboard.forecast import central_cover
 from reporting.dashboard.months import month_of
+from reporting.dashboard.replacement import HORIZON_DAYS
 
 
 @dataclass(frozen=True)
@@ -161,4 +163,38 @@ def leaving_central_cover(caller: Caller, narrowing: Narrowing) -> Select[Any]:
         statement = statement.where(month_of(devices.c.central_until) == narrowing.month)
     if narrowing.with_dongle:
         statement = statement.where(devices.c.with_dongle == 1)
+    return with_holder_name(statement)
+
+
+def past_end_of_updates(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose security updates have ended (at the school, if narrowed)."""
+    return with_holder_name(
+        updates.past_devices(caller, today=narrowing.today, holder_id=narrowing.holder_id)
+    )
+
+
+def updates_ending(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose security updates end in the window (in the month, at the school)."""
+    return with_holder_name(
+        updates.ending_devices(
+            caller,
+            within_days=narrowing.within_days,
+            today=narrowing.today,
+            month=narrowing.month,
+            holder_id=narrowing.holder_id,
+        )
+    )
+
+
+def replacements(caller: Caller, narrowing: Narrowing) -> Select[Any]:
+    """Devices whose security updates end from today on (in the month), with their kind, as
+    the forecast counts them for replacement."""
+    rows = updates.ending_devices(
+        caller,
+        within_days=HORIZON_DAYS,
+        today=narrowing.today,
+        month=narrowing.month,
+        holder_id=None,
+    ).subquery()
+    statement = select(*rows.c, Device.kind).join(Device, Device.id == rows.c.device_id)
     return with_holder_name(statement)

@@ -14,10 +14,15 @@ from devices import queries
 from dfc.caller import Caller
 from dfc.errors import InvalidInput
 from reporting.dashboard.months import month_key, month_of, months_between, months_from
+from reporting.dashboard.updates import updates_ending
 
 WINDOWS = (30, 90, 180)
 DEFAULT_WINDOW = 90
-KIND_COLUMNS = {"support": "devices_cover_ending", "sim": "sims_ending"}
+KIND_COLUMNS = {
+    "support": "devices_cover_ending",
+    "sim": "sims_ending",
+    "updates": "devices_updates_ending",
+}
 
 
 def checked_window(days: int) -> int:
@@ -34,6 +39,7 @@ class EndingMonth:
     licence_seats_ending: int
     licences_ending: int
     sims_ending: int
+    devices_updates_ending: int = 0
 
 
 def ending_parts(caller: Caller, *, within_days: int, today: date) -> tuple[Any, Any, Any]:
@@ -64,7 +70,14 @@ def ending_by_month_statement(caller: Caller, *, within_days: int, today: date) 
         func.count().label("number"),
         literal(0).label("seats"),
     ).group_by(month_of(sims.c.contract_ends_on))
-    return by_cover.union_all(by_licence, by_sim)  # type: ignore[return-value]
+    updates = updates_ending(caller, within_days=within_days, today=today).subquery()
+    by_updates = select(
+        month_of(updates.c.ends_on).label("month"),
+        literal("updates").label("kind"),
+        func.count().label("number"),
+        literal(0).label("seats"),
+    ).group_by(month_of(updates.c.ends_on))
+    return by_cover.union_all(by_licence, by_sim, by_updates)  # type: ignore[return-value]
 
 
 def ending_by_month(
@@ -98,6 +111,7 @@ def window_months(
                 licence_seats_ending=counts.get("licence_seats_ending", 0),
                 licences_ending=counts.get("licences_ending", 0),
                 sims_ending=counts.get("sims_ending", 0),
+                devices_updates_ending=counts.get("devices_updates_ending", 0),
             )
         )
     return months

@@ -13,6 +13,7 @@ from accounts.models import Organisation
 from devices import queries
 from dfc.caller import Caller
 from reporting.dashboard import drilldown
+from reporting.dashboard.updates import past_end_of_updates
 
 AT_CAP_PERCENT = 100
 
@@ -26,6 +27,7 @@ class Headlines:
     short_of_cover: int
     sims_at_cap: int
     devices_unmet: int
+    past_end_of_updates: int
 
 
 def devices_by_status(caller: Caller) -> Select[Any]:
@@ -75,4 +77,5 @@ def headlines(session: Session, caller: Caller, *, today: date) -> Headlines:
         devices_unmet=int(
             session.execute(select(func.coalesce(func.sum(unmet.c.unmet), 0))).scalar_one()
         ),
+        past_end_of_updates=_count(session, past_end_of_updates(caller, today=today)),
     )

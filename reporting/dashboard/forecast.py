@@ -1,6 +1,7 @@
 """The cost forecast: month by month, how many devices leave central support (the national
 scheme's cover periods) and what taking over their licences and connectivity costs at
-the council's prices. The counting is one grouped query; the pricing is arithmetic on its
+the council's prices; and how many reach their end of security updates and what replacing
+them costs. The counting is one grouped query; the pricing is arithmetic on its
 few rows."""
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from devices.service.registry import OUT_OF_SERVICE
 from dfc.caller import Caller
 from reporting.dashboard.months import month_key, month_of, months_between, months_from
 from reporting.dashboard.prices import Prices
+from reporting.dashboard.replacement import ALREADY, replacements
 
 MIN_MONTHS = 24
 MAX_MONTHS = 60
@@ -32,6 +34,19 @@ class ForecastMonth:
     added_monthly_cost: Decimal
     running_monthly_cost: Decimal
     spent_so_far: Decimal
+    updates_ending: int = 0  # devices whose security updates end that month
+    replacement_cost: Decimal = Decimal(0)  # replacing them at the council's prices
+
+
+@dataclass(frozen=True)
+class Replacing:
+    """Devices whose security updates end, beside the forecast: those already past it,
+    those after the forecast, and the kinds the council has set no replacement price for."""
+
+    already_past: int = 0
+    already_past_cost: Decimal = Decimal(0)
+    after_forecast: int = 0
+    unpriced_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ class Forecast:
     already_out_monthly_cost: Decimal
     after_forecast: int
     prices: Prices
+    replacing: Replacing = Replacing()
 
     @property
     def total_leaving(self) -> int:
@@ -54,6 +70,14 @@ class Forecast:
     @property
     def total_spent(self) -> Decimal:
         return self.months[-1].spent_so_far if self.months else Decimal(0)
+
+    @property
+    def total_updates_ending(self) -> int:
+        return sum(month.updates_ending for month in self.months)
+
+    @property
+    def total_replacement_cost(self) -> Decimal:
+        return sum((month.replacement_cost for month in self.months), Decimal(0))
 
 
 def central_cover(caller: Caller) -> Select[Any]:
@@ -115,13 +139,16 @@ def forecast(session: Session, caller: Caller, *, prices: Prices, today: date) -
         for row in session.execute(leaving_by_month(caller, today=today))
     }
     already_out = counts.pop("", (0, 0))
+    replacing = replacements(session, caller, prices=prices.replacement, today=today)
     last = max((key for key in counts), default=month_key(today))
     reach = months_between(today, date.fromisoformat(f"{last}-01"))
     length = min(max(reach, MIN_MONTHS), MAX_MONTHS)
     months: list[ForecastMonth] = []
     running = spent = Decimal(0)
-    for month in months_from(today, length):
-        devices, with_dongle = counts.pop(month_key(month), (0, 0))
+    shown = months_from(today, length)
+    for month in shown:
+        key = month_key(month)
+        devices, with_dongle = counts.pop(key, (0, 0))
         added = _monthly_cost(prices, devices, with_dongle)
         running += added
         spent += running
@@ -133,6 +160,8 @@ def forecast(session: Session, caller: Caller, *, prices: Prices, today: date) -
                 added_monthly_cost=_money(added),
                 running_monthly_cost=_money(running),
                 spent_so_far=_money(spent),
+                updates_ending=replacing.devices(key),
+                replacement_cost=_money(replacing.cost(key)),
             )
         )
     return Forecast(
@@ -142,4 +171,10 @@ def forecast(session: Session, caller: Caller, *, prices: Prices, today: date) -
         already_out_monthly_cost=_money(_monthly_cost(prices, *already_out)),
         after_forecast=sum(devices for devices, _ in counts.values()),
         prices=prices,
+        replacing=Replacing(
+            already_past=replacing.devices(ALREADY),
+            already_past_cost=_money(replacing.cost(ALREADY)),
+            after_forecast=replacing.after(shown[-1]),
+            unpriced_kinds=tuple(replacing.unpriced()),
+        ),
     )

@@ -16,7 +16,8 @@ from reporting.dashboard.daily import Computed
 from reporting.dashboard.ending import EndingMonth, ending_by_month
 from reporting.dashboard.figures import Headlines, devices_by_status, headlines
 from reporting.dashboard.forecast import Forecast
-from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Table
+from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Named, Table
+from reporting.dashboard.updates import SchoolUpdates, school_rows, updates_by_school
 from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
 
 
@@ -98,6 +99,7 @@ def ending_table(scope: Scope) -> Table:
             Column("licences_ending", "Licences ending", COUNT),
             Column("licence_seats_ending", "Licence seats in use on them", COUNT),
             Column("sims_ending", "SIM contracts ending", COUNT),
+            Column("devices_updates_ending", "Devices whose security updates end", COUNT),
         ),
         rows=[
             (
@@ -106,8 +108,46 @@ def ending_table(scope: Scope) -> Table:
                 month.licences_ending,
                 month.licence_seats_ending,
                 month.sims_ending,
+                month.devices_updates_ending,
             )
             for month in months
+        ],
+    )
+
+
+def nearing_end_of_updates(scope: Scope) -> int:
+    """Devices whose security updates end within the window: each falls in one of its months."""
+    return sum(month.devices_updates_ending for month in ending_months(scope))
+
+
+def updates_school_rows(scope: Scope) -> list[SchoolUpdates]:
+    """Each school (and the council) with devices past or nearing their end of updates."""
+    if scope.computed is None:
+        statement = updates_by_school(
+            scope.caller, within_days=scope.within_days, today=scope.today
+        )
+    else:
+        statement = daily.stored_updates_by_school(scope.caller, within_days=scope.within_days)
+    return school_rows(scope.session, statement)
+
+
+def updates_table(scope: Scope) -> Table:
+    return Table(
+        name="end-of-updates-by-school",
+        caption=f"Devices past or within {scope.within_days} days of their end of updates, "
+        "by school",
+        columns=(
+            Column("school", "School"),
+            Column("past_end_of_updates", "Past end of updates", COUNT),
+            Column("updates_ending", f"Updates end in the next {scope.within_days} days", COUNT),
+        ),
+        rows=[
+            (
+                Named(row.organisation_id, row.organisation),
+                row.past_end_of_updates,
+                row.updates_ending,
+            )
+            for row in updates_school_rows(scope)
         ],
     )
 
@@ -159,6 +199,8 @@ def forecast_table(forecast: Forecast) -> Table:
             Column("added_monthly_cost", "Added to the monthly cost", MONEY),
             Column("running_monthly_cost", "Cost that month", MONEY),
             Column("spent_so_far", "Spent so far", MONEY),
+            Column("updates_ending", "Devices whose security updates end", COUNT),
+            Column("replacement_cost", "Replacing them", MONEY),
         ),
         rows=[
             (
@@ -168,6 +210,8 @@ def forecast_table(forecast: Forecast) -> Table:
                 month.added_monthly_cost,
                 month.running_monthly_cost,
                 month.spent_so_far,
+                month.updates_ending,
+                month.replacement_cost,
             )
             for month in forecast.months
         ],
@@ -177,6 +221,7 @@ def forecast_table(forecast: Forecast) -> Table:
 OVERVIEW_TABLES: dict[str, Callable[[Scope], Table]] = {
     "devices-by-status": status_table,
     "ending-by-month": ending_table,
+    "end-of-updates-by-school": updates_table,
     "open-tickets-by-sla-state": sla_table,
     "tickets-by-language": language_table,
     "tickets-by-category": category_table,

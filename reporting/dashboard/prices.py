@@ -1,8 +1,9 @@
-"""The prices a council sets for the forecast: a licence cost per device per year and a
-data price per SIM per month and per GB. Until it sets a licence cost, the forecast uses
-what its licences cost today."""
+"""The prices a council sets for the forecast: a licence cost per device per year, a data
+price per SIM per month and per GB, and what replacing a laptop, Chromebook or tablet costs
+once its security updates end. Until it sets a licence cost, the forecast uses what its
+licences cost today; a replacement price left empty counts its devices without a cost."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from sqlmodel import Session
 
 from accounts.models import OrganisationKind, Role
 from accounts.scoping import scoped
-from devices.models import CouncilPrices, Licence
+from devices.models import CouncilPrices, DeviceKind, Licence
 from devices.models.prices import PLANNED_GB_PER_MONTH
 from devices.service.access import actor
 from dfc.caller import Caller
@@ -26,7 +27,12 @@ LABELS = {
     "data_per_sim_per_month": "the data price per SIM per month",
     "data_per_gb": "the price per GB",
     "gb_per_month": "the GB per SIM per month",
+    "replacement_laptop": "the price of a replacement laptop",
+    "replacement_chromebook": "the price of a replacement Chromebook",
+    "replacement_tablet": "the price of a replacement tablet",
 }
+# The replacement price of each kind of device, by its column in council_prices.
+REPLACEMENT_FIELDS = {kind.value: f"replacement_{kind.value}" for kind in DeviceKind}
 
 
 def _amount(name: str, *, limit: Decimal, money: bool) -> BeforeValidator:
@@ -77,6 +83,15 @@ class PricesIn(BaseModel):
     gb_per_month: Annotated[
         Decimal | None, _amount("gb_per_month", limit=GB_LIMIT, money=False)
     ] = None
+    replacement_laptop: Annotated[
+        Decimal | None, _amount("replacement_laptop", limit=MONEY_LIMIT, money=True)
+    ] = None
+    replacement_chromebook: Annotated[
+        Decimal | None, _amount("replacement_chromebook", limit=MONEY_LIMIT, money=True)
+    ] = None
+    replacement_tablet: Annotated[
+        Decimal | None, _amount("replacement_tablet", limit=MONEY_LIMIT, money=True)
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,7 @@ class Prices:
     data_per_gb: Decimal
     gb_per_month: Decimal
     saved: CouncilPrices | None
+    replacement: dict[str, Decimal | None] = field(default_factory=dict)  # by device kind
 
     @property
     def licence_per_device_per_month(self) -> Decimal:
@@ -131,6 +147,10 @@ def prices_for(session: Session, council: Caller) -> Prices:
         data_per_gb=saved.data_per_gb if saved else Decimal(0),
         gb_per_month=saved.gb_per_month if saved else PLANNED_GB_PER_MONTH,
         saved=saved,
+        replacement={
+            kind: getattr(saved, name) if saved else None
+            for kind, name in REPLACEMENT_FIELDS.items()
+        },
     )
 
 
@@ -152,6 +172,8 @@ def set_prices(
     saved.gb_per_month = (
         prices_in.gb_per_month if prices_in.gb_per_month is not None else PLANNED_GB_PER_MONTH
     )
+    for name in REPLACEMENT_FIELDS.values():
+        setattr(saved, name, getattr(prices_in, name))
     saved.updated_by = actor(caller)
     saved.updated_at = utcnow()
     session.add(saved)

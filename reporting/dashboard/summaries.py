@@ -21,6 +21,7 @@ from reporting.dashboard.ending import WINDOWS, ending_parts
 from reporting.dashboard.figures import AT_CAP_PERCENT
 from reporting.dashboard.months import month_of
 from reporting.dashboard.summary_models import DashboardEnding, DashboardHeadline, DashboardStatus
+from reporting.dashboard.updates import past_end_of_updates, updates_ending
 
 log = logging.getLogger(__name__)
 HEADLINES = (
@@ -29,11 +30,18 @@ HEADLINES = (
     "short_of_cover",
     "sims_at_cap",
     "devices_unmet",
+    "past_end_of_updates",
 )
 # One refresh at a time (PostgreSQL; SQLite has one writer anyway): a council's refresh
 # after an import and the nightly run would otherwise both insert the council's new rows.
 REFRESH_LOCK = 0x64617368  # "dash"
-ENDING = ("devices_cover_ending", "licences_ending", "licence_seats_ending", "sims_ending")
+ENDING = (
+    "devices_cover_ending",
+    "licences_ending",
+    "licence_seats_ending",
+    "sims_ending",
+    "devices_updates_ending",
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,9 @@ def _headline_parts(caller: Caller, today: date) -> list[Select[Any]]:
             lambda rows: func.sum(rows.c.unmet),
             HEADLINES[4],
         ),
+        _per_organisation(
+            past_end_of_updates(caller, today=today), "holder_id", count, HEADLINES[5]
+        ),
     ]
 
 
@@ -105,6 +116,7 @@ def _ending_window(caller: Caller, within_days: int, today: date) -> Select[Any]
     """(organisation, window, month, the four counts) for one window, as `ending` counts
     them: distinct devices, licence terms and their seats in use, SIM contracts."""
     support, licences, sims = ending_parts(caller, within_days=within_days, today=today)
+    updates = updates_ending(caller, within_days=within_days, today=today).subquery()
 
     def part(holder: Any, ends_on: Any, **values: Any) -> Select[Any]:
         counts = [values.get(name, literal(0)).label(name) for name in ENDING]
@@ -125,6 +137,7 @@ def _ending_window(caller: Caller, within_days: int, today: date) -> Select[Any]
             licence_seats_ending=func.coalesce(func.sum(licences.c.seats_used), 0),
         ),
         part(sims.c.holder_id, sims.c.contract_ends_on, sims_ending=func.count()),
+        part(updates.c.holder_id, updates.c.ends_on, devices_updates_ending=func.count()),
     ).subquery("ending")
     return select(
         rows.c.organisation_id,

@@ -37,6 +37,7 @@ class DashboardHeadline(SQLModel, table=True):
     short_of_cover: int = Field(default=0, **not_personal())
     sims_at_cap: int = Field(default=0, **not_personal())
     devices_unmet: int = Field(default=0, **not_personal())
+    past_end_of_updates: int = Field(default=0, **not_personal())
     as_of: date = Field(**not_personal("the day the windows and this month were counted from"))
     computed_at: datetime = Field(sa_type=UTCDateTime, **not_personal())
 
@@ -66,3 +67,6 @@ class DashboardEnding(SQLModel, table=True):
     licences_ending: int = Field(default=0, **not_personal())
     licence_seats_ending: int = Field(default=0, **not_personal())
     sims_ending: int = Field(default=0, **not_personal())
+    devices_updates_ending: int = Field(
+        default=0, **not_personal("devices whose security updates end in the month")
+    )

@@ -32,6 +32,19 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Named:
+    """An organisation in a table's first column: shown (and downloaded) by its name, its
+    id kept for the links from its row."""
+
+    id: int
+    name: str
+
+    @property
+    def value(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Cell:
     """A cell as the page shows it: its text, and the list behind it if it is a count."""
 

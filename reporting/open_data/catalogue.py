@@ -226,6 +226,31 @@ def unmet_demand() -> Spec:
     )
 
 
+def end_of_updates() -> Spec:
+    return Spec(
+        name="end-of-updates",
+        title="Devices past their end of security updates",
+        description=(
+            "Devices received by the end of the month whose security updates had ended by "
+            "then (the device's own date from Google Admin, its model's or its operating "
+            "system's published end of support), by kind. Devices in service that the "
+            "scheme, council or school still owns, on the day the figures were made; devices "
+            "given to a family to keep are theirs and not counted."
+        ),
+        part=None,
+        columns=tuple(
+            Column(
+                kind.value,
+                kind.value.capitalize(),
+                f"{kind.value.capitalize()}s past their end of security updates",
+            )
+            for kind in DeviceKind
+        ),
+        total=Column("total", "Total", "All devices past their end of security updates"),
+        suppression=PAIRED,
+    )
+
+
 def catalogue(period: Period) -> list[Spec]:
     """Every dataset, in the order they are published."""
     return [
@@ -235,6 +260,7 @@ def catalogue(period: Period) -> list[Spec]:
         tickets_by_language(),
         tickets_by_category(),
         unmet_demand(),
+        end_of_updates(),
     ]
 
 
@@ -245,4 +271,5 @@ DATASET_NAMES = (
     "tickets-by-language",
     "tickets-by-category",
     "unmet-demand",
+    "end-of-updates",
 )

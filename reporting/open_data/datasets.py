@@ -257,4 +257,7 @@ def build_datasets(session: Session, period: Period, *, zone: ZoneInfo) -> list[
         languages,
         categories,
         _paired(specs["unmet-demand"], period, blocks(single, queries.unmet_demand(period))),
+        _paired(
+            specs["end-of-updates"], period, blocks(single, queries.past_end_of_updates(period))
+        ),
     ]

@@ -97,14 +97,22 @@ def datapackage(
             "Monthly figures from a devices-for-children scheme, per council and per school: "
             "devices by kind and status, support and licence cover ending in the next 12 "
             "months, 4G dongles and data used, support tickets by language and by category, "
-            "and devices asked for and not provided. Counts only: no personal data."
+            "devices asked for and not provided, and devices past their end of security "
+            "updates. Counts only: no personal data."
         ),
         "version": period.key,
         "created": made.isoformat(timespec="seconds"),
         "licenses": [LICENCE],
         "contributors": [{"title": publisher, "role": "publisher"}],
         "publisher": publisher,
-        "keywords": ["digital inclusion", "devices", "schools", "councils", "London"],
+        "keywords": [
+            "digital inclusion",
+            "devices",
+            "schools",
+            "councils",
+            "London",
+            "security updates",
+        ],
         "update_frequency": UPDATE_FREQUENCY,
         "temporal": {"start": period.first.isoformat(), "end": period.last.isoformat()},
         "spatial": {"councils": councils_covered(datasets)},

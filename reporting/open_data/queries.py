@@ -14,6 +14,7 @@ from sqlalchemy import Select, String, case, func, literal, select, type_coerce
 
 from accounts.models import Organisation, OrganisationKind
 from devices import queries
+from devices.management_queries import end_of_updates
 from devices.models import (
     DataUsage,
     Device,
@@ -163,6 +164,20 @@ def unmet_demand(period: Period) -> Select[Any]:
         (DeviceRequest.quantity - DeviceRequest.quantity_fulfilled).label("amount"),
     ).where(DeviceRequest.requested_on <= period.last)
     return _grouped(rows, amount="amount")
+
+
+def past_end_of_updates(period: Period) -> Select[Any]:
+    """Devices received by the month's end whose security updates ended by then (their last
+    day of updates on or before the month's last day), by holder and kind: the register's
+    own `end_of_updates` report (in service, not yet the family's, on the day made)."""
+    ended = end_of_updates(PUBLIC, within_days=0, today=period.last).subquery()
+    rows = (
+        select(*_rows(ended.c.holder_id, literal(NO_PART), type_coerce(Device.kind, String)))
+        .select_from(ended)
+        .join(Device, Device.id == ended.c.device_id)
+        .where(Device.received_on <= period.last)
+    )
+    return _grouped(rows)
 
 
 def councils() -> Select[Any]:

@@ -70,6 +70,8 @@ def page_context(
             "family_owned": f"/dashboard/ownership-passed{query(scope, caller)}",
             "sims_at_cap": f"/dashboard/sims-at-cap{query(scope, caller)}",
             "unmet_demand": f"/dashboard/unmet-demand{query(scope, caller)}",
+            "past_end_of_updates": f"/dashboard/past-end-of-updates{query(scope, caller)}",
+            "updates_ending": f"/dashboard/updates-ending{query(scope, caller, days=days)}",
         },
         "csv_link": lambda table: f"/dashboard/{table}.csv{query(scope, caller, days=days)}",
     }

@@ -34,7 +34,18 @@ def _linkers(scope: DashboardScope, caller: Caller, days: int) -> dict[str, Link
         month = month_key(row[0])
         return {key: link(slug, month=month) for key, slug in ENDING_LISTS.items()}
 
-    linkers: dict[str, Linker] = {"devices-by-status": by_status, "ending-by-month": by_month}
+    def by_school(row: Sequence[Any]) -> dict[str, str | None]:
+        school = row[0].id
+        return {
+            "past_end_of_updates": link("past-end-of-updates", school=school),
+            "updates_ending": link("updates-ending", school=school),
+        }
+
+    linkers: dict[str, Linker] = {
+        "devices-by-status": by_status,
+        "ending-by-month": by_month,
+        "end-of-updates-by-school": by_school,
+    }
     # The queue shows the caller's own reach; when an administrator picked a council, it is
     # narrowed to that council's tickets, as the counts are.
     picked = scope.council is not None and scope.council.id != caller.organisation_id

@@ -13,8 +13,16 @@ ENDING_LISTS = {
     "licences_ending": "licences-ending",
     "licence_seats_ending": "licence-seats-ending",
     "sims_ending": "sims-ending",
+    "devices_updates_ending": "updates-ending",
 }
 ENDING = frozenset({"month", "school"})
+UPDATES_COLUMNS = (
+    Column("serial_number", "Serial number"),
+    Column("school", "School"),
+    Column("model", "Model"),
+    Column("ends_on", "Last day of updates", DAY),
+    Column("basis", "Date from"),
+)
 
 COUNT_LISTS = {
     "devices-in-service": DashboardList(
@@ -137,6 +145,52 @@ COUNT_LISTS = {
         tiebreak="sim_id",
         uses_days=True,
         narrows_by=ENDING,
+    ),
+    "past-end-of-updates": DashboardList(
+        slug="past-end-of-updates",
+        title="Devices past their end of updates",
+        intro="Devices in service, not yet their family's, that no longer get security "
+        "updates: replace them, or hand them over only with a reason.",
+        noun="devices",
+        statement=lambda scope, narrowing: drilldown.past_end_of_updates(scope.caller, narrowing),
+        columns=UPDATES_COLUMNS,
+        default_sort="ends_on",
+        tiebreak="device_id",
+        narrows_by=frozenset({"school"}),
+        row_links=device_link,
+    ),
+    "updates-ending": DashboardList(
+        slug="updates-ending",
+        title="Devices whose security updates end",
+        intro="Devices in service, not yet their family's, whose last day of security "
+        "updates falls in the window.",
+        noun="devices",
+        statement=lambda scope, narrowing: drilldown.updates_ending(scope.caller, narrowing),
+        columns=UPDATES_COLUMNS,
+        default_sort="ends_on",
+        tiebreak="device_id",
+        uses_days=True,
+        narrows_by=ENDING,
+        row_links=device_link,
+    ),
+    "replacements": DashboardList(
+        slug="replacements",
+        title="Devices to replace as their security updates end",
+        intro="Devices in service, not yet their family's, whose last day of security "
+        "updates is today or later, as the cost forecast counts them.",
+        noun="devices",
+        statement=lambda scope, narrowing: drilldown.replacements(scope.caller, narrowing),
+        columns=(
+            Column("serial_number", "Serial number"),
+            Column("school", "School"),
+            Column("kind", "Kind", NAME),
+            Column("model", "Model"),
+            Column("ends_on", "Last day of updates", DAY),
+        ),
+        default_sort="ends_on",
+        tiebreak="device_id",
+        narrows_by=frozenset({"month"}),
+        row_links=device_link,
     ),
     "leaving-central-cover": DashboardList(
         slug="leaving-central-cover",

@@ -11,7 +11,12 @@ from dfc.db_types import utcnow
 from dfc.errors import NotFound
 from dfc.web.templating import render
 from reporting.dashboard.ending import DEFAULT_WINDOW
-from reporting.dashboard.overview import OVERVIEW_TABLES, figures_scope, headline_figures
+from reporting.dashboard.overview import (
+    OVERVIEW_TABLES,
+    figures_scope,
+    headline_figures,
+    nearing_end_of_updates,
+)
 from reporting.pages import dashboard_lists as list_pages
 from reporting.pages import forecast as forecast_pages
 from reporting.pages.common import (
@@ -31,7 +36,9 @@ CHARTS = {
         ("devices_cover_ending", "Devices whose cover ends, by month"),
         ("licence_seats_ending", "Licence seats ending, by month"),
         ("sims_ending", "SIM contracts ending, by month"),
+        ("devices_updates_ending", "Devices whose security updates end, by month"),
     ],
+    "end-of-updates-by-school": [("past_end_of_updates", "Devices past end of updates, by school")],
     "open-tickets-by-sla-state": [("tickets", "Open tickets by SLA state")],
     "tickets-by-language": [("open", "Open tickets by language")],
     "tickets-by-category": [("open", "Open tickets by category")],
@@ -57,6 +64,7 @@ def dashboard(
     }
     context |= {
         "headlines": headline_figures(figures),
+        "nearing_end_of_updates": nearing_end_of_updates(figures),
         "computed": computed_text(figures.computed),
         "tables": tables,
         "charts": charts,

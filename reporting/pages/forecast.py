@@ -19,7 +19,7 @@ from dfc.web.templating import render
 from reporting.dashboard.forecast import forecast
 from reporting.dashboard.months import month_key
 from reporting.dashboard.overview import forecast_table
-from reporting.dashboard.prices import PricesIn, prices_for, set_prices
+from reporting.dashboard.prices import REPLACEMENT_FIELDS, PricesIn, prices_for, set_prices
 from reporting.dashboard.scope import DashboardScope
 from reporting.dashboard.tables import Linker
 from reporting.pages.common import CouncilParam, list_link, page_context
@@ -31,6 +31,7 @@ PRICE_FIELDS = (
     "data_per_sim_per_month",
     "data_per_gb",
     "gb_per_month",
+    *REPLACEMENT_FIELDS.values(),
 )
 
 
@@ -46,6 +47,9 @@ def _values(prices: Any) -> dict[str, str]:
         "data_per_sim_per_month": f"{prices.data_per_sim_per_month:.2f}",
         "data_per_gb": f"{prices.data_per_gb:.2f}",
         "gb_per_month": f"{prices.gb_per_month:.2f}".removesuffix(".00"),
+    } | {
+        name: "" if prices.replacement.get(kind) is None else f"{prices.replacement[kind]:.2f}"
+        for kind, name in REPLACEMENT_FIELDS.items()
     }
 
 
@@ -58,6 +62,7 @@ def _leaving_links(scope: DashboardScope, caller: Caller) -> Linker:
         return {
             "devices_leaving": list_link(scope, caller, slug, month=month),
             "with_dongle": list_link(scope, caller, slug, month=month, with_dongle="true"),
+            "updates_ending": list_link(scope, caller, "replacements", month=month),
         }
 
     return links

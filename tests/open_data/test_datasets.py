@@ -177,6 +177,7 @@ def test_the_queries_read_no_column_marked_personal():
         queries.tickets(period, get_settings().zone, by="language"),
         queries.tickets(period, get_settings().zone, by="category"),
         queries.unmet_demand(period),
+        queries.past_end_of_updates(period),
         queries.councils(),
         queries.places(),
     ]

@@ -20,6 +20,7 @@ from reporting.dashboard.figures import devices_by_status, headlines
 from reporting.dashboard.summaries import refresh_summaries
 from reporting.dashboard.summary_models import DashboardHeadline
 from reporting.dashboard.tasks import NIGHTLY, compute_nightly
+from reporting.dashboard.updates import school_rows, updates_by_school
 from tests.devices import factories
 from tests.reporting.register import caller_for, make_register
 
@@ -33,6 +34,10 @@ def scheme_caller() -> Caller:
 def live(session: Session, caller: Caller, day: date) -> dict:
     statuses = session.execute(devices_by_status(caller)).all()
     return {
+        "updates_by_school": {
+            days: school_rows(session, updates_by_school(caller, within_days=days, today=day))
+            for days in WINDOWS
+        },
         "headlines": headlines(session, caller, today=day),
         "status": sorted((str(row.status), int(row.devices)) for row in statuses),
         "ending": {
@@ -44,6 +49,10 @@ def live(session: Session, caller: Caller, day: date) -> dict:
 def stored(session: Session, caller: Caller, day: date) -> dict:
     statuses = daily.stored_by_status(session, caller)
     return {
+        "updates_by_school": {
+            days: school_rows(session, daily.stored_updates_by_school(caller, within_days=days))
+            for days in WINDOWS
+        },
         "headlines": daily.stored_headlines(session, caller),
         "status": sorted((str(status), devices) for status, devices in statuses),
         "ending": {
@@ -74,6 +83,10 @@ def test_the_daily_figures_equal_the_live_ones_for_councils_schools_and_the_sche
     assert sum(month.devices_cover_ending for month in months) == 4 + 2 + 1
     assert sum(month.licence_seats_ending for month in months) == 6
     assert sum(month.sims_ending for month in months) == 2
+    # Ash: one device's own date and one's operating system past, two ending in 180 days;
+    # Birch: one past, one ending. The lost and the families' own devices are not counted.
+    assert ours.past_end_of_updates == 2 + 1
+    assert sum(month.devices_updates_ending for month in months) == 2 + 1
 
 
 def test_a_school_sees_only_its_own_figures(session):
