@@ -1,19 +1,13 @@
 """The ticket page's language form: an agent sets the ticket's language, and the family's
-too if they tick it, saying why. CSRF-checked; a problem shows the ticket page again (400,
-values kept, the reason beside its field, nothing saved); success redirects to the ticket."""
+too if they tick it, saying why. Answered as the page's other forms are (desk_forms)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
 
-from accounts.deps import SessionDep
-from accounts.staff import DeskStaff
-from dfc.errors import DomainError, Forbidden, NotFound
-from dfc.web.csrf import CsrfChecked
 from support.language_agents import change_by_agent
-from support.pages.desk_common import Now
-from support.pages.desk_ticket import show_ticket
+from support.pages.desk_forms import Outcome, TicketForm
 
 router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form()]
@@ -21,12 +15,7 @@ FormText = Annotated[str, Form()]
 
 @router.post("/tickets/{ticket_id}/language")
 def change_language(
-    request: Request,
-    _csrf: CsrfChecked,
-    ticket_id: int,
-    session: SessionDep,
-    caller: DeskStaff,
-    now: Now,
+    form: TicketForm,
     new_language: FormText = "",
     language_reason: FormText = "",
     also_family: FormText = "",
@@ -38,38 +27,29 @@ def change_language(
         "language_reason": language_reason,
         "also_family": also_family,
     }
-    fields = {"language": "new_language", "reason": "language_reason"}
     errors: dict[str, str] = {}
     if not new_language:
         errors["new_language"] = "Choose a language"
     if not language_reason.strip():
         errors["language_reason"] = "Say why the language changes"
-    if not errors:
-        try:
-            change_by_agent(
-                session,
-                caller=caller,
-                ticket_id=ticket_id,
-                language=new_language,
-                reason=language_reason,
-                also_family=also_family == "yes",
-                now=now,
-            )
-        except DomainError as error:
-            if isinstance(error, NotFound | Forbidden) and error.field is None:
-                raise
-            errors[fields.get(error.field or "language", error.field)] = error.message
     if errors:
-        session.rollback()
-        return show_ticket(
-            request,
-            session,
-            caller,
-            ticket_id,
-            now=now,
-            values=values,
-            errors=errors,
-            status_code=400,
+        return form.failed(values, errors)
+
+    def change() -> Outcome:
+        change_by_agent(
+            form.session,
+            caller=form.caller,
+            ticket_id=form.ticket_id,
+            language=new_language,
+            reason=language_reason,
+            also_family=also_family == "yes",
+            now=form.now,
         )
-    session.commit()
-    return RedirectResponse(f"/tickets/{ticket_id}?done=language", status_code=303)
+        return form.ticket_id, "language"
+
+    return form.act(
+        values,
+        field="new_language",
+        action=change,
+        renamed={"language": "new_language", "reason": "language_reason"},
+    )

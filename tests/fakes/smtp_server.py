@@ -7,8 +7,9 @@ import threading
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from types import TracebackType
 from typing import cast
+
+from tests.fakes.local_server import LocalServer
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ def _address(argument: str) -> str:
     return value.partition(">")[0].lstrip("<") if value.startswith("<") else value.split()[0]
 
 
-class FakeSmtp:
+class FakeSmtp(LocalServer):
     """Start with `with FakeSmtp() as smtp:`; connect to `smtp.host`, `smtp.port`."""
 
     MAX_LINE = 10_000
@@ -34,10 +35,10 @@ class FakeSmtp:
         self._lock = threading.Lock()
         self._messages: list[ReceivedMail] = []
         self._refusals: dict[str, tuple[int, str]] = {}
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-        self.host, self.port = self._server.server_address[:2]
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler_class())
+        server.daemon_threads = True
+        super().__init__(server)
+        self.host, self.port = server.server_address[:2]
 
     @property
     def messages(self) -> list[ReceivedMail]:
@@ -56,31 +57,6 @@ class FakeSmtp:
     def _deliver(self, mail: ReceivedMail) -> None:
         with self._lock:
             self._messages.append(mail)
-
-    def start(self) -> "FakeSmtp":
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeSmtp":
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _handler_class(self) -> type[socketserver.StreamRequestHandler]:
         fake = self

@@ -14,10 +14,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.fakes.local_server import LocalHttpServer, QuietHandler
 
 LANGUAGES = {
     "en": "English",
@@ -65,11 +66,7 @@ class Failure:
     delay: float = 0.0  # a hang: wait this long (or until stopped) before answering
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-
-class FakeTranslate:
+class FakeTranslate(LocalHttpServer):
     """Start with `with FakeTranslate() as fake:`; set TRANSLATION_URL to `fake.url`."""
 
     def __init__(self, *, api_key: str | None = None) -> None:
@@ -78,14 +75,7 @@ class FakeTranslate:
         self._requests: list[Request] = []
         self._script: deque[Failure] = deque()
         self._down: Failure | None = None
-        self._stopping = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), self._handler_class())
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler_class())
 
     @property
     def requests(self) -> list[Request]:
@@ -96,32 +86,6 @@ class FakeTranslate:
     def translations(self) -> list[Request]:
         """The POST /translate requests, oldest first."""
         return [r for r in self.requests if r.method == "POST" and r.path == "/translate"]
-
-    def start(self) -> "FakeTranslate":
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeTranslate":
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def fail_next(self, *, status: int = 500, error: str = Failure.error) -> None:
         with self._lock:
@@ -196,16 +160,9 @@ class FakeTranslate:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self._respond()
-
-            def do_GET(self) -> None:
-                self._respond()
-
-            def _respond(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+        class Handler(QuietHandler):
+            def respond(self) -> None:
+                raw = self.read_body()
                 if "json" in self.headers.get("Content-Type", ""):
                     try:
                         fields = json.loads(raw) if raw else {}
@@ -218,18 +175,7 @@ class FakeTranslate:
                 else:
                     path = self.path.partition("?")[0]
                     status, payload = fake.answer(Request(self.command, path, fields))
-                content = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(content)))
-                    self.end_headers()
-                    self.wfile.write(content)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client stopped waiting (a hang)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # keep test output quiet
+                self.send(status, json.dumps(payload).encode())
 
         return Handler
 

@@ -5,10 +5,10 @@ connection closed without an answer; one answer at a time (`*_next`) or every an
 while (`*_for`, an outage), and every accepted message a little late if `latency` is set.
 Like Twilio, it lists the messages it accepted (GET Messages.json?To=...), newest first, so a
 sender can ask whether a message got through. It also serves the files of inbound MMS and
-WhatsApp messages (`add_media`) at Twilio's media addresses, only with the account's basic
-auth, as Twilio does with HTTP authentication on media turned on, and without redirects."""
+WhatsApp messages (`add_media`, tests/fakes/twilio_media.py) at Twilio's media addresses,
+only with the account's basic auth, as Twilio does with HTTP authentication on media turned
+on, and without redirects."""
 
-import base64
 import json
 import re
 import secrets
@@ -16,38 +16,21 @@ import socket
 import threading
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 from twilio.request_validator import RequestValidator
 
 from notifications.segments import count_segments
+from tests.fakes.local_server import LocalHttpServer, QuietHandler
+from tests.fakes.twilio_media import MEDIA_PATH, MediaAnswer, TwilioMedia
+from tests.fakes.twilio_requests import RecordedRequest, twilio_error
 
+__all__ = ["MEDIA_PATH", "FakeTwilio", "RecordedRequest", "twilio_error"]
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
-MEDIA_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages/MM\w+/Media/ME\w+$")
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    form: dict[str, str]
-    headers: dict[str, str]
-    query: dict[str, str] = field(default_factory=dict)
-    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic)
-
-    @property
-    def basic_auth(self) -> tuple[str, str] | None:
-        """(username, password) from the Authorization header, if it is HTTP basic auth."""
-        scheme, _, encoded = self.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        username, _, password = base64.b64decode(encoded).decode().partition(":")
-        return username, password
 
 
 @dataclass(frozen=True)
@@ -78,21 +61,7 @@ class Outage:
     answer: Answer
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # many senders at once: the default backlog of 5 refuses some
-
-
-def twilio_error(status: int, code: int, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "message": message,
-        "status": status,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-    }
-
-
-class FakeTwilio:
+class FakeTwilio(LocalHttpServer):
     """Start with `with FakeTwilio() as fake:`; point the SDK at `fake.url`."""
 
     def __init__(self, *, auth_token: str | None = None) -> None:
@@ -107,16 +76,8 @@ class FakeTwilio:
         self._in_flight = 0
         self._connections = 0
         self.latency = 0.0  # seconds every accepted message waits for its answer
-        self._media: dict[str, tuple[str, bytes]] = {}
-        self._media_failures: deque[int] = deque()
-        self._stopping = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), self._handler_class())
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._media = TwilioMedia(self._authorised)
+        super().__init__(self._handler_class())
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -151,33 +112,6 @@ class FakeTwilio:
         """Message requests taken and not yet answered (hanging, or slow from `latency`)."""
         with self._lock:
             return self._in_flight
-
-    def start(self) -> "FakeTwilio":
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stops serving and closes the port; hanging answers are cut short."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> "FakeTwilio":
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # The script: each queued answer is used by one message request, in order.
     def _queue(self, answer: Answer) -> None:
@@ -234,49 +168,18 @@ class FakeTwilio:
     def drop_for(self, seconds: float, *, accepted: bool) -> None:
         self._outage(seconds, Answer(201 if accepted else 500, drop=True))
 
+    # Media files (tests/fakes/twilio_media.py), checked with the same credentials.
     def add_media(self, account_sid: str, data: bytes, content_type: str) -> str:
-        """Serves `data` as a message's file; returns its address as Twilio gives it in
-        MediaUrlN (on api.twilio.com: the SDK's routing sends it here)."""
-        path = (
-            f"/2010-04-01/Accounts/{account_sid}/Messages/MM{secrets.token_hex(16)}"
-            f"/Media/ME{secrets.token_hex(16)}"
-        )
-        with self._lock:
-            self._media[path] = (content_type, data)
-        return f"https://api.twilio.com{path}"
+        """Serves `data` as a message's file; returns its MediaUrlN address."""
+        return self._media.add(account_sid, data, content_type)
 
     def fail_media_next(self, status: int = 503) -> None:
         """The next file request gets `status` (a Twilio fault, or 404 for a deleted file)."""
-        with self._lock:
-            self._media_failures.append(status)
+        self._media.fail_next(status)
 
-    def media_answer(self, request: RecordedRequest) -> tuple[int, str, bytes] | None:
+    def media_answer(self, request: RecordedRequest) -> MediaAnswer | None:
         """(status, content type, body) for a file request; None if it is not one."""
-        match = MEDIA_PATH.match(request.path)
-        if match is None or request.method != "GET":
-            return None
-        if not self._authorised(request, match["sid"]):
-            return (
-                401,
-                "application/json",
-                json.dumps(twilio_error(401, 20003, "Authenticate")).encode(),
-            )
-        with self._lock:
-            failure = self._media_failures.popleft() if self._media_failures else None
-            found = self._media.get(request.path)
-        if failure is not None:
-            return (
-                failure,
-                "application/json",
-                json.dumps(twilio_error(failure, 20500, "Error")).encode(),
-            )
-        if found is None:
-            return (
-                404,
-                "application/json",
-                json.dumps(twilio_error(404, 20404, "Not found")).encode(),
-            )
-        return 200, found[0], found[1]
+        return self._media.answer(request)
 
     @staticmethod
     def signed_status_callback(
@@ -359,7 +262,7 @@ class FakeTwilio:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             # Kept alive as Twilio's are (60 s idle); no Nagle holding bodies for delayed ACKs.
             protocol_version, timeout, disable_nagle_algorithm = "HTTP/1.1", 60, True
 
@@ -368,17 +271,10 @@ class FakeTwilio:
                 with fake._lock:
                     fake._connections += 1
 
-            def do_POST(self) -> None:
-                self._respond()
-
-            def do_GET(self) -> None:
-                self._respond()
-
-            def _respond(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode()
+            def respond(self) -> None:
                 form = {
-                    key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()
+                    key: values[0]
+                    for key, values in parse_qs(self.read_body(), keep_blank_values=True).items()
                 }
                 path, _, query = self.path.partition("?")
                 request = RecordedRequest(
@@ -391,34 +287,15 @@ class FakeTwilio:
                 fake._record(request)
                 media = fake.media_answer(request)
                 if media is not None:
-                    self._send(*media)
+                    status, content_type, content = media
+                    self.send(status, content, content_type)
                     return
                 answer, payload = fake.answer(request)
                 if answer.drop:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                content = json.dumps(payload).encode()
-                try:
-                    self.send_response(answer.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(content)))
-                    for name, value in answer.headers:
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(content)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (a hang); nothing to answer
-
-            def _send(self, status: int, content_type: str, content: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # keep test output quiet
+                self.send(answer.status, json.dumps(payload).encode(), headers=answer.headers)
 
         return Handler
 

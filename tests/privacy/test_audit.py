@@ -20,6 +20,7 @@ from dfc.audit.models import AccessAudit, AuditAction, SubjectType
 from dfc.caller import Caller
 from tests.devices.factories import make_device
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
+from tests.privacy.audit_routes import CASES, ID_KEYS, NOT_AUDITED, Case
 from tests.privacy.family_data import FamilyData, make_family_data
 
 
@@ -50,113 +51,6 @@ def world(session) -> World:
         stranger=make_family_data(session, elsewhere),
         stock_device_id=make_device(session, holder=school).id,
     )
-
-
-@dataclass(frozen=True)
-class Case:
-    url: str  # with {family}, {ticket}, {device}, {stock}, {phone} filled from the world
-    route: str
-    action: AuditAction
-    subject_type: SubjectType = SubjectType.FAMILY
-    whole_school: bool = False  # every family of the school, not just `mine`
-    officer: bool = False  # needs a council officer rather than school staff
-
-
-CASES = {
-    "api family list": Case("/api/families", "/api/families", AuditAction.READ, whole_school=True),
-    "api family csv": Case(
-        "/api/families?format=csv", "/api/families", AuditAction.EXPORT, whole_school=True
-    ),
-    "api family": Case("/api/families/{family}", "/api/families/{family_id}", AuditAction.READ),
-    "api family texts": Case(
-        "/api/families/{family}/texts", "/api/families/{family_id}/texts", AuditAction.READ
-    ),
-    "api ticket": Case(
-        "/api/tickets/{ticket}", "/api/tickets/{ticket_id}", AuditAction.READ, SubjectType.TICKET
-    ),
-    "ticket file": Case(
-        "/tickets/{ticket}/files/{attachment}",
-        "/tickets/{ticket_id}/files/{attachment_id}",
-        AuditAction.READ,
-        SubjectType.TICKET,
-    ),
-    "api ticket file": Case(
-        "/api/tickets/{ticket}/files/{attachment}",
-        "/api/tickets/{ticket_id}/files/{attachment_id}",
-        AuditAction.READ,
-        SubjectType.TICKET,
-    ),
-    "api ticket language": Case(
-        "/api/tickets/{ticket}/language",
-        "/api/tickets/{ticket_id}/language",
-        AuditAction.READ,
-        SubjectType.TICKET,
-    ),
-    "families page": Case("/families", "/families", AuditAction.READ, whole_school=True),
-    "families csv": Case(
-        "/families?format=csv", "/families", AuditAction.EXPORT, whole_school=True
-    ),
-    "family page": Case("/families/{family}", "/families/{family_id}", AuditAction.READ),
-    "device page": Case("/devices/{device}", "/devices/{device_id}", AuditAction.READ),
-    "allocate form": Case(
-        "/devices/{stock}/allocate",
-        "/devices/{device_id}/allocate",
-        AuditAction.READ,
-        whole_school=True,
-    ),
-    "subject access search": Case(
-        "/privacy/subject-access?phone={phone}",
-        "/privacy/subject-access",
-        AuditAction.SEARCH,
-        officer=True,
-    ),
-    "subject access page": Case(
-        "/privacy/subject-access/family/{family}",
-        "/privacy/subject-access/family/{family_id}",
-        AuditAction.SUBJECT_ACCESS,
-        officer=True,
-    ),
-    "subject access json": Case(
-        "/privacy/subject-access/family/{family}?format=json",
-        "/privacy/subject-access/family/{family_id}",
-        AuditAction.EXPORT,
-        officer=True,
-    ),
-    "erase form": Case(
-        "/privacy/subject-access/family/{family}/erase",
-        "/privacy/subject-access/family/{family_id}/erase",
-        AuditAction.READ,
-        officer=True,
-    ),
-    "api subject access search": Case(
-        "/api/privacy/subject-access?phone={phone}",
-        "/api/privacy/subject-access",
-        AuditAction.SEARCH,
-        officer=True,
-    ),
-    "api subject access export": Case(
-        "/api/privacy/subject-access/family/{family}",
-        "/api/privacy/subject-access/family/{family_id}",
-        AuditAction.EXPORT,
-        officer=True,
-    ),
-}
-ID_KEYS = ("{family}", "{ticket}", "{device}", "{attachment}")
-# GET routes that name families or tickets but show no family's personal data, and why.
-NOT_AUDITED = {
-    "/api/allocations": "allocation rows hold a family's id, nothing that identifies it",
-    "/api/tickets": "the queue's rows hold no phone number and no message",
-    "/api/support/follow/{token}": "the family's own view of its ticket",
-    "/help/t/{token}": "the family's own view of its ticket",
-    "/api/privacy/erasures": "the record of erasures holds no personal data",
-    "/tickets/{ticket_id}/files/{attachment_id}/thumbnail": (
-        "a photo's small copy, shown on the ticket page, whose read is audited"
-    ),
-    # The desk's pages show family messages; their audit calls are being added by the
-    # desk's authors (see the expected failures below).
-    "/tickets": "support/desk_pages.py: audit call requested",
-    "/tickets/{ticket_id}": "support/desk_ticket.py: audit call requested",
-}
 
 
 def fill(url: str, world: World, family: FamilyData) -> str:

@@ -5,28 +5,18 @@ team), and the families' help pages show it: the phone to tap, the email, the ho
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from accounts.models import Organisation, Role
+from accounts.models import Role
 from accounts.organisations import ensure_scheme
 from support import contacts
 from support.models import Category, SupportContact, Team, Ticket
 from support.routing import route
 from support.schemas import ContactIn
 from support.tickets import open_ticket
-from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
+from tests.factories import bearer, make_school, make_user, sign_in_pages
 
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture
-def council(session: Session) -> Organisation:
-    return make_council(session, name="Camden")
-
-
-@pytest.fixture
-def school(session: Session, council: Organisation) -> Organisation:
-    return make_school(session, council=council, name="Kentish Town Primary")
 
 
 def set_contact(session, organisation, category, **details) -> SupportContact:

@@ -9,9 +9,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role
 from dfc.caller import Caller
 from support.models import AgentLanguage, Category, Team, Ticket, TicketPriority, TicketStatus
 from support.pages.desk_common import desk_now
@@ -21,28 +21,12 @@ from tests.factories import make_council, make_school, make_user, sign_in_pages
 from tests.support.desk_helpers import (
     ARABIC,
     POLISH,
-    make_agent,
     raise_ticket,
     reference,
     shown_ids,
 )
 
 MONDAY_3PM = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def council(session: Session) -> Organisation:
-    return make_council(session, name="Camden")
-
-
-@pytest.fixture
-def school(session: Session, council: Organisation) -> Organisation:
-    return make_school(session, council=council, name="Kentish Town Primary")
-
-
-@pytest.fixture
-def agent(session: Session, council: Organisation) -> User:
-    return make_agent(session, council)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ and school staff reading their own families' tickets without acting on them."""
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Role
 from notifications.models import OutboxMessage
 from notifications.templates import render as render_message
 from support.models import Author, Team, Ticket, TicketMessage, TicketStatus
@@ -17,27 +17,11 @@ from tests.factories import make_council, make_school, make_user, sign_in_pages
 from tests.support.desk_helpers import (
     ARABIC,
     POLISH,
-    make_agent,
     post,
     raise_ticket,
     reference,
     shown_ids,
 )
-
-
-@pytest.fixture
-def council(session: Session) -> Organisation:
-    return make_council(session, name="Camden")
-
-
-@pytest.fixture
-def school(session: Session, council: Organisation) -> Organisation:
-    return make_school(session, council=council, name="Kentish Town Primary")
-
-
-@pytest.fixture
-def agent(session: Session, council: Organisation) -> User:
-    return make_agent(session, council)
 
 
 def test_a_ticket_from_another_organisation_is_not_found(client, session, agent):

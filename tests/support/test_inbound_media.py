@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from accounts.models import Organisation
 from dfc.audit.models import AccessAudit
 from dfc.db_types import utcnow
 from notifications.models import OutboxMessage, SmsOptOut
@@ -17,20 +16,10 @@ from support import tasks
 from support.media.models import AttachmentStatus, TicketAttachment
 from support.models import Ticket, TicketMessage
 from tests.devices.factories import make_family
-from tests.factories import bearer, make_council, make_school, sign_in_pages
+from tests.factories import bearer, make_council, sign_in_pages
 from tests.notifications.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.support.desk_helpers import make_agent
 from tests.support.media_helpers import EXE, add_photo, mms, noisy_png, png
-
-
-@pytest.fixture
-def council(session: Session) -> Organisation:
-    return make_council(session, name="Camden")
-
-
-@pytest.fixture
-def school(session: Session, council: Organisation) -> Organisation:
-    return make_school(session, council=council, name="Kentish Town Primary")
 
 
 def attachments(session: Session) -> list[TicketAttachment]:

@@ -7,7 +7,7 @@ import pytest
 from markupsafe import escape
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, Role
 from devices.models import Family
 from dfc.audit.models import AccessAudit, SubjectType
 from support import retention
@@ -15,22 +15,7 @@ from support.models import Ticket, TicketLanguageChange, Via
 from support.tickets import open_ticket
 from tests.devices.factories import make_family
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
-from tests.support.desk_helpers import make_agent, post, raise_ticket
-
-
-@pytest.fixture
-def council(session: Session) -> Organisation:
-    return make_council(session, name="Camden")
-
-
-@pytest.fixture
-def school(session: Session, council: Organisation) -> Organisation:
-    return make_school(session, council=council, name="Kentish Town Primary")
-
-
-@pytest.fixture
-def agent(session: Session, council: Organisation) -> User:
-    return make_agent(session, council, name="Amina Agent")
+from tests.support.desk_helpers import post, raise_ticket
 
 
 def family_ticket(session: Session, school: Organisation, language: str = "en") -> Ticket:

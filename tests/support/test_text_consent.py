@@ -19,16 +19,11 @@ from notifications.models import (
 )
 from support.models import Ticket, TicketMessage
 from tests.devices.factories import make_family
-from tests.factories import bearer, make_council, make_school, make_user
+from tests.factories import bearer, make_user
 from tests.notifications.conftest import AUTH_TOKEN
 
 INBOUND = "https://devices.example.org/api/twilio/inbound"
 _sids = itertools.count(1)
-
-
-@pytest.fixture
-def school(session: Session) -> Organisation:
-    return make_school(session, council=make_council(session), name="Kentish Town Primary")
 
 
 def text_in(client, twilio, sender: str, body: str, **extra: str):

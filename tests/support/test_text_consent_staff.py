@@ -5,7 +5,6 @@ when the family asks, with the reason recorded; never for another organisation's
 import csv
 import io
 
-import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, Role
@@ -22,11 +21,6 @@ from support.models import Ticket, Via
 from support.tickets import receive_text
 from tests.devices.factories import make_family
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
-
-
-@pytest.fixture
-def school(session: Session) -> Organisation:
-    return make_school(session, council=make_council(session), name="Kentish Town Primary")
 
 
 def opted_out_family(session: Session, school: Organisation, *, channel=Channel.SMS):

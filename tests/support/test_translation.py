@@ -6,38 +6,21 @@ untranslated, and the agent is told."""
 
 import re
 
-import pytest
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, User
 from dfc.settings import get_settings
 from notifications import sending
 from notifications.models import MessageStatus, OutboxMessage
 from support.models import Author, Ticket, TicketMessage
 from tests.devices.factories import make_family
-from tests.factories import bearer, make_council, make_school, sign_in_pages
+from tests.factories import bearer, sign_in_pages
 from tests.fakes.translate_server import DICTIONARY, marked
-from tests.support.desk_helpers import POLISH, make_agent, post, raise_ticket
+from tests.support.desk_helpers import POLISH, post, raise_ticket
 from tests.support.test_text_consent import text_in
 
 POLISH_IN_ENGLISH = DICTIONARY[("pl", "en", POLISH)]
 REPLY = "Please bring the laptop to the school office tomorrow."
 REPLY_IN_POLISH = DICTIONARY[("en", "pl", REPLY)]
-
-
-@pytest.fixture
-def council(session: Session) -> Organisation:
-    return make_council(session, name="Camden")
-
-
-@pytest.fixture
-def school(session: Session, council: Organisation) -> Organisation:
-    return make_school(session, council=council, name="Kentish Town Primary")
-
-
-@pytest.fixture
-def agent(session: Session, council: Organisation) -> User:
-    return make_agent(session, council)
 
 
 def outbox(session: Session, template: str = "ticket-reply") -> list[OutboxMessage]:
