@@ -24,6 +24,7 @@ from devices.models.management import (
 )
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
+from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
 
 __all__ = [
     "AcceptanceAnswer",
@@ -31,6 +32,7 @@ __all__ = [
     "AcceptancePurpose",
     "Allocation",
     "CouncilPrices",
+    "CouncilSafeguarding",
     "CoverPeriod",
     "CoverProvider",
     "DataAllowance",
@@ -47,6 +49,7 @@ __all__ = [
     "EnrolmentState",
     "Family",
     "FamilyAcceptance",
+    "FilteringReview",
     "ImportJob",
     "ImportKind",
     "ImportStatus",

@@ -12,6 +12,7 @@ from dfc.errors import NotFound
 from dfc.web.templating import render
 from reporting.dashboard.ending import DEFAULT_WINDOW
 from reporting.dashboard.overview import OVERVIEW_TABLES, figures_scope, headline_figures
+from reporting.dashboard.safeguarding import safeguarding_line
 from reporting.pages import dashboard_lists as list_pages
 from reporting.pages import forecast as forecast_pages
 from reporting.pages.common import (
@@ -60,6 +61,7 @@ def dashboard(
         "computed": computed_text(figures.computed),
         "tables": tables,
         "charts": charts,
+        "safeguarding": safeguarding_line(session, scope),
     }
     return render(request, "reporting/dashboard_overview.html", context, caller=caller, staff=True)
 
