@@ -65,9 +65,9 @@ def filtering_licence(today: date) -> Any:
 
 
 def filtering_management(settings: Any) -> Any:
-    """The device is enrolled in a manager its council says filters the web."""
-    return exists().where(
-        DeviceManagement.device_id == Device.id,
+    """The device's management (joined by device, at most one row) is an enrolment in a
+    manager its council says filters the web. IS TRUE: no settings row is "no"."""
+    return and_(
         DeviceManagement.state == EnrolmentState.ENROLLED,
         or_(
             and_(DeviceManagement.manager == Manager.INTUNE, settings.intune_filters.is_(True)),
@@ -100,12 +100,14 @@ def _devices(today: date) -> Select[Any]:
         .join(Allocation, and_(Allocation.device_id == Device.id, Allocation.returned_on.is_(None)))
         .join(holder, holder.id == Device.holder_id)
         .outerjoin(settings, settings.council_id == _council_of(holder))
+        # A join, not NOT EXISTS: the planner then looks up each device's one record by its
+        # index rather than hashing every enrolment in the country.
+        .outerjoin(DeviceManagement, DeviceManagement.device_id == Device.id)
         .where(
             Device.status.not_in(OUT_OF_SERVICE),
             Device.owner_kind != OwnerKind.FAMILY,
             ~filtering_licence(today),
-            # Without a settings row (all NULL) none of the council's managers filters.
-            ~filtering_management(settings),
+            or_(DeviceManagement.id.is_(None), ~filtering_management(settings)),
         )
     )
 
