@@ -12,7 +12,7 @@ from devices.schemas import SimCreate
 from devices.service import connectivity, safeguarding
 from tests.devices.filtering_setup import TODAY, build, with_child
 from tests.devices.management_setup import caller_of
-from tests.factories import make_school, make_user, sign_in_pages
+from tests.factories import make_admin, make_school, make_user, sign_in_pages
 
 
 @pytest.fixture(autouse=True)
@@ -114,3 +114,20 @@ def test_the_dashboard_counts_them_and_says_whether_a_lead_is_set(
     shown = text_of(client.get("/dashboard").text)
     assert "The safeguarding lead, Priya Shah, gets them" in shown
     assert "No safeguarding lead set" not in shown
+
+
+def test_a_scheme_admin_sets_a_councils_lead_and_sees_the_whole_scheme_uncounted(
+    session, client, world, council
+):
+    admin = make_admin(session)
+    token = sign_in_pages(client, session, admin)
+    shown = text_of(client.get("/dashboard").text)
+    assert "See the unfiltered devices" in shown and "Choose a council to count them" in shown
+    page = client.get(f"/safeguarding?council={council.id}")
+    assert page.status_code == 200 and "No safeguarding lead set" in text_of(page.text)
+    form = {"csrf_token": token, "council": str(council.id), "lead_email": "lead@council.example"}
+    assert client.post("/safeguarding", data=form, follow_redirects=False).status_code == 303
+    assert safeguarding.lead_of(session, council.id).email == "lead@council.example"
+    counted = text_of(client.get(f"/dashboard?council={council.id}").text)
+    # Intune was left unticked on the form: its enrolled laptop now counts as unfiltered too.
+    assert "4 unfiltered devices" in counted and "lead@council.example" in counted
