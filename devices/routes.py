@@ -11,6 +11,7 @@ from devices.api import (
     demand,
     families,
     family_texts,
+    filtering,
     handover,
     imports,
     licences,
@@ -19,6 +20,7 @@ from devices.api import (
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
+from devices.pages import filtering as filtering_pages
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
@@ -27,6 +29,7 @@ API_ROUTERS: list[APIRouter] = [
     handover.router,
     families.router,
     family_texts.router,
+    filtering.router,
     licences.router,
     connectivity.router,
     demand.router,
@@ -34,5 +37,5 @@ API_ROUTERS: list[APIRouter] = [
     management.router,
     imports.router,
 ]
-PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router]
+PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router, filtering_pages.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

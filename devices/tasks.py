@@ -2,7 +2,10 @@
 
 import logging
 
-from devices import alerts  # noqa: F401 (registers the register's daily alert rule)
+from devices import (
+    alerts,  # noqa: F401 (registers the register's daily alert rule)
+    safeguarding_digest,  # noqa: F401 (registers the safeguarding lead's digest)
+)
 from devices.imports import recovery
 from devices.imports.jobs import run_job
 from dfc.db import session_scope

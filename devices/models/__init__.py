@@ -25,6 +25,7 @@ from devices.models.management import (
 )
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
+from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
 
 __all__ = [
     "ALL_STEPS",
@@ -33,6 +34,7 @@ __all__ = [
     "AcceptancePurpose",
     "Allocation",
     "CouncilPrices",
+    "CouncilSafeguarding",
     "CoverPeriod",
     "CoverProvider",
     "DataAllowance",
@@ -49,6 +51,7 @@ __all__ = [
     "EnrolmentState",
     "Family",
     "FamilyAcceptance",
+    "FilteringReview",
     "HandoverCheck",
     "HandoverPolicy",
     "HandoverStep",

@@ -25,6 +25,7 @@ from devices.service import (
     ownership,
     pairing,
     registry,
+    safeguarding,
     transitions,
 )
 from devices.service.access import organisation_names
@@ -209,6 +210,7 @@ def dongle_page(
             "paired_serial_number": found.paired_serial_number,
             "sims": found.sims,
             "holder": organisation_names(session, caller, {holder_id}).get(holder_id, ""),
+            "reviews": safeguarding.reviews_of(session, found.dongle.id),
         },
         caller=caller,
         staff=True,

@@ -14,6 +14,7 @@ from devices.models import DataAllowance, DataUsage, Device, Dongle, DongleStatu
 from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
 from devices.service.registry import get_device, serial_numbers
+from devices.service.safeguarding import flag_sim_replaced
 from dfc.caller import Caller
 from dfc.errors import Conflict, InvalidInput, NotFound
 
@@ -165,9 +166,11 @@ def get_sim(session: Session, *, caller: Caller, sim_id: int) -> Sim:
 
 def create_sim(session: Session, *, caller: Caller, sim_in: SimCreate) -> Sim:
     """A SIM with its contract and first allowance (3 GB a month for six months unless
-    the delivery batch says otherwise)."""
+    the delivery batch says otherwise). Put in a router that had a SIM, it replaces that
+    one, and the router's filtering is flagged for review."""
     require_writer(caller)
     reachable_organisation(session, caller, sim_in.holder_id, "holder_id")
+    dongle = None
     if sim_in.dongle_id is not None:
         try:
             dongle = get_dongle(session, caller=caller, dongle_id=sim_in.dongle_id)
@@ -197,6 +200,8 @@ def create_sim(session: Session, *, caller: Caller, sim_in: SimCreate) -> Sim:
             effective_from=sim_in.contract_starts_on,
         )
     )
+    if dongle is not None:  # a new SIM in a router that had one is a replaced SIM
+        flag_sim_replaced(session, caller=caller, dongle=dongle, sim=sim)
     session.flush()
     return sim
 

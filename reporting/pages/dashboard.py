@@ -17,6 +17,7 @@ from reporting.dashboard.overview import (
     headline_figures,
     nearing_end_of_updates,
 )
+from reporting.dashboard.safeguarding import safeguarding_line
 from reporting.pages import dashboard_lists as list_pages
 from reporting.pages import forecast as forecast_pages
 from reporting.pages.common import (
@@ -68,6 +69,7 @@ def dashboard(
         "computed": computed_text(figures.computed),
         "tables": tables,
         "charts": charts,
+        "safeguarding": safeguarding_line(session, scope),
     }
     return render(request, "reporting/dashboard_overview.html", context, caller=caller, staff=True)
 
