@@ -37,8 +37,10 @@ SAMPLE = {
     "reference": "K7RM-3QXP",
     "code": "123456",
     "size": "10.0 MB",  # the largest file a family may send (media-refused)
+    "link": "https://devices.example.org/accept/r4nd0m-t0ken",  # acceptance-link
 }
-SHOWN_AS_GIVEN = ("reference", "code")  # the family types these back: never reworded
+# The family types these back or follows them: never reworded.
+SHOWN_AS_GIVEN = ("reference", "code", "link")
 
 
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
