@@ -1,0 +1,133 @@
+"""Putting many messages in the outbox at once (the daily scan's texts and digests): the
+same rows `enqueue` makes, one rule (`outbox.compose`), written in one statement a batch.
+A key already in the outbox makes no second row (ON CONFLICT DO NOTHING); numbers that
+opted out are found in one query a batch; the messages ready to send are handed to the
+broker once the transaction commits, as `enqueue` does."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from dfc.db_types import utcnow
+from notifications.consent import opted_out_among
+from notifications.dispatch import send_many_after_commit
+from notifications.models import Channel, MessageStatus, OutboxMessage
+from notifications.outbox import Recipient, compose, may_cancel
+
+BATCH = 5000  # rows a statement: a few MB of parameters at most
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to enqueue: what `enqueue` takes, as a value."""
+
+    key: str
+    recipient: Recipient
+    template: str
+    context: dict[str, Any]
+
+
+# Each column with its PostgreSQL array type, in the order the unnest lists them.
+COLUMNS = {
+    "idempotency_key": "varchar",
+    "organisation_id": "integer",
+    "audience": "varchar",
+    "channel": "varchar",
+    "recipient": "varchar",
+    "locale": "varchar",
+    "template": "varchar",
+    "subject": "varchar",
+    "body": "text",
+    "segments": "integer",
+    "encoding": "varchar",
+    "status": "varchar",
+    "error": "varchar",
+    "next_attempt_at": "timestamptz",
+    "created_at": "timestamptz",
+    "handed_over_at": "timestamptz",
+}
+POSTGRESQL_INSERT = text(
+    f"INSERT INTO outbox_message ({', '.join(COLUMNS)}, attempts, outbox_only) "  # noqa: S608 (constant names)
+    f"SELECT *, 0, false FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in COLUMNS.items())
+    + ") ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, status"
+)
+
+
+def enqueue_many(
+    session: Session, messages: Iterable[Outgoing], *, now: datetime | None = None
+) -> int:
+    """Writes every message whose key is new (the first of a key repeated in `messages`);
+    returns how many rows were made. Rows are flushed, not committed, as with `enqueue`."""
+    now = now or utcnow()
+    session.flush()  # rows the session holds go first, as they would with enqueue
+    made, batch, seen = 0, [], set()
+    for message in messages:
+        if message.key in seen:
+            continue
+        seen.add(message.key)
+        batch.append(message)
+        if len(batch) == BATCH:
+            made += _write(session, batch, now)
+            batch = []
+    if batch:
+        made += _write(session, batch, now)
+    return made
+
+
+def _write(session: Session, batch: list[Outgoing], now: datetime) -> int:
+    numbers = {m.recipient.address for m in batch if may_cancel(m.recipient, m.template)}
+    opted_out = opted_out_among(session, numbers)
+    rows = [
+        compose(
+            m.recipient,
+            key=m.key,
+            template=m.template,
+            context=m.context,
+            now=now,
+            opted_out=m.recipient.address in opted_out,
+        )
+        for m in batch
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        written = _insert_postgresql(session, rows)
+    else:
+        written = _insert_other(session, rows)
+    send_many_after_commit(
+        session,
+        [
+            (id_, Channel(channel))
+            for id_, channel, status in written
+            if status == MessageStatus.PENDING
+        ],
+    )
+    return len(written)
+
+
+def _insert_postgresql(session: Session, rows: list[dict[str, Any]]) -> list[Any]:
+    """One INSERT … SELECT FROM unnest(…): a parameter a column, however many rows."""
+    values = {name: [_plain(row[name]) for row in rows] for name in COLUMNS}
+    return list(session.execute(POSTGRESQL_INSERT, values))
+
+
+def _insert_other(session: Session, rows: list[dict[str, Any]]) -> list[Any]:
+    """SQLite: the same rows through SQLAlchemy's batched INSERT … RETURNING."""
+    table = OutboxMessage.__table__
+    statement = (
+        sqlite_insert(table)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id, table.c.channel, table.c.status)
+    )
+    rows = [{**row, "attempts": 0, "outbox_only": False} for row in rows]
+    return list(session.execute(statement, rows))
+
+
+def _plain(value: Any) -> Any:
+    """Enum members as their stored string, for the arrays."""
+    return value.value if isinstance(value, StrEnum) else value
