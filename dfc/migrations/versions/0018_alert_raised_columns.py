@@ -42,7 +42,7 @@ WHERE split_part(key, ':', 1) IN ('support-ends', 'licence-ends', 'connectivity-
 
 def parse(key: str) -> dict[str, object]:
     """The columns for one register key (the SQLite path; PostgreSQL does it in SQL)."""
-    kind, item, *rest = key.split(":") + [""]
+    kind, item, *rest = [*key.split(":"), ""]
     day = rest[0] if rest else ""
     if kind == "data" and day:
         day += "-01"
