@@ -47,6 +47,13 @@ class Policies:
     """The councils this run scans, each with its policy (or the default one)."""
 
     by_council: Mapping[int, AlertPolicy]
+    every_council: bool = False  # every council is scanned: no list of them to check
+
+    def covers(self, council: Any, councils: list[int]) -> Any:
+        """`council` is one of `councils`: a plain NOT NULL when that is every council."""
+        if self.every_council and len(councils) == len(self.by_council):
+            return council.is_not(None)
+        return among_ids(council, councils)
 
     def groups(self, field: str) -> dict[tuple[int, ...], list[int]]:
         """Councils by their thresholds for `field`: usually one group, the default."""
@@ -67,6 +74,7 @@ def council_of(holder: Any) -> Any:
 
 
 def _level(
+    policies: Policies,
     groups: dict[tuple[int, ...], list[int]],
     council: Any,
     crossed: Callable[[int], Any],
@@ -74,7 +82,7 @@ def _level(
 ) -> Any:
     """CASE: the tightest of its council's thresholds an item has crossed, else NULL."""
     whens = [
-        (and_(among_ids(council, councils), crossed(level)), literal(level))
+        (and_(policies.covers(council, councils), crossed(level)), literal(level))
         for levels, councils in groups.items()
         for level in tightest_first(levels)
     ]
@@ -97,6 +105,7 @@ def _ending(
     holder_column: Any,
     item: Any,
     ends_on: Any,
+    policies: Policies,
     groups: dict[tuple[int, ...], list[int]],
     today: date,
 ) -> Select[Any]:
@@ -104,6 +113,7 @@ def _ending(
     holder = aliased(Organisation)
     council = council_of(holder)
     level = _level(
+        policies,
         groups,
         council,
         lambda days: ends_on <= today + timedelta(days=days),
@@ -132,6 +142,7 @@ def scan_statements(policies: Policies, today: date) -> dict[str, Select[Any]]:
             holder_column=Device.holder_id,
             item=Device.id,
             ends_on=CoverPeriod.ends_on,
+            policies=policies,
             groups=cover,
             today=today,
         )
@@ -144,6 +155,7 @@ def scan_statements(policies: Policies, today: date) -> dict[str, Select[Any]]:
             holder_column=Licence.organisation_id,
             item=Licence.id,
             ends_on=Licence.ends_on,
+            policies=policies,
             groups=licences,
             today=today,
         )
@@ -155,12 +167,13 @@ def scan_statements(policies: Policies, today: date) -> dict[str, Select[Any]]:
             holder_column=Sim.holder_id,
             item=Sim.id,
             ends_on=Sim.contract_ends_on,
+            policies=policies,
             groups=connectivity,
             today=today,
         )
     data = policies.groups("data_percents")
     if data:
-        found[DATA] = _data(data, today)
+        found[DATA] = _data(policies, data, today)
     return found
 
 
@@ -173,13 +186,13 @@ def _unsupported(policies: Policies, today: date) -> Select[Any]:
         .join(holder, holder.id == Device.holder_id)
         .add_columns(council.label("council_id"))
         .where(
-            among_ids(council, sorted(policies.by_council)),
+            policies.covers(council, sorted(policies.by_council)),
             ~exists().where(AlertRaised.kind == UNSUPPORTED, AlertRaised.item_id == Device.id),
         )
     )
 
 
-def _data(groups: dict[tuple[int, ...], list[int]], today: date) -> Select[Any]:
+def _data(policies: Policies, groups: dict[tuple[int, ...], list[int]], today: date) -> Select[Any]:
     """SIMs past a share of this month's allowance: the highest share crossed, once a month."""
     lowest = min(min(levels) for levels in groups)
     statement = queries.sims_over_allowance(SCHEME, percent=lowest, today=today)
@@ -188,6 +201,7 @@ def _data(groups: dict[tuple[int, ...], list[int]], today: date) -> Select[Any]:
     holder = aliased(Organisation)
     council = council_of(holder)
     level = _level(
+        policies,
         groups,
         council,
         lambda percent: used * 100 >= capacity_mb * percent,

@@ -10,9 +10,10 @@ notifications.raised)."""
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind
@@ -49,7 +50,10 @@ def run_daily_alerts(session: Session, *, today: date | None = None) -> int:
     scanning = _claim_todays_scan(session, councils, today)
     if not scanning:
         return 0
-    policy = Policies({c: policies.get(c) or AlertPolicy(council_id=c) for c in scanning})
+    policy = Policies(
+        {c: policies.get(c) or AlertPolicy(council_id=c) for c in scanning},
+        every_council=len(scanning) == len(councils),
+    )
     new = _raise(session, due_items(session, policy, today))
     queued = send_digests(session, new, policy.by_council, today)
     # A family hears once, whichever councils' items are theirs.
@@ -93,8 +97,15 @@ def due_items(session: Session, policies: Policies, today: date) -> list[Found]:
     statements = alert_queries.scan_statements(policies, today)
     found: list[Found] = []
     for kind, statement in statements.items():
-        found.extend(READERS[kind](session.execute(statement), policies, today))
+        found.extend(read_kind(session, kind, statement, policies, today))
     return found
+
+
+def read_kind(
+    session: Session, kind: str, statement: Select[Any], policies: Policies, today: date
+) -> list[Found]:
+    """One kind's query, run and read into items."""
+    return list(READERS[kind](session.execute(statement), policies, today))
 
 
 def _ending_marks(
