@@ -40,7 +40,7 @@ def ensure_alert_columns(session: Session) -> bool:
 _COPY = ", ".join(COLUMNS)
 INSERT_SELECT = text(
     f"INSERT INTO outbox_message ({_COPY}, attempts, outbox_only) "  # noqa: S608 (constant names)
-    f"SELECT idempotency_key || ':again', {_COPY.split(', ', 1)[1]}, attempts, outbox_only "
+    f"SELECT idempotency_key || '+again', {_COPY.split(', ', 1)[1]}, attempts, outbox_only "
     "FROM outbox_message WHERE id > :after ON CONFLICT (idempotency_key) DO NOTHING"
 )
 

@@ -92,6 +92,7 @@ def measure(session: Session, engine: Engine, today: date, repeats: int) -> Figu
     first_id = session.scalar(select(func.coalesce(func.max(OutboxMessage.id), 0))) or 0
     print("first scan", flush=True)
     figures = Figures(scan(session, engine, today))
+    print(phase_table(figures.first), flush=True)
     figures.texted_twice = session.execute(text(TEXTED_TWICE)).scalar_one()
     figures.by_template = [
         f"{template} ({status}) {count:,}"
@@ -230,6 +231,7 @@ def report(figures: Figures) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import support.contacts  # noqa: F401 (as in the worker: texts name the family's contact)
     from dfc import migrate
     from dfc.db import build_engine
 

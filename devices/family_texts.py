@@ -132,9 +132,9 @@ def _topic(things: list[tuple[Due, Held]]) -> str:
 
 def message(
     things: list[tuple[Due, Held]], contact: FamilyContact, language: str
-) -> tuple[str, dict[str, Any]]:
-    """(template, context) for one family's text: within MOST_SEGMENTS in their language
-    if the words allow, else the shortest message there is."""
+) -> tuple[str, dict[str, Any], tuple[str | None, str]]:
+    """(template, context, its rendering) for one family's text: within MOST_SEGMENTS in
+    their language if the words allow, else the shortest message there is."""
     if len(things) == 1:
         [(item, held)] = things
         template = item.kind
@@ -144,10 +144,11 @@ def message(
             Phrase(ITEMS[item.kind], _values(item, held, short_dates=True)) for item, held in things
         ]
         template, context = "family-alerts", {"list": listed, "contact": _contact(contact)}
-    _subject, body = render(template, language=language, context=context)
-    if count_segments(body)[0] > MOST_SEGMENTS:
-        return SHORT, {"contact": _contact(contact)}
-    return template, context
+    rendered = render(template, language=language, context=context)
+    if count_segments(rendered[1])[0] > MOST_SEGMENTS:
+        short = {"contact": _contact(contact)}
+        return SHORT, short, render(SHORT, language=language, context=short)
+    return template, context, rendered
 
 
 def text_families(session: Session, items: list[Due], *, today: date) -> int:
@@ -167,13 +168,14 @@ def text_families(session: Session, items: list[Due], *, today: date) -> int:
         family = things[0][1].family
         language = family.preferred_language
         contact = contacts[_topic(things)][family.school_id]
-        template, context = message(things, contact, language)
+        template, context, rendered = message(things, contact, language)
         messages.append(
             Outgoing(
                 f"alerts:family-{family.id}:{today.isoformat()}",
                 Recipient(Channel.SMS, family.phone_number, language, family.school_id),
                 template,
                 context,
+                rendered,
             )
         )
     enqueue_many(session, messages)

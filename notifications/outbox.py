@@ -36,12 +36,15 @@ def compose(
     context: dict[str, Any],
     now: datetime,
     opted_out: bool,
+    rendered: tuple[str | None, str] | None = None,
 ) -> dict[str, Any]:
     """The outbox row's values for one message: rendered in the recipient's language,
     cancelled if the number opted out (consent messages excepted), held until morning if a
     family text would arrive at night. The one rule `enqueue` and `enqueue_many` share."""
     settings = get_settings()
-    subject, body = render(template, language=recipient.language, context=context)
+    # `rendered`: what `render` already gave for this template, language and context (a
+    # family text is rendered to choose its template; not twice).
+    subject, body = rendered or render(template, language=recipient.language, context=context)
     segments, encoding = count_segments(body)
     audience = TEMPLATES[template].audience
     row: dict[str, Any] = {

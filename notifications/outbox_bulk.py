@@ -31,6 +31,7 @@ class Outgoing:
     recipient: Recipient
     template: str
     context: dict[str, Any]
+    rendered: tuple[str | None, str] | None = None  # render's (subject, body), if known
 
 
 # Each column with its PostgreSQL array type, in the order the unnest lists them.
@@ -92,6 +93,7 @@ def _write(session: Session, batch: list[Outgoing], now: datetime) -> int:
             context=m.context,
             now=now,
             opted_out=m.recipient.address in opted_out,
+            rendered=m.rendered,
         )
         for m in batch
     ]
