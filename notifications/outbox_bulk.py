@@ -1,5 +1,6 @@
 """Putting many messages in the outbox at once (the daily scan's texts and digests): the
-same rows `enqueue` makes, one rule (`outbox.compose`), written in one statement a batch.
+same rows `enqueue` makes, one rule (`outbox.compose`), written a batch at a time (on
+PostgreSQL, COPY and one INSERT … SELECT: notifications.bulk_insert).
 A key already in the outbox makes no second row (ON CONFLICT DO NOTHING); numbers that
 opted out are found in one query a batch; the messages ready to send are handed to the
 broker once the transaction commits, as `enqueue` does."""
@@ -10,11 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from dfc.db_types import utcnow
+from notifications.bulk_insert import copy_insert
 from notifications.consent import opted_out_among
 from notifications.dispatch import send_many_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
@@ -34,31 +35,25 @@ class Outgoing:
     rendered: tuple[str | None, str] | None = None  # render's (subject, body), if known
 
 
-# Each column with its PostgreSQL array type, in the order the unnest lists them.
-COLUMNS = {
-    "idempotency_key": "varchar",
-    "organisation_id": "integer",
-    "audience": "varchar",
-    "channel": "varchar",
-    "recipient": "varchar",
-    "locale": "varchar",
-    "template": "varchar",
-    "subject": "varchar",
-    "body": "text",
-    "segments": "integer",
-    "encoding": "varchar",
-    "status": "varchar",
-    "error": "varchar",
-    "next_attempt_at": "timestamptz",
-    "created_at": "timestamptz",
-    "handed_over_at": "timestamptz",
-}
-POSTGRESQL_INSERT = text(
-    f"INSERT INTO outbox_message ({', '.join(COLUMNS)}, attempts, outbox_only) "  # noqa: S608 (constant names)
-    f"SELECT *, 0, false FROM unnest("
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in COLUMNS.items())
-    + ") ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, channel, status"
+COLUMNS = (
+    "idempotency_key",
+    "organisation_id",
+    "audience",
+    "channel",
+    "recipient",
+    "locale",
+    "template",
+    "subject",
+    "body",
+    "segments",
+    "encoding",
+    "status",
+    "error",
+    "next_attempt_at",
+    "created_at",
+    "handed_over_at",
 )
+DEFAULTS = {"attempts": "0", "outbox_only": "false"}
 
 
 def enqueue_many(
@@ -113,9 +108,16 @@ def _write(session: Session, batch: list[Outgoing], now: datetime) -> int:
 
 
 def _insert_postgresql(session: Session, rows: list[dict[str, Any]]) -> list[Any]:
-    """One INSERT … SELECT FROM unnest(…): a parameter a column, however many rows."""
-    values = {name: [_plain(row[name]) for row in rows] for name in COLUMNS}
-    return list(session.execute(POSTGRESQL_INSERT, values))
+    """COPY, then one INSERT … SELECT … ON CONFLICT (idempotency_key) DO NOTHING."""
+    return copy_insert(
+        session,
+        "outbox_message",
+        COLUMNS,
+        ([_plain(row[name]) for name in COLUMNS] for row in rows),
+        conflict="idempotency_key",
+        constants=DEFAULTS,
+        returning="id, channel, status",
+    )
 
 
 def _insert_other(session: Session, rows: list[dict[str, Any]]) -> list[Any]:

@@ -1,17 +1,17 @@
 """Writing "already raised" marks many at once (alert_raised), as the outbox's bulk path
-writes messages: one INSERT … SELECT FROM unnest(…) a batch on PostgreSQL, a key already
-there left as it is (ON CONFLICT DO NOTHING), so two runs at once cannot raise one alert
-twice."""
+writes messages (on PostgreSQL COPY and one INSERT … SELECT: notifications.bulk_insert),
+a key already there left as it is (ON CONFLICT DO NOTHING), so two runs at once cannot
+raise one alert twice."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from dfc.db_types import utcnow
+from notifications.bulk_insert import copy_insert
 from notifications.models import AlertRaised
 
 BATCH = 20000
@@ -28,20 +28,7 @@ class Mark(NamedTuple):
     ends_on: date | None = None
 
 
-COLUMNS = {
-    "key": "varchar",
-    "organisation_id": "integer",
-    "kind": "varchar",
-    "item_id": "integer",
-    "threshold": "integer",
-    "ends_on": "date",
-}
-POSTGRESQL_INSERT = (
-    f"INSERT INTO alert_raised ({', '.join(COLUMNS)}, raised_at) "  # noqa: S608 (constant names)
-    "SELECT *, CAST(:raised_at AS timestamptz) FROM unnest("
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in COLUMNS.items())
-    + ") ON CONFLICT (key) DO NOTHING"
-)
+COLUMNS = ("key", "organisation_id", "kind", "item_id", "threshold", "ends_on")
 
 
 def mark_raised(
@@ -64,9 +51,17 @@ def mark_raised(
 
 def _write(session: Session, batch: Sequence[Mark], now: datetime) -> list[str]:
     if session.get_bind().dialect.name == "postgresql":
-        values: dict[str, Any] = {name: [getattr(mark, name) for mark in batch] for name in COLUMNS}
-        statement = text(POSTGRESQL_INSERT + " RETURNING key")
-        return list(session.execute(statement, {**values, "raised_at": now}).scalars())
+        written = copy_insert(
+            session,
+            "alert_raised",
+            COLUMNS,
+            batch,
+            conflict="key",
+            constants={"raised_at": "CAST(:raised_at AS timestamptz)"},
+            parameters={"raised_at": now},
+            returning="key",
+        )
+        return [key for (key,) in written]
     table = AlertRaised.__table__
     statement = (
         sqlite_insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)

@@ -123,3 +123,16 @@ def test_more_than_a_batch_is_written_whole(session, monkeypatch):
     made = enqueue_many(session, [text(f"k{i}", f"+4479110000{i:02d}") for i in range(8)], now=NOON)
     session.commit()
     assert made == 8 and len(rows(session)) == 8
+
+
+def test_a_rolled_back_savepoint_takes_its_rows_and_the_next_batch_still_lands(
+    engine: Engine, handed_over
+):
+    with Session(engine) as session:
+        undone = session.begin_nested()
+        enqueue_many(session, [text("undone")], now=NOON)
+        undone.rollback()
+        enqueue_many(session, [text("kept")], now=NOON)
+        session.commit()
+        [kept] = rows(session)
+        assert kept.idempotency_key == "kept" and handed_over == [kept.id]

