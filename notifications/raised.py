@@ -32,9 +32,14 @@ COLUMNS = ("key", "organisation_id", "kind", "item_id", "threshold", "ends_on")
 
 
 def mark_raised(
-    session: Session, marks: Iterable[Mark], *, now: datetime | None = None
+    session: Session,
+    marks: Iterable[Mark],
+    *,
+    now: datetime | None = None,
+    keys_written: bool = False,
 ) -> list[str]:
-    """Writes each mark whose key is new; returns those keys, in no particular order."""
+    """Writes each mark whose key is new; with `keys_written`, returns those keys (in no
+    particular order), else nothing."""
     now = now or utcnow()
     session.flush()
     written: list[str] = []
@@ -42,14 +47,14 @@ def mark_raised(
     for mark in marks:
         batch.append(mark)
         if len(batch) == BATCH:
-            written.extend(_write(session, batch, now))
+            written.extend(_write(session, batch, now, keys_written))
             batch = []
     if batch:
-        written.extend(_write(session, batch, now))
+        written.extend(_write(session, batch, now, keys_written))
     return written
 
 
-def _write(session: Session, batch: Sequence[Mark], now: datetime) -> list[str]:
+def _write(session: Session, batch: Sequence[Mark], now: datetime, keys_written: bool) -> list[str]:
     if session.get_bind().dialect.name == "postgresql":
         written = copy_insert(
             session,
@@ -59,7 +64,8 @@ def _write(session: Session, batch: Sequence[Mark], now: datetime) -> list[str]:
             conflict="key",
             constants={"raised_at": "CAST(:raised_at AS timestamptz)"},
             parameters={"raised_at": now},
-            returning="key",
+            returning="key" if keys_written else None,
+            order_by="key",
         )
         return [key for (key,) in written]
     table = AlertRaised.__table__
@@ -67,4 +73,5 @@ def _write(session: Session, batch: Sequence[Mark], now: datetime) -> list[str]:
         sqlite_insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
     )
     rows = [{**mark._asdict(), "raised_at": now} for mark in batch]
-    return list(session.execute(statement, rows).scalars())
+    found = list(session.execute(statement, rows).scalars())
+    return found if keys_written else []
