@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind
 from benchmarks.database import DEFAULT_URL, check_safe, connect, read_meta
-from benchmarks.notify_limits import ensure_alert_columns, insert_select, raw_queries
+from benchmarks.notify_limits import copy_in, ensure_alert_columns, insert_select, raw_queries
 from benchmarks.notify_report import Cell, CountWarnings, n, peak_memory_gb, table
 from benchmarks.notify_tracker import ENQUEUE, PHASES, TOP_LEVEL, WHOLE, Tracker
 from devices import alert_queries, alerts
@@ -53,6 +53,7 @@ class Figures:
     first: Run
     limit_ms: list[float] = field(default_factory=list)
     limit_rows: int = 0
+    copy_ms: list[float] = field(default_factory=list)
     texted_twice: int = 0
     by_template: list[str] = field(default_factory=list)
     same_day_again: int = 0
@@ -105,6 +106,7 @@ def measure(session: Session, engine: Engine, today: date, repeats: int) -> Figu
     for _ in range(repeats):
         ms, figures.limit_rows = insert_select(session, first_id)
         figures.limit_ms.append(ms)
+        figures.copy_ms.append(copy_in(session, first_id)[0])
     figures.same_day_again = alerts.run_daily_alerts(session, today=today)
     # The next morning, as after autovacuum: the planner knows about the first day's rows.
     session.execute(text("ANALYZE alert_raised, outbox_message"))
@@ -165,6 +167,8 @@ def report(figures: Figures) -> bool:
     limit_ms = median(figures.limit_ms)
     limit_rate = figures.limit_rows / (limit_ms / 1000) if limit_ms else 0.0
     texts = first.cells["family texts"]
+    copy_ms = median(figures.copy_ms)
+    copy_rate = figures.limit_rows / (copy_ms / 1000) if copy_ms else 0.0
     print("\nFirst scan, every council (rows: councils, items, marks, messages)")
     print(phase_table(first))
     print("\n" + "; ".join(figures.by_template))
@@ -201,9 +205,18 @@ def report(figures: Figures) -> bool:
                     n(limit_rate),
                     "100%",
                 ),
+                (
+                    f"COPY from this process, median of {len(figures.copy_ms)}",
+                    n(figures.limit_rows),
+                    n(copy_ms),
+                    n(copy_rate),
+                    f"{copy_rate / limit_rate:.0%}" if limit_rate else "-",
+                ),
             ],
         )
     )
+    if copy_rate:
+        print(f"enqueue_many beside COPY of the same rows: {rate / copy_rate:.0%}")
     days = figures.next_days
     scan_ms = median([run.ms for run in days])
     kinds = sorted({kind for raw in figures.raw for kind in raw})
