@@ -67,8 +67,9 @@ def copy_in(session: Session, after_id: int) -> tuple[float, int]:
             {"after": after_id},
         )
     ]
-    driver: Any = session.connection().connection.driver_connection
     savepoint = session.begin_nested()
+    # Asked for after the savepoint began, so that it is there before the COPY.
+    driver: Any = session.connection().connection.driver_connection
     try:
         started = time.perf_counter()
         with (
