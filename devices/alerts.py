@@ -25,7 +25,6 @@ from devices.alert_queries import (
     SUPPORT,
     UNSUPPORTED,
     Policies,
-    thresholds,
 )
 from devices.digests import send_digests
 from devices.due import Due
@@ -34,8 +33,6 @@ from dfc.clock import today as london_today
 from notifications.models import AlertPolicy
 from notifications.raised import Mark, mark_raised
 from notifications.scheduled import register_daily_rule
-
-__all__ = ["due_items", "run_daily_alerts", "thresholds"]
 
 Found = tuple[int, Due, list[Mark]]  # the council, the item, the marks that raise it
 
@@ -105,7 +102,10 @@ def read_kind(
     session: Session, kind: str, statement: Select[Any], policies: Policies, today: date
 ) -> list[Found]:
     """One kind's query, run and read into items."""
-    return list(READERS[kind](session.execute(statement), policies, today))
+    # Scanning every council, the queries ask only that an item has a council; one whose
+    # "council" is not a council (bad data) is left out here, as no council's scan saw it.
+    rows = (row for row in session.execute(statement) if row.council_id in policies.by_council)
+    return list(READERS[kind](rows, policies, today))
 
 
 def _ending_marks(
