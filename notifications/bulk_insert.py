@@ -38,10 +38,7 @@ def copy_insert(
             f"SELECT {names} FROM {table} WITH NO DATA"
         )
     )
-    driver: Any = session.connection().connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    copy_rows(session, staging, columns, rows)
     insert = (
         f"INSERT INTO {table} ({', '.join([*columns, *extra])}) "  # noqa: S608 (constant names)
         f"SELECT {', '.join([*columns, *extra.values()])} FROM {staging} "
@@ -53,3 +50,15 @@ def copy_insert(
     written = list(result.all()) if returning else []
     session.execute(text(f"TRUNCATE {staging}"))
     return written
+
+
+def copy_rows(
+    session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """COPY `rows` into `table`, in the session's transaction (a unique key already there
+    raises psycopg's UniqueViolation: begin a savepoint first to carry on after it)."""
+    driver: Any = session.connection().connection.driver_connection
+    command = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(command) as copy:
+        for row in rows:
+            copy.write_row(row)

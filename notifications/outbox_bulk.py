@@ -1,6 +1,6 @@
 """Putting many messages in the outbox at once (the daily scan's texts and digests): the
 same rows `enqueue` makes, one rule (`outbox.compose`), written a batch at a time (on
-PostgreSQL, COPY and one INSERT … SELECT: notifications.bulk_insert).
+PostgreSQL by COPY: notifications.bulk_insert).
 A key already in the outbox makes no second row (ON CONFLICT DO NOTHING); numbers that
 opted out are found in one query a batch; the messages ready to send are handed to the
 broker once the transaction commits, as `enqueue` does."""
@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from psycopg.errors import UniqueViolation
+from sqlalchemy import String, any_, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from dfc.db_types import utcnow
-from notifications.bulk_insert import copy_insert
+from notifications.bulk_insert import copy_insert, copy_rows
 from notifications.consent import opted_out_among
 from notifications.dispatch import send_many_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
@@ -53,6 +56,12 @@ COLUMNS = (
     "handed_over_at",
 )
 DEFAULTS = {"attempts": "0", "outbox_only": "false"}
+EXISTING_KEYS = select(OutboxMessage.idempotency_key).where(
+    OutboxMessage.idempotency_key == any_(bindparam("keys", type_=ARRAY(String)))
+)
+NEXT_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('outbox_message', 'id')) FROM generate_series(1, :count)"
+)
 
 
 def enqueue_many(
@@ -107,7 +116,36 @@ def _write(session: Session, batch: list[Outgoing], now: datetime) -> int:
 
 
 def _insert_postgresql(session: Session, rows: list[dict[str, Any]]) -> list[Any]:
-    """COPY, then one INSERT … SELECT … ON CONFLICT (idempotency_key) DO NOTHING."""
+    """The batch's new keys straight in by COPY, in key order, with ids taken from the
+    sequence first (so each row is written once: COPY alone runs at nine tenths of the
+    speed of INSERT … SELECT inside the database). If another transaction wrote one of the
+    keys meanwhile, the batch takes the path that skips them (ON CONFLICT DO NOTHING)."""
+    keys = [row["idempotency_key"] for row in rows]
+    existing = set(session.execute(EXISTING_KEYS, {"keys": keys}).scalars())
+    fresh = sorted(
+        (row for row in rows if row["idempotency_key"] not in existing),
+        key=lambda row: row["idempotency_key"],
+    )
+    if not fresh:
+        return []
+    ids = session.execute(NEXT_IDS, {"count": len(fresh)}).scalars().all()
+    savepoint = session.begin_nested()
+    try:
+        copy_rows(
+            session,
+            "outbox_message",
+            ("id", *COLUMNS, *DEFAULTS),
+            ([id_, *_plain(row), 0, False] for id_, row in zip(ids, fresh, strict=True)),
+        )
+    except UniqueViolation:  # written by another transaction since the look-up
+        savepoint.rollback()
+        return _insert_skipping_existing(session, rows)
+    savepoint.commit()
+    return [(id_, row["channel"], row["status"]) for id_, row in zip(ids, fresh, strict=True)]
+
+
+def _insert_skipping_existing(session: Session, rows: list[dict[str, Any]]) -> list[Any]:
+    """COPY into a staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING."""
     return copy_insert(
         session,
         "outbox_message",

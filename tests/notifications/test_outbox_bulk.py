@@ -136,3 +136,27 @@ def test_a_rolled_back_savepoint_takes_its_rows_and_the_next_batch_still_lands(
         session.commit()
         [kept] = rows(session)
         assert kept.idempotency_key == "kept" and handed_over == [kept.id]
+
+
+def test_a_key_written_by_another_transaction_after_the_look_up_still_makes_one_row(
+    session, monkeypatch
+):
+    """PostgreSQL copies new keys straight in; a key that slipped past its look-up makes the
+    batch take the path that skips it."""
+    from sqlalchemy import String, any_, bindparam, false
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    from notifications import outbox_bulk
+
+    enqueue_many(session, [text("a")], now=NOON)
+    session.commit()
+    looks_away = select(OutboxMessage.idempotency_key).where(
+        OutboxMessage.idempotency_key == any_(bindparam("keys", type_=ARRAY(String))), false()
+    )
+    monkeypatch.setattr(outbox_bulk, "EXISTING_KEYS", looks_away)
+    assert enqueue_many(session, [text("a", "+447911000009"), text("b")], now=NOON) == 1
+    session.commit()
+    assert [(m.idempotency_key, m.recipient) for m in rows(session)] == [
+        ("a", "+447911123456"),
+        ("b", "+447911123456"),
+    ]
