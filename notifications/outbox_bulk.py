@@ -1,9 +1,10 @@
 """Putting many messages in the outbox at once (the daily scan's texts and digests): the
 same rows `enqueue` makes, one rule (`outbox.compose`), written a batch at a time (on
-PostgreSQL by COPY: notifications.bulk_insert).
-A key already in the outbox makes no second row (ON CONFLICT DO NOTHING); numbers that
-opted out are found in one query a batch; the messages ready to send are handed to the
-broker once the transaction commits, as `enqueue` does."""
+PostgreSQL by COPY: notifications.bulk_insert). A key already in the outbox makes no second
+row (left out after one look-up a batch, or skipped by ON CONFLICT DO NOTHING if another
+transaction writes it meanwhile); numbers that opted out are found in one query a batch;
+the messages ready to send are handed to the broker once the transaction commits, as
+`enqueue` does."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from notifications.dispatch import send_many_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
 from notifications.outbox import Recipient, compose, may_cancel
 
-BATCH = 20000  # rows a statement: some 10 MB of text at most
+BATCH = 20000  # rows a batch: some 10 MB of text at most
 
 
 @dataclass(frozen=True)
