@@ -11,6 +11,7 @@ table led it to read the whole register. A caller made without them
 (tasks, scripts) still gets the subquery, with the same rows.
 """
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -108,3 +109,8 @@ def scoped(statement: Statement, caller: Caller, organisation_column: Any) -> St
         return statement.where(_AmongIds(organisation_column, caller.reach))
     reachable = select(Organisation.id).where(visible_organisations(caller))
     return statement.where(organisation_column.in_(reachable))
+
+
+def among_ids(column: Any, ids: Collection[int]) -> ColumnElement[bool]:
+    """`column` is one of `ids`, sent as one parameter however many (`= ANY(:ids)`)."""
+    return _AmongIds(column, tuple(ids))

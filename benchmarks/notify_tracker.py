@@ -1,120 +1,100 @@
-"""Times the daily scan from outside: wraps the phases of devices.alerts and
-devices.family_texts and the register's query builders for the length of one run, and
-attributes every statement's time in cursor.execute to the phases (and the register
-query) open when it ran."""
+"""Times the daily scan from outside: wraps the phases of devices.alerts, devices.digests
+and devices.family_texts for the length of one run, and attributes every statement's time
+in cursor.execute to the phases open when it ran (each kind's query is a phase of its own,
+"q:<kind>")."""
 
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Engine, event
 
 from benchmarks.notify_report import Cell
-from devices import alerts, family_texts, queries
+from devices import alerts, digests, family_texts
 
-QUERIES = (
-    "cover_ending",
-    "unsupported",
-    "licences_ending",
-    "dongle_contracts_ending",
-    "sims_over_allowance",
+Count = Callable[[Any, tuple[Any, ...]], int]
+
+
+def _length(result: Any, _args: tuple[Any, ...]) -> int:
+    return len(result)
+
+
+def _value(result: Any, _args: tuple[Any, ...]) -> int:
+    return result
+
+
+# (module whose code calls it, function, label, rows it handled)
+PHASES: tuple[tuple[ModuleType, str, str, Count], ...] = (
+    (alerts, "_claim_todays_scan", "scan marks (councils)", _length),
+    (alerts, "due_items", "register queries (due_items)", _length),
+    (alerts, "_raise", "alert_raised marks (items)", _length),
+    (alerts, "send_digests", "staff digests", _value),
+    (digests, "enqueue_many", "  enqueue_many (digests)", _value),
+    (alerts, "text_families", "family texts", _value),
+    (family_texts, "_families", "  family look-up", _length),
+    (family_texts, "contacts_for", "  contact look-up", _length),
+    (family_texts, "enqueue_many", "  enqueue_many (texts)", _value),
 )
-# (function in devices.alerts or devices.family_texts, label, rows it handled)
-PHASES: tuple[tuple[str, str, Callable[[Any, tuple[Any, ...]], int]], ...] = (
-    ("due_items", "register queries (due_items)", lambda result, _args: len(result)),
-    ("_already_raised", "already-raised check", lambda _result, args: len(args[1])),
-    ("text_families", "family texts", lambda result, _args: result),
-    ("_families", "  family look-up", lambda result, _args: len(result)),
-    ("contacts_for", "  contact look-up", lambda result, _args: len(result)),
-    ("enqueue", "  enqueue", lambda _result, _args: 1),
-    ("_send_digest", "staff digests", lambda result, _args: result),
+TOP_LEVEL = (
+    "scan marks (councils)",
+    "register queries (due_items)",
+    "alert_raised marks (items)",
+    "staff digests",
+    "family texts",
 )
-# Where each phase is looked up when called: the module whose code calls it.
-MODULES = {"_families": family_texts, "contacts_for": family_texts, "enqueue": family_texts}
-TOP_LEVEL = ("due_items", "_already_raised", "text_families", "_send_digest")
-
-
-def query_label(name: str, kwargs: dict[str, Any]) -> str:
-    if "within_days" in kwargs:
-        return f"{name} {kwargs['within_days']}d"
-    if "percent" in kwargs:
-        return f"{name} {kwargs['percent']}%"
-    return name
+WHOLE = "run_daily_alerts"
+ENQUEUE = ("  enqueue_many (digests)", "  enqueue_many (texts)")
 
 
 class Tracker:
     """Times the scan's phases by wrapping module functions, and attributes every statement's
-    cursor time to the phases (and register query) open when it ran."""
+    cursor time to the phases open when it ran."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.cells: dict[str, Cell] = defaultdict(Cell)
         self.stack: list[str] = []
-        self.query: str | None = None
-        self.query_started = 0.0
         self.cursor_started = 0.0
         self.patched: list[tuple[Any, str, Any]] = []
 
     def before(self, *_args: Any) -> None:
         self.cursor_started = time.perf_counter()
 
-    def after(self, _conn: Any, cursor: Any, *_args: Any) -> None:
+    def after(self, *_args: Any) -> None:
         elapsed = (time.perf_counter() - self.cursor_started) * 1000
-        labels = [*self.stack, f"q:{self.query}"] if self.query else self.stack
-        for label in labels:
+        for label in set(self.stack):
             self.cells[label].db_ms += elapsed
             self.cells[label].statements += 1
-        if self.query:
-            self.cells[f"q:{self.query}"].rows += max(cursor.rowcount, 0)
 
-    def _close_query(self) -> None:
-        if self.query:
-            self.cells[f"q:{self.query}"].ms += (time.perf_counter() - self.query_started) * 1000
-        self.query = None
-
-    def _patch(self, module: Any, name: str, replacement: Any) -> None:
-        self.patched.append((module, name, getattr(module, name)))
-        setattr(module, name, replacement)
-
-    def phase(self, module: Any, name: str, count: Callable[[Any, tuple[Any, ...]], int]) -> None:
+    def phase(
+        self, module: Any, name: str, label: Callable[[tuple[Any, ...]], str], count: Count
+    ) -> None:
         original = getattr(module, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            self.stack.append(name)
+            here = label(args)
+            self.stack.append(here)
             started = time.perf_counter()
             try:
                 result = original(*args, **kwargs)
             finally:
-                if name == "due_items":
-                    self._close_query()
-                self.cells[name].ms += (time.perf_counter() - started) * 1000
+                self.cells[here].ms += (time.perf_counter() - started) * 1000
                 self.stack.pop()
-            self.cells[name].rows += count(result, args)
+            self.cells[here].rows += count(result, args)
             return result
 
-        self._patch(module, name, timed)
-
-    def register_query(self, name: str) -> None:
-        """Each register query's time in the scan runs from building its statement to
-        building the next one: executing, reading the rows, making the Due items."""
-        original = getattr(queries, name)
-
-        def marked(*args: Any, **kwargs: Any) -> Any:
-            self._close_query()
-            self.query, self.query_started = query_label(name, kwargs), time.perf_counter()
-            return original(*args, **kwargs)
-
-        self._patch(queries, name, marked)
+        self.patched.append((module, name, original))
+        setattr(module, name, timed)
 
     def __enter__(self) -> "Tracker":
         event.listen(self.engine, "before_cursor_execute", self.before)
         event.listen(self.engine, "after_cursor_execute", self.after)
-        self.phase(alerts, "run_daily_alerts", lambda result, _args: result)
-        for name, _label, count in PHASES:
-            self.phase(MODULES.get(name, alerts), name, count)
-        for name in QUERIES:
-            self.register_query(name)
+        self.phase(alerts, WHOLE, lambda _args: WHOLE, _value)
+        for module, name, label, count in PHASES:
+            self.phase(module, name, lambda _args, label=label: label, count)
+        self.phase(alerts, "read_kind", lambda args: f"q:{args[1]}", _length)
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -1,263 +1,232 @@
 """The daily scan: what runs out soon, from the register's set-based queries, turned into
 one digest a day per organisation for staff and one text a morning for each family
 (devices.family_texts). Every alert has a key (item, date, threshold) and fires once,
-however often the scan runs."""
+however often the scan runs.
 
-from collections import defaultdict
+The queries run once for the whole scheme (devices.alert_queries): each row carries its
+council and the threshold crossed under that council's policy, and only items not raised
+before come back. Messages and marks are written in bulk (notifications.outbox_bulk,
+notifications.raised)."""
+
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from accounts.models import Organisation, OrganisationKind, Role, User
-from devices import queries
+from accounts.models import Organisation, OrganisationKind
+from devices import alert_queries
+from devices.alert_queries import (
+    CONNECTIVITY,
+    DATA,
+    LICENCE,
+    SUPPORT,
+    UNSUPPORTED,
+    Policies,
+)
+from devices.digests import send_digests
 from devices.due import Due
 from devices.family_texts import text_families
-from dfc.caller import Caller
 from dfc.clock import today as london_today
-from notifications.digest import digest_lines
-from notifications.models import AlertPolicy, AlertRaised, Channel
-from notifications.outbox import Recipient, enqueue
+from notifications.models import AlertPolicy
+from notifications.raised import Mark, mark_raised
 from notifications.scheduled import register_daily_rule
 
-
-def thresholds(text: str) -> list[int]:
-    return sorted({int(part) for part in text.split(",") if part.strip()})
-
-
-def _crossed(days_left: int, levels: list[int]) -> tuple[int, list[int]]:
-    """The tightest threshold crossed, and every threshold crossed (all marked as raised,
-    so a device first seen 5 days out gets one alert, not three)."""
-    crossed = [level for level in levels if days_left <= level]
-    return min(crossed), crossed
-
-
-def council_caller(council: Organisation) -> Caller:
-    return Caller(
-        organisation_id=council.id,
-        organisation_kind=OrganisationKind.COUNCIL,
-        organisation_name=council.name,
-        role=None,
-        name="daily alerts",
-    )
-
-
-def due_items(
-    session: Session, council: Organisation, policy: AlertPolicy, today: date
-) -> list[tuple[Due, list[str]]]:
-    """Each item due today with the keys that mark it raised, from one query per kind."""
-    caller = council_caller(council)
-    found: list[tuple[Due, list[str]]] = []
-
-    def add(kind: str, item: str, ends: date, levels: list[int], due: Due) -> None:
-        level, crossed = _crossed((ends - today).days, levels)
-        due.key = f"{kind}:{item}:{ends.isoformat()}:{level}d"
-        found.append((due, [f"{kind}:{item}:{ends.isoformat()}:{c}d" for c in crossed]))
-
-    support = thresholds(policy.cover_days)
-    for row in session.execute(queries.cover_ending(caller, within_days=max(support), today=today)):
-        add(
-            "support-ends",
-            f"device-{row.device_id}",
-            row.ends_on,
-            support,
-            Due(
-                "",
-                "support-ending",
-                row.holder_id,
-                row.serial_number,
-                row.ends_on,
-                device_id=row.device_id,
-            ),
-        )
-    for row in session.execute(queries.unsupported(caller, today=today)):
-        key = f"unsupported:device-{row.device_id}"
-        found.append(
-            (
-                Due(key, "unsupported", row.holder_id, row.serial_number, device_id=row.device_id),
-                [key],
-            )
-        )
-    licence_levels = thresholds(policy.licence_days)
-    for row in session.execute(
-        queries.licences_ending(caller, within_days=max(licence_levels), today=today)
-    ):
-        add(
-            "licence-ends",
-            f"licence-{row.licence_id}",
-            row.ends_on,
-            licence_levels,
-            Due(
-                "",
-                "licence-ending",
-                row.organisation_id,
-                row.name,
-                row.ends_on,
-                extra={"seats": row.seats_used},
-            ),
-        )
-    connectivity = thresholds(policy.connectivity_days)
-    for row in session.execute(
-        queries.dongle_contracts_ending(caller, within_days=max(connectivity), today=today)
-    ):
-        add(
-            "connectivity-ends",
-            f"sim-{row.sim_id}",
-            row.contract_ends_on,
-            connectivity,
-            Due(
-                "",
-                "connectivity-ending",
-                row.holder_id,
-                row.iccid,
-                row.contract_ends_on,
-                device_id=row.device_id,
-                sim_id=row.sim_id,
-            ),
-        )
-    month = today.strftime("%Y-%m")
-    for percent in sorted(thresholds(policy.data_percents), reverse=True):
-        for row in session.execute(
-            queries.sims_over_allowance(caller, percent=percent, today=today)
-        ):
-            key = f"data:sim-{row.sim_id}:{month}:{percent}"
-            lower = [
-                f"data:sim-{row.sim_id}:{month}:{p}"
-                for p in thresholds(policy.data_percents)
-                if p <= percent
-            ]
-            found.append(
-                (
-                    Due(
-                        key,
-                        "data-used-up" if percent >= 100 else "data-nearly-used",
-                        row.holder_id,
-                        row.iccid,
-                        today.replace(day=1) + relativedelta(months=1),
-                        sim_id=row.sim_id,
-                        extra={"percent": percent / 100},
-                    ),
-                    lower,
-                )
-            )
-    return found
-
-
-def _already_raised(session: Session, keys: list[str]) -> set[str]:
-    raised: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        raised.update(
-            session.execute(select(AlertRaised.key).where(AlertRaised.key.in_(chunk))).scalars()
-        )
-    return raised
+Found = tuple[int, Due, list[Mark]]  # the council, the item, the marks that raise it
 
 
 def run_daily_alerts(session: Session, *, today: date | None = None) -> int:
     """Raises today's alerts for every council; returns how many messages were queued."""
     today = today or london_today()
-    queued = 0
-    councils = (
-        session.execute(select(Organisation).where(Organisation.kind == OrganisationKind.COUNCIL))
-        .scalars()
-        .all()
+    councils = session.scalars(
+        select(Organisation.id).where(Organisation.kind == OrganisationKind.COUNCIL)
+    ).all()
+    policies = {p.council_id: p for p in session.scalars(select(AlertPolicy))}
+    scanning = _claim_todays_scan(session, councils, today)
+    if not scanning:
+        return 0
+    policy = Policies(
+        {c: policies.get(c) or AlertPolicy(council_id=c) for c in scanning},
+        every_council=len(scanning) == len(councils),
     )
-    policies = {p.council_id: p for p in session.execute(select(AlertPolicy)).scalars()}
-    for_families: list[Due] = []
-    for council in councils:
-        policy = policies.get(council.id) or AlertPolicy(council_id=council.id)
-        new = _alerts_for(session, council, policy, today)
-        queued += _send_digests(session, council, new, today, policy)
-        if policy.text_families:
-            for_families.extend(new)
-    # After every council's scan: a family hears once, whichever councils' items are theirs.
+    new = _raise(session, due_items(session, policy, today))
+    queued = send_digests(session, new, policy.by_council, today)
+    # A family hears once, whichever councils' items are theirs.
+    for_families = [due for council, due in new if policy.by_council[council].text_families]
     queued += text_families(session, for_families, today=today)
     session.flush()
     return queued
 
 
-def _alerts_for(
-    session: Session, council: Organisation, policy: AlertPolicy, today: date
-) -> list[Due]:
-    """The council's items due today and not raised before, marked raised now."""
-    # One digest a day: once today's scan for this council has run, anything that becomes
-    # due later today waits for tomorrow's scan rather than being marked raised unsent.
-    scanned = f"scan:council-{council.id}:{today.isoformat()}"
-    if session.get(AlertRaised, scanned) is not None:
-        return []
-    session.add(AlertRaised(key=scanned, organisation_id=council.id))
-    found = due_items(session, council, policy, today)
-    raised = _already_raised(session, [key for _due, keys in found for key in keys])
-    # One item at a time, so that an item already covered in this run (a SIM at 100% is
-    # also past 80%) is not raised twice.
-    new: list[Due] = []
-    for due, keys in found:
-        if due.key in raised:
+def _claim_todays_scan(session: Session, councils: Iterable[int], today: date) -> set[int]:
+    """Marks today's scan for each council not scanned yet today; returns those councils.
+    One digest a day: once today's scan for a council has run, anything that becomes due
+    later today waits for tomorrow's scan rather than being marked raised unsent."""
+    day = today.isoformat()
+    marks = [Mark(f"scan:council-{c}:{day}", c, "scan", item_id=c, ends_on=today) for c in councils]
+    written = set(mark_raised(session, marks, keys_written=True))
+    return {mark.item_id for mark in marks if mark.key in written and mark.item_id}
+
+
+def _raise(session: Session, found: Iterable[Found]) -> list[tuple[int, Due]]:
+    """Each item once (one found twice in a run, such as a device with two periods ending the
+    same day, is raised once), with all its marks written in bulk."""
+    new: list[tuple[int, Due]] = []
+    marked: set[str] = set()
+    marks: list[Mark] = []
+    for council, due, due_marks in found:
+        if due.key in marked:
             continue
-        new.append(due)
-        for key in set(keys) - raised:
-            session.add(AlertRaised(key=key, organisation_id=due.holder_id))
-            raised.add(key)
+        new.append((council, due))
+        for mark in due_marks:
+            if mark.key not in marked:
+                marked.add(mark.key)
+                marks.append(mark)
+    mark_raised(session, marks)
     return new
 
 
-def _send_digests(
-    session: Session, council: Organisation, new: list[Due], today: date, policy: AlertPolicy
-) -> int:
-    """Each school's digest of its own items, and the council's of all of them."""
-    if not new:
-        return 0
-    queued = 0
-    by_holder: dict[int, list[Due]] = defaultdict(list)
-    for due in new:
-        by_holder[due.holder_id].append(due)
-    holders = {
-        o.id: o
-        for o in session.execute(
-            select(Organisation).where(Organisation.id.in_(list(by_holder)))
-        ).scalars()
-    }
-    for holder_id, items in by_holder.items():
-        if holder_id != council.id:
-            queued += _send_digest(session, holders.get(holder_id), items, today)
-    # The council hears about everything in its schools as well as its own stock.
-    queued += _send_digest(session, council, new, today, policy=policy)
-    return queued
+def due_items(session: Session, policies: Policies, today: date) -> list[Found]:
+    """Each item newly due today, with its council and the marks that raise it, from one
+    query per kind over the scheme."""
+    statements = alert_queries.scan_statements(policies, today)
+    found: list[Found] = []
+    for kind, statement in statements.items():
+        found.extend(read_kind(session, kind, statement, policies, today))
+    return found
 
 
-def _send_digest(
-    session: Session,
-    organisation: Organisation | None,
-    items: list[Due],
-    today: date,
-    policy: AlertPolicy | None = None,
-) -> int:
-    if organisation is None or not items:
-        return 0
-    addresses = [
-        a.strip() for a in (policy.digest_emails if policy else "").split(",") if a.strip()
+def read_kind(
+    session: Session, kind: str, statement: Select[Any], policies: Policies, today: date
+) -> list[Found]:
+    """One kind's query, run and read into items."""
+    # Scanning every council, the queries ask only that an item has a council; one whose
+    # "council" is not a council (bad data) is left out here, as no council's scan saw it.
+    rows = (row for row in session.execute(statement) if row.council_id in policies.by_council)
+    return list(READERS[kind](rows, policies, today))
+
+
+def _ending_marks(
+    kind: str, item_id: int, holder_id: int, ends: date, levels: list[int], level: int
+) -> list[Mark]:
+    """The marks for the tightest threshold crossed and every looser one: an item first seen
+    5 days out gets one alert, not three."""
+    return [
+        Mark(
+            f"{kind}:{_item(kind, item_id)}:{ends.isoformat()}:{c}d",
+            holder_id,
+            kind,
+            item_id,
+            c,
+            ends,
+        )
+        for c in sorted(c for c in levels if c >= level)
     ]
-    if not addresses:
-        staff_roles = (Role.COUNCIL_OFFICER, Role.SCHOOL_STAFF)
-        addresses = list(
-            session.execute(
-                select(User.email).where(
-                    User.organisation_id == organisation.id,
-                    User.is_active.is_(True),
-                    User.role.in_(staff_roles),
-                )
-            ).scalars()
-        )
-    for address in addresses:
-        enqueue(
-            session,
-            key=f"digest:org-{organisation.id}:{today.isoformat()}:{address}",
-            template="staff-digest",
-            recipient=Recipient(Channel.EMAIL, address, "en", organisation.id),
-            context={"date": today, "items": digest_lines(items)},
-        )
-    return len(addresses)
 
+
+def _item(kind: str, item_id: int) -> str:
+    prefix = {SUPPORT: "device", UNSUPPORTED: "device", LICENCE: "licence"}.get(kind, "sim")
+    return f"{prefix}-{item_id}"
+
+
+def _support(rows: Iterable, policies: Policies, today: date) -> Iterator[Found]:
+    for row in rows:
+        levels = policies.levels(row.council_id, "cover_days")
+        marks = _ending_marks(
+            SUPPORT, row.device_id, row.holder_id, row.ends_on, levels, row.threshold
+        )
+        due = Due(
+            marks[0].key,
+            "support-ending",
+            row.holder_id,
+            row.serial_number,
+            row.ends_on,
+            device_id=row.device_id,
+        )
+        yield row.council_id, due, marks
+
+
+def _unsupported(rows: Iterable, _policies: Policies, _today: date) -> Iterator[Found]:
+    for row in rows:
+        key = f"unsupported:device-{row.device_id}"
+        due = Due(key, "unsupported", row.holder_id, row.serial_number, device_id=row.device_id)
+        yield row.council_id, due, [Mark(key, row.holder_id, UNSUPPORTED, row.device_id)]
+
+
+def _licences(rows: Iterable, policies: Policies, _today: date) -> Iterator[Found]:
+    for row in rows:
+        levels = policies.levels(row.council_id, "licence_days")
+        marks = _ending_marks(
+            LICENCE, row.licence_id, row.organisation_id, row.ends_on, levels, row.threshold
+        )
+        due = Due(
+            marks[0].key,
+            "licence-ending",
+            row.organisation_id,
+            row.name,
+            row.ends_on,
+            extra={"seats": row.seats_used},
+        )
+        yield row.council_id, due, marks
+
+
+def _connectivity(rows: Iterable, policies: Policies, _today: date) -> Iterator[Found]:
+    for row in rows:
+        levels = policies.levels(row.council_id, "connectivity_days")
+        marks = _ending_marks(
+            CONNECTIVITY, row.sim_id, row.holder_id, row.contract_ends_on, levels, row.threshold
+        )
+        due = Due(
+            marks[0].key,
+            "connectivity-ending",
+            row.holder_id,
+            row.iccid,
+            row.contract_ends_on,
+            device_id=row.device_id,
+            sim_id=row.sim_id,
+        )
+        yield row.council_id, due, marks
+
+
+def _data(rows: Iterable, policies: Policies, today: date) -> Iterator[Found]:
+    """The highest share crossed, marked with every lower one: a SIM at 100% is not also
+    alerted at 80% the same day."""
+    month_start = today.replace(day=1)
+    month = today.strftime("%Y-%m")
+    for row in rows:
+        percent = row.threshold
+        lower = [p for p in policies.levels(row.council_id, "data_percents") if p <= percent]
+        marks = [
+            Mark(
+                f"data:sim-{row.sim_id}:{month}:{p}",
+                row.holder_id,
+                DATA,
+                row.sim_id,
+                p,
+                month_start,
+            )
+            for p in sorted(lower, reverse=True)
+        ]
+        due = Due(
+            marks[0].key,
+            "data-used-up" if percent >= 100 else "data-nearly-used",
+            row.holder_id,
+            row.iccid,
+            month_start + relativedelta(months=1),
+            sim_id=row.sim_id,
+            extra={"percent": percent / 100},
+        )
+        yield row.council_id, due, marks
+
+
+READERS = {
+    SUPPORT: _support,
+    UNSUPPORTED: _unsupported,
+    LICENCE: _licences,
+    CONNECTIVITY: _connectivity,
+    DATA: _data,
+}
 
 register_daily_rule("register", run_daily_alerts)

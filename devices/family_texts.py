@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from accounts.scoping import among_ids
 from devices.due import Due
 from devices.family_contacts import SEVERAL, FamilyContact, contacts_for
 from devices.models import Allocation, Device, DeviceKind, Dongle, Family, Sim
 from notifications.models import Channel
-from notifications.outbox import Recipient, enqueue
+from notifications.outbox import Recipient
+from notifications.outbox_bulk import Outgoing, enqueue_many
 from notifications.segments import count_segments
 from notifications.templates import (
     CONTACT_WITH_PHONE,
@@ -31,10 +33,20 @@ SHORT = "family-alerts-short"
 
 
 @dataclass(frozen=True)
+class Household:
+    """What a text needs of a family that takes texts: whom, where, in which language."""
+
+    id: int
+    school_id: int
+    phone_number: str
+    preferred_language: str
+
+
+@dataclass(frozen=True)
 class Held:
     """The family a device or SIM is with now, and the device's name for them."""
 
-    family: Family
+    family: Household
     device: Phrase | None = None
 
 
@@ -46,41 +58,53 @@ def device_name(kind: DeviceKind, asset_tag: str | None, model: str, serial: str
 
 
 def _families(session: Session, items: list[Due]) -> dict[str, Held]:
-    """The family each device or SIM is with now, in one query each."""
-    device_ids = {item.device_id for item in items if item.device_id}
-    sim_ids = {item.sim_id for item in items if item.sim_id}
+    """The family that takes texts each device or SIM is with now, in one query each (the
+    ids as one array parameter: the scan asks about a whole scheme's items at once)."""
+    device_ids = sorted({item.device_id for item in items if item.device_id})
+    sim_ids = sorted({item.sim_id for item in items if item.sim_id})
+    household = (
+        Family.id,
+        Family.school_id,
+        Family.phone_number,
+        Family.preferred_language,
+    )
+    takes_texts = (
+        Family.sms_consent.is_(True),
+        Family.phone_number.is_not(None),
+        Family.phone_number != "",
+    )
     found: dict[str, Held] = {}
     if device_ids:
         rows = session.execute(
-            select(
-                Family, Device.id, Device.kind, Device.asset_tag, Device.model, Device.serial_number
-            )
+            select(*household, Device.id, Device.kind, Device.asset_tag, Device.model)
+            .add_columns(Device.serial_number)
             .join(Allocation, Allocation.family_id == Family.id)
             .join(Device, Device.id == Allocation.device_id)
-            .where(Allocation.returned_on.is_(None), Device.id.in_(device_ids))
+            .where(Allocation.returned_on.is_(None), among_ids(Device.id, device_ids), *takes_texts)
         )
-        for family, device_id, kind, tag, model, serial in rows:
-            found[f"device-{device_id}"] = Held(family, device_name(kind, tag, model, serial))
+        for *family, device_id, kind, tag, model, serial in rows:
+            name = device_name(kind, tag, model, serial)
+            found[f"device-{device_id}"] = Held(Household(*family), name)
     if sim_ids:
         rows = session.execute(
-            select(Sim.id, Family)
+            select(Sim.id, *household)
             .join(Dongle, Dongle.id == Sim.dongle_id)
             .join(Allocation, Allocation.dongle_id == Dongle.id)
             .join(Family, Family.id == Allocation.family_id)
-            .where(Allocation.returned_on.is_(None), Sim.id.in_(sim_ids))
+            .where(Allocation.returned_on.is_(None), among_ids(Sim.id, sim_ids), *takes_texts)
         )
-        found.update({f"sim-{sim_id}": Held(family) for sim_id, family in rows})
+        found.update({f"sim-{sim_id}": Held(Household(*family)) for sim_id, *family in rows})
     return found
 
 
 def _by_family(session: Session, items: list[Due]) -> dict[int, list[tuple[Due, Held]]]:
     """Today's items for each family that takes texts, in the order ITEMS lists kinds."""
     held = _families(session, items)
-    order = list(ITEMS)
+    order = {kind: position for position, kind in enumerate(ITEMS)}
     by_family: dict[int, list[tuple[Due, Held]]] = defaultdict(list)
-    for item in sorted(items, key=lambda item: order.index(item.kind)):
+    for item in sorted(items, key=lambda item: order[item.kind]):
         found = held.get(f"device-{item.device_id}") or held.get(f"sim-{item.sim_id}")
-        if found and found.family.sms_consent and found.family.phone_number:
+        if found:
             by_family[found.family.id].append((item, found))
     return by_family
 
@@ -108,9 +132,9 @@ def _topic(things: list[tuple[Due, Held]]) -> str:
 
 def message(
     things: list[tuple[Due, Held]], contact: FamilyContact, language: str
-) -> tuple[str, dict[str, Any]]:
-    """(template, context) for one family's text: within MOST_SEGMENTS in their language
-    if the words allow, else the shortest message there is."""
+) -> tuple[str, dict[str, Any], tuple[str | None, str]]:
+    """(template, context, its rendering) for one family's text: within MOST_SEGMENTS in
+    their language if the words allow, else the shortest message there is."""
     if len(things) == 1:
         [(item, held)] = things
         template = item.kind
@@ -120,10 +144,11 @@ def message(
             Phrase(ITEMS[item.kind], _values(item, held, short_dates=True)) for item, held in things
         ]
         template, context = "family-alerts", {"list": listed, "contact": _contact(contact)}
-    _subject, body = render(template, language=language, context=context)
-    if count_segments(body)[0] > MOST_SEGMENTS:
-        return SHORT, {"contact": _contact(contact)}
-    return template, context
+    rendered = render(template, language=language, context=context)
+    if count_segments(rendered[1])[0] > MOST_SEGMENTS:
+        short = {"contact": _contact(contact)}
+        return SHORT, short, render(SHORT, language=language, context=short)
+    return template, context, rendered
 
 
 def text_families(session: Session, items: list[Due], *, today: date) -> int:
@@ -138,16 +163,20 @@ def text_families(session: Session, items: list[Due], *, today: date) -> int:
         topic: contacts_for(session, organisation_ids, topic)
         for topic, organisation_ids in topics.items()
     }
+    messages = []
     for things in by_family.values():
         family = things[0][1].family
         language = family.preferred_language
         contact = contacts[_topic(things)][family.school_id]
-        template, context = message(things, contact, language)
-        enqueue(
-            session,
-            key=f"alerts:family-{family.id}:{today.isoformat()}",
-            template=template,
-            recipient=Recipient(Channel.SMS, family.phone_number, language, family.school_id),
-            context=context,
+        template, context, rendered = message(things, contact, language)
+        messages.append(
+            Outgoing(
+                f"alerts:family-{family.id}:{today.isoformat()}",
+                Recipient(Channel.SMS, family.phone_number, language, family.school_id),
+                template,
+                context,
+                rendered,
+            )
         )
+    enqueue_many(session, messages)
     return len(by_family)

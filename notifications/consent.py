@@ -2,11 +2,13 @@
 a number's opt-out and its history, and staff lifting an opt-out when the family asks."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import String, any_, bindparam, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -73,6 +75,18 @@ def opt_in_number() -> str:
 
 def is_opted_out(session: Session, phone_number: str) -> bool:
     return session.get(SmsOptOut, phone_number) is not None
+
+
+def opted_out_among(session: Session, phone_numbers: Collection[str]) -> set[str]:
+    """Which of these numbers opted out, in one query (an array parameter on PostgreSQL)."""
+    if not phone_numbers:
+        return set()
+    numbers = sorted(phone_numbers)
+    if session.get_bind().dialect.name == "postgresql":
+        among = SmsOptOut.phone_number == any_(bindparam("numbers", numbers, type_=ARRAY(String)))
+    else:
+        among = SmsOptOut.phone_number.in_(numbers)
+    return set(session.exec(select(SmsOptOut.phone_number).where(among)))
 
 
 def already_recorded(session: Session, provider_sid: str | None) -> bool:

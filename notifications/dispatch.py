@@ -27,11 +27,18 @@ def _current(session: Session) -> SessionTransaction | None:
 
 def send_after_commit(session: Session, message: OutboxMessage) -> None:
     """Queue `message` for sending once whatever transaction it was written in commits."""
+    send_many_after_commit(session, [(message.id, message.channel)])
+
+
+def send_many_after_commit(session: Session, messages: list[tuple[int, Channel]]) -> None:
+    """The same for many messages at once (ids and channels, as a bulk insert returns them)."""
+    if not messages:
+        return
     transaction = _current(session)
     if transaction is None:  # written outside a transaction: already committed
-        _hand_over([(message.id, message.channel)])
+        _hand_over(list(messages))
         return
-    _pending(session).setdefault(transaction, []).append((message.id, message.channel))
+    _pending(session).setdefault(transaction, []).extend(messages)
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,7 +1,7 @@
 """The outbox (every message the service sends), opt-outs, alert settings and the record of
 alerts already raised, so that each fires once."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, literal
@@ -195,9 +195,14 @@ class AlertPolicy(SQLModel, table=True):
 
 
 class AlertRaised(SQLModel, table=True):
-    """An alert already raised for an item at a threshold; its key makes it fire once."""
+    """An alert already raised for an item at a threshold; its key makes it fire once. The
+    key's parts are columns too, so the scan's queries leave out what was raised before
+    (NOT EXISTS) instead of reading every key back: kind, the item's id (a device, licence,
+    SIM, or the council a "scan" mark is for), the threshold (days, or a percent of data)
+    and the date (the end date; for data, the month's first day; for a scan, its day)."""
 
     __tablename__ = "alert_raised"
+    __table_args__ = (Index("ix_alert_raised_item", "kind", "item_id", "ends_on", "threshold"),)
 
     key: str = Field(
         primary_key=True, max_length=200, **not_personal("the alert kind, item id and threshold")
@@ -209,6 +214,10 @@ class AlertRaised(SQLModel, table=True):
         ),
     )
     raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, **not_personal())
+    kind: str | None = Field(default=None, max_length=40, **not_personal())
+    item_id: int | None = Field(default=None, **not_personal("a record id"))
+    threshold: int | None = Field(default=None, **not_personal())
+    ends_on: date | None = Field(default=None, **not_personal())
 
 
 register_subject(

@@ -28,48 +28,45 @@ class Recipient:
     organisation_id: int | None = None
 
 
-def enqueue(
-    session: Session,
+def compose(
+    recipient: Recipient,
     *,
     key: str,
-    recipient: Recipient,
     template: str,
     context: dict[str, Any],
-    now: datetime | None = None,
-) -> OutboxMessage:
-    """The message for `key`, made now or found from before: a key never makes a second
-    message. The row is flushed, not committed: it lands with the change that caused it."""
-    existing = session.exec(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-    ).first()
-    if existing is not None:
-        return existing
-    now = now or utcnow()
+    now: datetime,
+    opted_out: bool,
+    rendered: tuple[str | None, str] | None = None,
+) -> dict[str, Any]:
+    """The outbox row's values for one message: rendered in the recipient's language,
+    cancelled if the number opted out (consent messages excepted), held until morning if a
+    family text would arrive at night. The one rule `enqueue` and `enqueue_many` share."""
     settings = get_settings()
-    subject, body = render(template, language=recipient.language, context=context)
+    # `rendered`: what `render` already gave for this template, language and context (a
+    # family text is rendered to choose its template; not twice).
+    subject, body = rendered or render(template, language=recipient.language, context=context)
     segments, encoding = count_segments(body)
     audience = TEMPLATES[template].audience
-    message = OutboxMessage(
-        idempotency_key=key,
-        organisation_id=recipient.organisation_id,
-        audience=audience,
-        channel=recipient.channel,
-        recipient=recipient.address,
-        locale=recipient.language,
-        template=template,
-        subject=subject,
-        body=body,
-        segments=segments,
-        encoding=encoding,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    if (
-        recipient.channel in TEXT_CHANNELS
-        and not TEMPLATES[template].about_consent
-        and is_opted_out(session, recipient.address)
-    ):
-        message.status, message.error = MessageStatus.CANCELLED, "The recipient opted out"
+    row: dict[str, Any] = {
+        "idempotency_key": key,
+        "organisation_id": recipient.organisation_id,
+        "audience": audience,
+        "channel": recipient.channel,
+        "recipient": recipient.address,
+        "locale": recipient.language,
+        "template": template,
+        "subject": subject,
+        "body": body,
+        "segments": segments,
+        "encoding": encoding,
+        "status": MessageStatus.PENDING,
+        "error": None,
+        "next_attempt_at": now,
+        "created_at": now,
+        "handed_over_at": None,
+    }
+    if opted_out and may_cancel(recipient, template):
+        row["status"], row["error"] = MessageStatus.CANCELLED, "The recipient opted out"
     elif (
         recipient.channel in TEXT_CHANNELS
         and audience is Audience.FAMILY
@@ -82,9 +79,45 @@ def enqueue(
             end_hour=settings.QUIET_HOURS_END,
         )
         if allowed > now:
-            message.status, message.next_attempt_at = MessageStatus.HELD, allowed
-    if message.status is MessageStatus.PENDING:
-        message.handed_over_at = now  # once this transaction commits (dispatch)
+            row["status"], row["next_attempt_at"] = MessageStatus.HELD, allowed
+    if row["status"] is MessageStatus.PENDING:
+        row["handed_over_at"] = now  # once this transaction commits (dispatch)
+    return row
+
+
+def may_cancel(recipient: Recipient, template: str) -> bool:
+    """An opt-out stops this message: a text, and not one about consent itself."""
+    return recipient.channel in TEXT_CHANNELS and not TEMPLATES[template].about_consent
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    recipient: Recipient,
+    template: str,
+    context: dict[str, Any],
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """The message for `key`, made now or found from before: a key never makes a second
+    message. The row is flushed, not committed: it lands with the change that caused it.
+    Many at once: notifications.outbox_bulk.enqueue_many."""
+    existing = session.exec(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+    ).first()
+    if existing is not None:
+        return existing
+    opted_out = may_cancel(recipient, template) and is_opted_out(session, recipient.address)
+    message = OutboxMessage(
+        **compose(
+            recipient,
+            key=key,
+            template=template,
+            context=context,
+            now=now or utcnow(),
+            opted_out=opted_out,
+        )
+    )
     nested = session.begin_nested()
     session.add(message)
     try:

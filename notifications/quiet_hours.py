@@ -1,9 +1,11 @@
 """No SMS or WhatsApp to families at night (Europe/London): such messages wait for morning."""
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
+@lru_cache(maxsize=64)  # the daily scan asks the same `now` for every text it makes
 def next_allowed(now: datetime, *, zone: ZoneInfo, start_hour: int, end_hour: int) -> datetime:
     """`now` if it is daytime in `zone`, otherwise the next end of the quiet hours (08:00)."""
     local = now.astimezone(zone)

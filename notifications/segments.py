@@ -9,6 +9,7 @@ GSM_BASIC = frozenset(
 )
 # The extension table: each costs two septets (ESC and the character).
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+GSM_ANY = GSM_BASIC | GSM_EXTENSION
 
 GSM_SINGLE, GSM_PART = 160, 153  # septets; a part loses 7 to the concatenation header
 UCS2_SINGLE, UCS2_PART = 70, 67  # UTF-16 code units
@@ -43,8 +44,20 @@ def _parts(widths: list[int], *, single: int, per_part: int) -> int:
     return parts
 
 
+def _even_parts(units: int, *, single: int, per_part: int) -> int:
+    """Parts for characters one unit wide each: what `_parts` counts, by arithmetic."""
+    return 1 if units <= single else -(-units // per_part)
+
+
 def count_segments(text: str) -> tuple[int, str]:
     """(segments, "GSM-7" or "UCS-2") for `text`; an empty text still costs one segment."""
+    # Most texts are plain: every character one septet (or one UTF-16 unit), so the parts
+    # follow from the length. The daily scan counts hundreds of thousands.
+    characters = set(text)
+    if characters <= GSM_BASIC:
+        return _even_parts(len(text), single=GSM_SINGLE, per_part=GSM_PART), GSM_7
+    if not characters <= GSM_ANY and max(map(ord, characters)) <= 0xFFFF:
+        return _even_parts(len(text), single=UCS2_SINGLE, per_part=UCS2_PART), UCS_2
     gsm_widths = [_gsm_width(char) for char in text]
     if all(width is not None for width in gsm_widths):
         widths = [width for width in gsm_widths if width is not None]

@@ -188,6 +188,8 @@ def format_value(value: Any, code: str) -> str:
         return translate(value.text, code) % values
     if isinstance(value, list):
         return " ".join(format_value(inner, code) for inner in value)
+    if isinstance(value, str | int):  # a name, a phone number, a count: as it is
+        return str(value)
     locale = babel_locale(BY_CODE[code], get_settings().DEFAULT_LOCALE)
     if isinstance(value, DayMonth):
         return format_skeleton("MMMMd", value.day, locale=locale)
