@@ -3,7 +3,7 @@ the daily scan's queries can leave out what was raised before (NOT EXISTS) inste
 reading a million keys back; the register's existing keys are split into them.
 
 Revision ID: 0018
-Revises: 0017
+Revises: 0024
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0017"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
