@@ -15,8 +15,9 @@ from sqlalchemy.orm import aliased
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.scoping import among_ids
-from devices import queries
+from devices import management_queries, queries
 from devices.models import CoverPeriod, Device, Licence, Sim
+from devices.service.end_of_updates import ENDS_ON
 from dfc.caller import Caller
 from notifications.models import AlertPolicy, AlertRaised
 
@@ -29,13 +30,15 @@ SCHEME = Caller(
 )
 
 # alert_raised kinds, the first part of each key
-SUPPORT, UNSUPPORTED, LICENCE, CONNECTIVITY, DATA = (
+SUPPORT, UNSUPPORTED, LICENCE, CONNECTIVITY, DATA, UPDATES = (
     "support-ends",
     "unsupported",
     "licence-ends",
     "connectivity-ends",
     "data",
+    "updates-end",
 )
+PAST = 0  # the "threshold" of an end of updates already gone by
 
 
 def thresholds(text: str) -> list[int]:
@@ -174,6 +177,21 @@ def scan_statements(policies: Policies, today: date) -> dict[str, Select[Any]]:
     data = policies.groups("data_percents")
     if data:
         found[DATA] = _data(policies, data, today)
+    # End of security updates, at the council's support thresholds and once more when past.
+    updates = {
+        tuple(sorted({PAST, *levels})): c for levels, c in policies.groups("cover_days").items()
+    }
+    if updates:
+        found[UPDATES] = _ending(
+            management_queries.end_of_updates(SCHEME, within_days=_widest(updates), today=today),
+            kind=UPDATES,
+            holder_column=Device.holder_id,
+            item=Device.id,
+            ends_on=ENDS_ON,
+            policies=policies,
+            groups=updates,
+            today=today,
+        )
     return found
 
 

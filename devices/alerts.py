@@ -22,8 +22,10 @@ from devices.alert_queries import (
     CONNECTIVITY,
     DATA,
     LICENCE,
+    PAST,
     SUPPORT,
     UNSUPPORTED,
+    UPDATES,
     Policies,
 )
 from devices.digests import send_digests
@@ -127,7 +129,8 @@ def _ending_marks(
 
 
 def _item(kind: str, item_id: int) -> str:
-    prefix = {SUPPORT: "device", UNSUPPORTED: "device", LICENCE: "licence"}.get(kind, "sim")
+    devices = {SUPPORT: "device", UNSUPPORTED: "device", UPDATES: "device", LICENCE: "licence"}
+    prefix = devices.get(kind, "sim")
     return f"{prefix}-{item_id}"
 
 
@@ -221,7 +224,21 @@ def _data(rows: Iterable, policies: Policies, today: date) -> Iterator[Found]:
         yield row.council_id, due, marks
 
 
+def _updates(rows: Iterable, policies: Policies, _today: date) -> Iterator[Found]:
+    """Security updates ending (at the support thresholds) or ended: staff plan replacements."""
+    for row in rows:
+        levels = [PAST, *policies.levels(row.council_id, "cover_days")]
+        marks = _ending_marks(
+            UPDATES, row.device_id, row.holder_id, row.ends_on, levels, row.threshold
+        )
+        kind = "updates-ended" if row.threshold == PAST else "updates-ending"
+        label = f"{row.serial_number} ({row.model})" if row.model else row.serial_number
+        due = Due(marks[0].key, kind, row.holder_id, label, row.ends_on, device_id=row.device_id)
+        yield row.council_id, due, marks
+
+
 READERS = {
+    UPDATES: _updates,
     SUPPORT: _support,
     UNSUPPORTED: _unsupported,
     LICENCE: _licences,

@@ -10,6 +10,8 @@ HEADINGS = {
     "connectivity-ending": "4G contracts ending",
     "data-nearly-used": "SIMs nearly at this month's data allowance",
     "data-used-up": "SIMs that have used all of this month's data",
+    "updates-ending": "Devices whose security updates end soon (plan their replacement)",
+    "updates-ended": "Devices past their end of security updates",
 }
 MOST_LISTED = 50
 
