@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import create_engine
 from starlette.concurrency import run_in_threadpool
 
+from dfc import id_arrays
 from dfc.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,13 @@ def build_engine(url: str) -> Engine:
         connect_args={"prepare_threshold": None, "options": "-c jit=off"},
     )
     event.listen(engine, "checkout", _closed_by_server)
+    event.listen(engine, "connect", _send_id_arrays)
     return engine
+
+
+def _send_id_arrays(dbapi_connection, _record) -> None:
+    """Scoped queries send the caller's ids as an IdArray, its text made once (id_arrays)."""
+    id_arrays.register(dbapi_connection)
 
 
 def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
@@ -145,12 +152,30 @@ async def get_session() -> AsyncIterator[Session]:
     """One session per request; the request commits, an error rolls everything back. Made on
     the event loop (a session does no I/O until first used) and closed in a worker thread
     (closing hands the connection back with a ROLLBACK), so a request waits for one thread
-    hand-over fewer."""
+    hand-over fewer; a session that holds no connection (never used, or ended by
+    `read_in_thread`) is closed on the event loop, with no hand-over at all."""
     session = Session(get_engine())
     try:
         yield session
     finally:
-        await run_in_threadpool(session.close)
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
+
+
+async def read_in_thread(session: Session, read: Callable[[], Result]) -> Result:
+    """`read`'s answer, found in a worker thread that then ends the session's transaction
+    too: an async endpoint that only reads waits for one thread hand-over, not one for the
+    endpoint, one for checking its answer and one for closing the session."""
+
+    def read_and_close() -> Result:
+        try:
+            return read()
+        finally:
+            session.close()
+
+    return await run_in_threadpool(read_and_close)
 
 
 @contextmanager
