@@ -153,7 +153,7 @@ async def get_session() -> AsyncIterator[Session]:
     the event loop (a session does no I/O until first used) and closed in a worker thread
     (closing hands the connection back with a ROLLBACK), so a request waits for one thread
     hand-over fewer; a session that holds no connection (never used, or ended by
-    `read_in_thread`) is closed on the event loop, with no hand-over at all."""
+    `read_without_transaction`) is closed on the event loop, with no hand-over at all."""
     session = Session(get_engine())
     try:
         yield session
@@ -164,18 +164,29 @@ async def get_session() -> AsyncIterator[Session]:
             session.close()
 
 
-async def read_in_thread(session: Session, read: Callable[[], Result]) -> Result:
-    """`read`'s answer, found in a worker thread that then ends the session's transaction
-    too: an async endpoint that only reads waits for one thread hand-over, not one for the
-    endpoint, one for checking its answer and one for closing the session."""
+async def read_without_transaction(session: Session, read: Callable[[], Result]) -> Result:
+    """`read`'s answer, from one statement run outside a transaction, in one worker thread.
+
+    For a look-up in one statement (it sees one snapshot, as in a transaction): no BEGIN or
+    ROLLBACK round trips, and one thread hand-over for the whole request, where a sync
+    endpoint waits for three (the endpoint, checking its answer, closing the session). A
+    session already in a transaction (its credential was just checked) reads within it."""
 
     def read_and_close() -> Result:
         try:
+            if not session.in_transaction() and isinstance(session.bind, Engine):
+                session.bind = _without_transaction(session.bind)
             return read()
         finally:
-            session.close()
+            session.close()  # hands the connection back in this thread
 
     return await run_in_threadpool(read_and_close)
+
+
+@lru_cache
+def _without_transaction(engine: Engine) -> Engine:
+    """The same engine and pool, its connections in autocommit for as long as they are out."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager

@@ -34,7 +34,7 @@ from devices.service import (
 )
 from dfc.audit.seen import SeenAt
 from dfc.clock import today
-from dfc.db import read_in_thread
+from dfc.db import read_without_transaction
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from dfc.personal_data import sharing
@@ -122,9 +122,10 @@ async def look_up_device(
     ] = None,
 ) -> Response:
     """The one device with this serial number or asset tag (give one of them), in one query.
-    Async, with the read in one worker thread, and the answer written once: a scanner calls
-    this for every device it sees (docs/performance.md, the request path)."""
-    device = await read_in_thread(
+    Async, with the read in one worker thread and no transaction, and the answer written
+    once: a scanner calls this for every device it sees (docs/performance.md, the request
+    path)."""
+    device = await read_without_transaction(
         session,
         lambda: DevicePublic.model_validate(
             lookup.find_device(session, caller=caller, serial=serial, asset_tag=asset_tag)
