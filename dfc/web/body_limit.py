@@ -37,15 +37,6 @@ def _declared_length(scope: Scope) -> int | None:
         return None  # the server refuses a malformed length; the bytes are counted anyway
 
 
-def _may_have_body(scope: Scope) -> bool:
-    """A request with neither a Content-Length (other than 0) nor a Transfer-Encoding has no
-    body (HTTP/1.1), so there is nothing to count."""
-    return any(
-        name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0")
-        for name, value in scope["headers"]
-    )
-
-
 def size_text(size: int) -> str:
     """1000000 as '1 MB' (the settings are written in decimal units, so the text is too)."""
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
@@ -86,9 +77,6 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
-        if not _may_have_body(scope):
-            await self.app(scope, receive, send)  # most GETs: nothing to count
             return
         settings = get_settings()
         upload = _is_upload(scope)
