@@ -60,6 +60,9 @@ class _IntegerArray(UserDefinedType):
     def get_col_spec(self, **_kw: Any) -> str:
         return "INTEGER[]"
 
+    def literal_processor(self, dialect: Any) -> Any:
+        return lambda value: value.literal()
+
 
 class _IdList(TypeDecorator):
     """A tuple of ids sent as one parameter: an integer array on PostgreSQL, its text made

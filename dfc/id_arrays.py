@@ -14,18 +14,24 @@ from psycopg.pq import Format
 
 # The array type psycopg itself picks for a list of ints (the smallest integer type that
 # holds the largest), so query plans stay as they were with a plain list.
-_ARRAY_OIDS = ((2**15, 1005), (2**31, 1007), (2**63, 1016))  # int2[], int4[], int8[]
+_ARRAY_TYPES = ((2**15, 1005, "smallint[]"), (2**31, 1007, "integer[]"), (2**63, 1016, "bigint[]"))
 
 
 class IdArray:
     """Ids as PostgreSQL array text, with the array type to send them as."""
 
-    __slots__ = ("oid", "text")
+    __slots__ = ("oid", "text", "type_name")
 
     def __init__(self, ids: tuple[int, ...]) -> None:
         self.text = ("{" + ",".join(str(int(value)) for value in ids) + "}").encode()
         largest = max((abs(value) for value in ids), default=0)
-        self.oid = next(oid for limit, oid in _ARRAY_OIDS if largest < limit)
+        self.oid, self.type_name = next(
+            (oid, name) for limit, oid, name in _ARRAY_TYPES if largest < limit
+        )
+
+    def literal(self) -> str:
+        """The array written into SQL, as `EXPLAIN` tools print a statement."""
+        return f"'{self.text.decode()}'::{self.type_name}"
 
 
 @lru_cache(maxsize=4096)
