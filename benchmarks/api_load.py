@@ -136,16 +136,13 @@ def targets(ports: dict[str, int], serial: str, cursor: str) -> list[Target]:
                 f"/api/devices?serial_number={serial}",
                 "token",
             ),
+            Target(  # a --before checkout without it answers 404: its row shows errors
+                f"serial: /lookup ({server})",
+                server,
+                f"/api/devices/lookup?serial={serial}",
+                "token",
+            ),
         ]
-        if server == "after":
-            found.append(
-                Target(
-                    "serial: /lookup (after)",
-                    server,
-                    f"/api/devices/lookup?serial={serial}",
-                    "token",
-                )
-            )
     found.append(
         Target(f"list p{DEEP_PAGE}: bare SELECT", "bare", f"/bare/devices?page={DEEP_PAGE}", "")
     )

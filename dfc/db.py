@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import create_engine
 from starlette.concurrency import run_in_threadpool
 
+from dfc import id_arrays
 from dfc.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,13 @@ def build_engine(url: str) -> Engine:
         connect_args={"prepare_threshold": None, "options": "-c jit=off"},
     )
     event.listen(engine, "checkout", _closed_by_server)
+    event.listen(engine, "connect", _send_id_arrays)
     return engine
+
+
+def _send_id_arrays(dbapi_connection, _record) -> None:
+    """Scoped queries send the caller's ids as an IdArray, its text made once (id_arrays)."""
+    id_arrays.register(dbapi_connection)
 
 
 def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
@@ -145,12 +152,41 @@ async def get_session() -> AsyncIterator[Session]:
     """One session per request; the request commits, an error rolls everything back. Made on
     the event loop (a session does no I/O until first used) and closed in a worker thread
     (closing hands the connection back with a ROLLBACK), so a request waits for one thread
-    hand-over fewer."""
+    hand-over fewer; a session that holds no connection (never used, or ended by
+    `read_without_transaction`) is closed on the event loop, with no hand-over at all."""
     session = Session(get_engine())
     try:
         yield session
     finally:
-        await run_in_threadpool(session.close)
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
+
+
+async def read_without_transaction(session: Session, read: Callable[[], Result]) -> Result:
+    """`read`'s answer, from one statement run outside a transaction, in one worker thread.
+
+    For a look-up in one statement (it sees one snapshot, as in a transaction): no BEGIN or
+    ROLLBACK round trips, and one thread hand-over for the whole request, where a sync
+    endpoint waits for three (the endpoint, checking its answer, closing the session). A
+    session already in a transaction (its credential was just checked) reads within it."""
+
+    def read_and_close() -> Result:
+        try:
+            if not session.in_transaction() and isinstance(session.bind, Engine):
+                session.bind = _without_transaction(session.bind)
+            return read()
+        finally:
+            session.close()  # hands the connection back in this thread
+
+    return await run_in_threadpool(read_and_close)
+
+
+@lru_cache
+def _without_transaction(engine: Engine) -> Engine:
+    """The same engine and pool, its connections in autocommit for as long as they are out."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.models import Device, DeviceKind, DeviceStatus, OwnerKind
@@ -34,6 +34,7 @@ from devices.service import (
 )
 from dfc.audit.seen import SeenAt
 from dfc.clock import today
+from dfc.db import read_without_transaction
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 from dfc.personal_data import sharing
@@ -104,12 +105,13 @@ def list_devices(
 
 @router.get(
     "/lookup",
+    response_model=DevicePublic,
     responses={
         404: {"description": "No device with it in your organisation's register"},
         409: {"description": "The asset tag is on more than one device"},
     },
 )
-def look_up_device(
+async def look_up_device(
     session: SessionDep,
     caller: ApiCaller,
     serial: Annotated[
@@ -118,12 +120,18 @@ def look_up_device(
     asset_tag: Annotated[
         str | None, Query(max_length=100, description="exactly this asset tag")
     ] = None,
-) -> DevicePublic:
-    """The one device with this serial number or asset tag (give one of them), in one query."""
-    device = DevicePublic.model_validate(
-        lookup.find_device(session, caller=caller, serial=serial, asset_tag=asset_tag)
+) -> Response:
+    """The one device with this serial number or asset tag (give one of them), in one query.
+    Async, with the read in one worker thread and no transaction, and the answer written
+    once: a scanner calls this for every device it sees (docs/performance.md, the request
+    path)."""
+    device = await read_without_transaction(
+        session,
+        lambda: DevicePublic.model_validate(
+            lookup.find_device(session, caller=caller, serial=serial, asset_tag=asset_tag)
+        ),
     )
-    return sharing.shared(caller, "device", device, require=False)
+    return sharing.shared_json(caller, "device", device, require=False)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -127,6 +127,17 @@ def shared(
     return JSONResponse(jsonable_encoder(body), status_code=status_code)
 
 
+def shared_json(
+    caller: Caller, table_name: str, answer: BaseModel, *, require: bool = True
+) -> Response:
+    """`shared` for one validated model, always as a ready JSON response: pydantic writes
+    the bytes once, where returning the model has FastAPI validate it again first (for a
+    route that sends the model as it is, as FastAPI would, field for field)."""
+    if caller.data_categories is None:
+        return Response(answer.model_dump_json(by_alias=True), media_type="application/json")
+    return shared(caller, table_name, answer, require=require)
+
+
 def shared_list(caller: Caller, table_name: str, answer: Sequence[BaseModel]) -> Any:
     """A list of records (a device's events or owners) as the caller may see them: the
     records stay, the fields their agreement does not cover are null."""

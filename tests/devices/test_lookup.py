@@ -54,6 +54,15 @@ def test_a_device_is_found_by_its_asset_tag(client, session, school, headers):
     assert answer.json()["id"] == device.id
 
 
+def test_a_look_up_answers_exactly_as_reading_the_device_does(client, session, school, headers):
+    device = tagged(session, school, "SAME-1", "AT-9")
+    looked_up = client.get("/api/devices/lookup", params={"serial": "SAME-1"}, headers=headers)
+    read = client.get(f"/api/devices/{device.id}", headers=headers)
+    assert looked_up.status_code == read.status_code == 200
+    assert looked_up.content == read.content
+    assert looked_up.headers["content-type"] == read.headers["content-type"]
+
+
 def test_an_unknown_serial_is_404_saying_what_was_looked_for(client, school, headers):
     answer = client.get("/api/devices/lookup", params={"serial": "NOPE1"}, headers=headers)
     assert answer.status_code == 404

@@ -310,3 +310,14 @@ def test_a_family_s_texts_need_an_agreement_covering_contact_free_text_and_staff
     covered = client.get(texts, headers=key_for(client, session, world, whole))
     assert covered.status_code == 200, covered.text
     assert covered.json()["texts_on"] is True
+
+
+def test_a_key_looks_a_device_up_as_it_reads_it_with_the_same_fields_hidden(client, session, world):
+    agreement = record(session, world.officer, categories=["contact"])
+    headers = key_for(client, session, world, agreement)
+    serial = world.device.serial_number
+    looked_up = client.get("/api/devices/lookup", params={"serial": serial}, headers=headers)
+    read = client.get(f"/api/devices/{world.device.id}", headers=headers)
+    assert looked_up.status_code == read.status_code == 200, looked_up.text
+    assert looked_up.json() == read.json()
+    assert looked_up.json()["serial_number"] == serial
