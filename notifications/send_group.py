@@ -1,9 +1,10 @@
 """Group statements: the texts a worker process has in flight at once (TEXT_SENDS_IN_FLIGHT
-threads) share their claims, and their results, as one statement each, the way a database
-groups commits. A thread that finds no statement of its kind running runs one at once, for
-itself and every thread that asked meanwhile; threads that ask while it runs wait for it and
-then go together in the next. Nothing waits for company: one text alone runs at once, so
-a quiet worker is as quick as before, and a busy one makes a round trip for several texts.
+threads) share their claims, their results and their rate-limit slots, one statement or
+round trip each, the way a database groups commits. A thread that finds none of its kind
+running runs one at once, for itself and every thread that asked meanwhile; threads that
+ask while it runs wait for it and then go together in the next. Nothing waits for company:
+one text alone runs at once, so a quiet worker is as quick as before, and a busy one makes
+a round trip for several texts.
 
 The profile in docs/performance.md: the claim and the result were each a round trip to
 PostgreSQL a text, together nearly half of a sending thread's time on a loaded machine."""
