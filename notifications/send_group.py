@@ -17,9 +17,10 @@ MOST_AT_ONCE = 64  # rows in one statement: more would only make the others wait
 
 
 class _Slot:
-    __slots__ = ("done", "error", "result")
+    __slots__ = ("done", "error", "result", "taken")
 
     def __init__(self) -> None:
+        self.taken = False  # in a batch that is running
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
@@ -27,27 +28,37 @@ class _Slot:
 
 class GroupRunner:
     """Runs `run_many(items)` for the items threads hand it, several at once when they
-    arrive together; `run_many` answers one result for each item, in order."""
+    arrive together; `run_many` answers one result for each item, in order. `lanes`
+    statements may run at once: 2 for one that waits on the disk, so a text that comes
+    while one flushes starts the next flush at once rather than waiting a flush more
+    (PostgreSQL flushes for every commit waiting at that moment)."""
 
-    def __init__(self, run_many: Callable[[Sequence[Hashable]], Sequence[Any]]) -> None:
+    def __init__(
+        self, run_many: Callable[[Sequence[Hashable]], Sequence[Any]], *, lanes: int = 1
+    ) -> None:
         self._run_many = run_many
+        self._lanes = lanes
         self._changed = threading.Condition()
         self._waiting: list[tuple[Hashable, _Slot]] = []
-        self._running = False
+        self._running = 0
 
     def run(self, item: Hashable) -> Any:
         """This item's result, once a statement with it in has run; its error if it failed."""
         slot = _Slot()
         with self._changed:
             self._waiting.append((item, slot))
-            while self._running and not slot.done:
-                self._changed.wait()
-            if not slot.done:
-                self._running = True
+        while not slot.done:
+            with self._changed:
+                while not slot.done and (slot.taken or self._running >= self._lanes):
+                    self._changed.wait()
+                if slot.done:
+                    break
+                self._running += 1
                 batch = self._waiting[:MOST_AT_ONCE]
                 del self._waiting[:MOST_AT_ONCE]
-        if not slot.done:
-            self._run_batch(batch)
+                for _, taken in batch:
+                    taken.taken = True
+            self._run_batch(batch)  # this thread's item may be in a later one
         if slot.error is not None:
             raise slot.error
         return slot.result
@@ -66,5 +77,5 @@ class GroupRunner:
                 else:
                     slot.error = error
                 slot.done = True
-            self._running = False
+            self._running -= 1
             self._changed.notify_all()

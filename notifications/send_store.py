@@ -157,11 +157,11 @@ def claim_and_load(
     the claim shares its statement with the other texts this process claims at the same
     moment, and says what time it claimed them at."""
     if now is not None:
-        return _claim_many([message_id], now, now + lease)[0], now
+        return claim_many([message_id], now, now + lease)[0], now
     return _runner("claim", lease).run(message_id)
 
 
-def _claim_many(
+def claim_many(
     message_ids: Sequence[int], now: datetime, lease_ends: datetime
 ) -> list[Claimed | None]:
     """Each id's claim, in order; an id asked for twice is claimed once, by the first."""
@@ -173,7 +173,7 @@ def _claim_many(
 def _claim_now(lease: timedelta):
     def run_many(message_ids: Sequence[int]) -> list[tuple[Claimed | None, datetime]]:
         now = utcnow()
-        return [(claimed, now) for claimed in _claim_many(message_ids, now, now + lease)]
+        return [(claimed, now) for claimed in claim_many(message_ids, now, now + lease)]
 
     return run_many
 
@@ -183,7 +183,10 @@ def _runner(kind: str, lease: timedelta | None = None) -> GroupRunner:
     with _lock:
         runner = _runners.get((kind, lease))
         if runner is None:
-            runner = GroupRunner(_claim_now(lease) if lease is not None else _record_many)
+            if lease is not None:  # claims wait for the disk: two may flush at once
+                runner = GroupRunner(_claim_now(lease), lanes=2)
+            else:
+                runner = GroupRunner(_record_many)
             _runners[kind, lease] = runner
         return runner
 
