@@ -27,6 +27,7 @@ from benchmarks.notify_report import n, table
 from benchmarks.notify_sending import READY_TIMEOUT, configure
 
 SDK, PROJECT = "sdk", "project"
+CPU = "cpu seconds"  # the sending processes' own CPU (not PostgreSQL's, Redis's or the fake's)
 
 
 def make_texts(label: str, count: int) -> list[int]:
@@ -113,7 +114,9 @@ def worker(kind: str, work: list, in_flight: int, env: dict, start: Any, results
             pass
         start.wait(timeout=READY_TIMEOUT)
         send = _send_project if kind == PROJECT else _send_sdk
-        results.put(dict(send(work, in_flight)))
+        cpu = time.process_time()
+        outcomes = dict(send(work, in_flight))
+        results.put(outcomes | {CPU: time.process_time() - cpu})
     except Exception:
         results.put({"error: " + traceback.format_exc(limit=4): 1})
 
@@ -149,8 +152,9 @@ def duplicates(fake, bodies: set[str]) -> int:
 
 
 def one_pair(label: str, workers: int, args, env: dict, fake, order: tuple[str, str]):
-    """The project and the SDK on `messages` texts each, in `order`: {kind: msg/s}, dups."""
-    rates, dups = {}, 0
+    """The project and the SDK on `messages` texts each, in `order`: {kind: msg/s}, dups,
+    {kind: CPU ms a text in the sending processes}."""
+    rates, dups, cpu = {}, 0, {}
     for kind in order:
         ids = make_texts(f"{label}-{kind}", args.messages)
         if kind == PROJECT:
@@ -166,9 +170,14 @@ def one_pair(label: str, workers: int, args, env: dict, fake, order: tuple[str, 
         if errors:
             raise SystemExit(f"{kind} with {workers} workers stopped:\n{errors[0]}")
         rates[kind] = args.messages / elapsed
+        cpu[kind] = outcomes.pop(CPU, 0) * 1000 / args.messages
         dups += duplicates(fake, bodies)
-        print(f"  {label} {kind:7} {workers} workers: {rates[kind]:7.1f}/s {dict(outcomes)}")
-    return rates, dups
+        print(
+            f"  {label} {kind:7} {workers} workers: {rates[kind]:7.1f}/s, "
+            f"{cpu[kind]:.2f} ms CPU a text {dict(outcomes)}",
+            flush=True,
+        )
+    return rates, dups, cpu
 
 
 def _rows(ids: list[int]) -> list[tuple[str, str]]:
@@ -209,14 +218,17 @@ def scaling(args, env: dict, fake) -> int:
     counts = [int(part) for part in args.workers_list.split(",")]
     seen: dict[int, dict[str, list[float]]] = {k: {SDK: [], PROJECT: []} for k in counts}
     ratios: dict[int, list[float]] = {k: [] for k in counts}
+    cpus: dict[int, dict[str, list[float]]] = {k: {SDK: [], PROJECT: []} for k in counts}
     total_dups = 0
     load_before = os.getloadavg()
     for round_number in range(args.rounds):
         for workers in counts:
             order = (PROJECT, SDK) if (round_number + workers) % 2 else (SDK, PROJECT)
             label = f"r{round_number}w{workers}"
-            rates, dups = one_pair(label, workers, args, env, fake, order)
+            rates, dups, cpu = one_pair(label, workers, args, env, fake, order)
             total_dups += dups
+            for kind, ms in cpu.items():
+                cpus[workers][kind].append(ms)
             for kind, rate in rates.items():
                 seen[workers][kind].append(rate)
             ratios[workers].append(rates[PROJECT] / rates[SDK])
@@ -228,11 +240,21 @@ def scaling(args, env: dict, fake) -> int:
             n(statistics.median(seen[workers][SDK])),
             f"{statistics.median(ratios[workers]):.0%}",
             " / ".join(f"{r:.0%}" for r in ratios[workers]),
+            f"{statistics.median(cpus[workers][PROJECT]):.2f}",
+            f"{statistics.median(cpus[workers][SDK]):.2f}",
         )
         for workers in counts
     ]
     print()
-    header = ("workers", "project msg/s", "SDK alone msg/s", "ratio (median)", "each round")
+    header = (
+        "workers",
+        "project msg/s",
+        "SDK alone msg/s",
+        "ratio (median)",
+        "each round",
+        "project CPU ms/text",
+        "SDK CPU ms/text",
+    )
     print(table(header, rows))
     print(
         f"\n{args.messages:,} texts a run, {args.rounds} rounds, {args.in_flight} in flight a "

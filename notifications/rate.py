@@ -5,30 +5,29 @@ task that finds its message already sent or not yet due, so a queue holding stal
 drains at full speed.
 
 Each send reserves the next free slot (1/rate after the one before) and sleeps until it:
-a token bucket that holds one token. With a Redis broker the slots live in Redis (one Lua
-script, keyed by the channel and the Twilio account, timed by Redis's clock); otherwise, and
-while Redis cannot be reached, in a small file under VAR_DIR that every process on the
-machine locks in turn (the embedded broker's workers all share one machine)."""
+a token bucket that holds one token. The threads of a process that ask at the same moment
+reserve their slots together, in one round trip (notifications.send_group), each taking the
+next of them: no slot is reserved that no send waits for. With a Redis broker the slots
+live in Redis (one Lua script, keyed by the channel and the Twilio account, timed by
+Redis's clock); otherwise, and while Redis cannot be reached, in a small file under VAR_DIR
+that every process on the machine locks in turn (the embedded broker's workers all share
+one machine)."""
 
 import fcntl
 import logging
 import struct
 import threading
 import time
-from collections import deque
 from pathlib import Path
 
 import redis
 
 from dfc.settings import Settings
+from notifications.send_group import GroupRunner
 
 log = logging.getLogger(__name__)
 REDIS_SECONDS = 0.5  # a Redis that takes longer is treated as down
 REDIS_RETRY_AFTER = 10.0  # seconds on the file fallback before trying Redis again
-# At a high rate a process reserves the slots of this many seconds at once, and hands them
-# to its threads in turn: one round trip for many texts. A slot not used in time is dropped.
-BLOCK_SECONDS = 0.01
-
 # Reserves `count` slots `gap` apart: returns the first and the wait for it (microseconds).
 RESERVE = """
 local gap = tonumber(ARGV[1])
@@ -94,9 +93,7 @@ class SharedRateLimiter:
         self.redis_slots = redis_slots
         self._redis_down_until = 0.0
         self._lock = threading.Lock()
-        # Reserved slots not yet used: (the slot on the limiter's clock, when it comes on
-        # this machine's, from the wait the limiter gave: Redis's clock may differ).
-        self._spare: dict[str, deque[tuple[float, float]]] = {}
+        self._runners: dict[tuple[str, float], GroupRunner] = {}
 
     def _reserve(self, key: str, per_second: float, count: int) -> tuple[float, float]:
         """The first of `count` slots, from Redis or the file, and the wait for it."""
@@ -109,20 +106,20 @@ class SharedRateLimiter:
         return self.file_slots.reserve(key, per_second, count)
 
     def next_slot(self, key: str, per_second: float) -> tuple[float, float]:
-        """This sender's slot and when it comes (time.time()): a spare one of this
-        process's block if it is still to come, else the first of a new block."""
-        gap = 1 / per_second
+        """This sender's slot and when it comes (time.time()): the next of the slots
+        reserved, in one round trip, for every thread of this process asking now."""
         with self._lock:
-            spare = self._spare.setdefault(key, deque())
-            while spare and spare[0][1] < time.time() - gap:
-                spare.popleft()  # its moment passed unused: using it now could burst
-            if spare:
-                return spare.popleft()
-            count = max(1, int(per_second * BLOCK_SECONDS))
-            first, wait = self._reserve(key, per_second, count)
-            at = time.time() + wait
-            spare.extend((first + i * gap, at + i * gap) for i in range(1, count))
-            return first, at
+            runner = self._runners.get((key, per_second))
+            if runner is None:
+                runner = GroupRunner(lambda asking: self._reserve_for(key, per_second, asking))
+                self._runners[key, per_second] = runner
+        return runner.run(None)
+
+    def _reserve_for(self, key: str, per_second: float, asking: list) -> list[tuple[float, float]]:
+        gap = 1 / per_second
+        first, wait = self._reserve(key, per_second, len(asking))
+        at = time.time() + wait
+        return [(first + i * gap, at + i * gap) for i in range(len(asking))]
 
     def wait_turn(self, key: str, per_second: float) -> float:
         """Sleeps until this sender may send; returns its slot on the limiter's clock."""

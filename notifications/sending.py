@@ -12,7 +12,6 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from dfc.db import session_scope
-from dfc.db_types import utcnow
 from dfc.settings import get_settings
 from notifications.channels.base import (
     Delivery,
@@ -59,9 +58,9 @@ def status_callback_url() -> str:
 def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus | None:
     """Sends the message if it is due; returns its new status, or None if not ours to send.
     Two statements when all goes well: the claim, which reads the message too, and the
-    result; no transaction is open while we wait on the provider or the rate limit."""
-    now = now or utcnow()
-    claimed = claim_and_load(message_id, now, now + lease())
+    result, each shared with the process's other texts of the moment (send_store); no
+    transaction is open while we wait on the provider or the rate limit."""
+    claimed, now = claim_and_load(message_id, lease(), now)
     if claimed is None:
         return None
     delivery = Delivery(

@@ -2,6 +2,7 @@
 failure: rate limits, Twilio's own faults and network trouble are worth retrying; anything
 else Twilio refuses (an invalid number, an opted-out recipient) is not."""
 
+import logging
 import threading
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,10 @@ WHATSAPP = "whatsapp:"
 PAGE = 50  # messages per page when looking back for an earlier attempt that got through
 MOST_MESSAGES_READ = 2000
 CLOCK_GRACE = timedelta(minutes=1)
+
+# The SDK logs every request and response at INFO, with the family's number and the text:
+# personal data in the worker's log, and CPU a text for lines nobody reads. Warnings stay.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

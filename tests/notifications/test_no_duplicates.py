@@ -2,12 +2,13 @@
 timed out after taking the message, the connection dropped, Twilio answered 5xx, the worker
 died mid-send), the next attempt asks Twilio first and records what it finds."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlmodel import Session
 
 from dfc.settings import get_settings
-from notifications import sending
+from notifications import send_store, sending
 from notifications.channels.base import Delivery
 from notifications.channels.select import sender_for
 from notifications.models import MessageStatus, OutboxMessage
@@ -107,3 +108,27 @@ def test_if_twilio_cannot_be_asked_the_message_waits_and_keeps_the_first_doubt(s
     assert sending.send_one(message.id, now=LATER) is MessageStatus.PENDING
     stored = reload(session, message)
     assert stored.unconfirmed_attempt_at == NOON and posts(twilio) == 1
+
+
+def test_texts_handed_to_many_threads_at_once_each_go_out_once(session, twilio):
+    """A worker's threads share their claims and results (send_store): a text handed to
+    several of them at the same moment (a redelivery) is still sent by one."""
+    messages = [queue(session, key=f"k{i}") for i in range(4)]
+    ids = [message.id for message in messages for _ in range(4)]
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(sending.send_one, ids))
+    assert outcomes.count(MessageStatus.SENT) == 4, outcomes
+    assert outcomes.count(None) == 12, "the other threads found it not theirs"
+    assert posts(twilio) == 4
+    for message in messages:
+        stored = reload(session, message)
+        assert (stored.status, stored.attempts) == (MessageStatus.SENT, 1)
+        assert stored.provider_id in {accepted["sid"] for accepted in twilio.accepted}
+
+
+def test_a_text_asked_for_twice_in_one_shared_claim_is_claimed_once(session):
+    first, second = queue(session, key="a"), queue(session, key="b")
+    lease_ends = NOON + timedelta(minutes=5)
+    claims = send_store.claim_many([first.id, first.id, second.id], NOON, lease_ends)
+    assert [claim.id if claim else None for claim in claims] == [first.id, None, second.id]
+    assert reload(session, first).attempts == 1

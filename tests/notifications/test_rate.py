@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
@@ -91,9 +92,10 @@ def test_without_redis_the_file_keeps_the_rate_and_says_so(tmp_path, caplog):
     assert caplog.text.count("falls back") == 1, "Redis is not asked again at every send"
 
 
-def test_at_a_high_rate_a_process_reserves_a_block_and_uses_each_slot_once(tmp_path):
+def test_threads_asking_together_reserve_together_and_use_each_slot_once(tmp_path):
     limiter = rate.SharedRateLimiter(rate.FileSlots(tmp_path / "next-slot"))
-    slots = [limiter.wait_turn("text", 5000) for _ in range(120)]  # blocks of 50
+    with ThreadPoolExecutor(8) as pool:
+        slots = list(pool.map(lambda _: limiter.wait_turn("text", 5000), range(120)))
     assert len(set(slots)) == 120
     gaps = [later - first for first, later in itertools.pairwise(sorted(slots))]
     assert min(gaps) >= 1 / 5000 - 1e-6

@@ -67,6 +67,7 @@ def test_a_database_connection_dropped_between_texts_is_replaced_once(session, t
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("SQLite has no server to drop the connection")
     first, second = queue(session, key="first"), queue(session, key="second")
+    send_store.send_engine().dispose()  # earlier tests' threads may have left several
     assert sending.send_one(first.id, now=NOON) is MessageStatus.SENT
     with send_store.send_engine().connect() as connection:  # the one the first text used
         backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
