@@ -51,6 +51,48 @@ def test_generate_a_tiny_dataset_and_time_every_scenario_on_it():
 
 
 @pytest.mark.postgres
+def test_reconcile_tiny_manager_exports_and_time_the_management_reports():
+    require_server("PostgreSQL", POSTGRES_URL)
+    from benchmarks import database, generate, reconciliation, run
+    from devices.management_queries import REPORTS
+    from dfc.db import build_engine
+
+    name = f"dfc_bench_test_{uuid.uuid4().hex[:8]}"
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        generate.generate(url, scale=0.0005, today=TODAY, report=lambda _line: None)
+        engine = build_engine(url)
+        try:
+            timings = reconciliation.run(engine, today=TODAY, rows=400, runs=1)
+            with engine.connect() as connection:
+                left = connection.exec_driver_sql(
+                    "SELECT (SELECT count(*) FROM device_management)"
+                    " + (SELECT count(*) FROM import_job) + (SELECT count(*) FROM device_event"
+                    "    WHERE action = 'management-changed')"
+                ).scalar_one()
+        finally:
+            engine.dispose()
+    finally:
+        database.drop_database(url)
+
+    assert left == 0  # everything the run wrote was rolled back
+    imports = [t for t in timings if " import " in t.scenario]
+    assert [t.scenario.split()[0] for t in imports] == ["google-admin", "intune"]
+    for imported in imports:
+        assert "unmatched 20" in imported.note and "without_serial 4" in imported.note
+        assert "duplicate_rows 8" in imported.note and "added" in imported.note
+    copies = [t for t in timings if "COPY" in t.scenario]
+    assert all("device_management" in t.note and t.rows > 0 for t in copies)
+    later = [t for t in timings if "a week later" in t.scenario]
+    assert len(later) == 2 and all("updated" in t.note for t in later)
+    reports = [t for t in timings if t.scenario in REPORTS]
+    assert len(reports) == 2 * len(REPORTS)
+    assert all(t.server_ms is not None and "raw SQL" in t.note for t in reports)
+    assert next(t.rows for t in reports if t.scenario == "not-in-register") == 40
+    assert run.format_table(timings).count("\n") == len(timings) + 1
+
+
+@pytest.mark.postgres
 @pytest.mark.worker
 def test_drain_a_few_texts_through_real_workers_beat_and_redis(capsys):
     require_server("PostgreSQL", POSTGRES_URL)

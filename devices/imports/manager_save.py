@@ -3,18 +3,18 @@ changed (one device event for each change of manager or state), the rows no reac
 device matches listed for the importer's organisation, and Google's Auto Update Expiration
 kept as its model's end of updates."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from accounts.scoping import scoped
 from devices.errors import DuplicateRecord
-from devices.imports.bulk import insert_rows
+from devices.imports.bulk import Rows, insert_rows, update_rows
 from devices.imports.common import Progress, chunks, key_in
 from devices.models import Device, DeviceEvent, DeviceManagement, UnmatchedManagedDevice
 from devices.models.management import Manager
@@ -23,6 +23,8 @@ from devices.service.access import actor
 from devices.service.management import MANAGEMENT_CHANGED
 from dfc.caller import Caller
 from dfc.db_types import utcnow
+
+SAVE_CHUNK = 20_000  # rows a statement: few statements, yet progress as they are saved
 
 if TYPE_CHECKING:
     from devices.imports.manager_export import ExportRow
@@ -141,9 +143,51 @@ def _replace_unmatched(
         }
         for row in rows
     ]
-    for chunk in chunks(listed):
-        insert_rows(session, UnmatchedManagedDevice, list(chunk))
+    insert_rows(session, UnmatchedManagedDevice, listed)
     return len(listed)
+
+
+def _compare(
+    rows: Sequence["ExportRow"],
+    devices: dict[str, tuple[int, str]],
+    stored: dict[int, dict[str, Any]],
+    *,
+    export: "ExportFormat",
+    who: str,
+    now: datetime,
+) -> tuple[Rows, Rows, Rows, int]:
+    """The management records to add and to change, the events for each change of manager or
+    state, and how many rows change nothing: in memory, without a statement."""
+    new, changed, events, unchanged = [], [], [], 0
+    for row in rows:
+        device_id, _model = devices[row.serial]
+        values = _values(row, export.manager)
+        before = stored.get(device_id)
+        if before is None:
+            new.append({"device_id": device_id, "updated_at": now, **values})
+            events.append(_event(device_id, who, {}, values, export.name))
+        elif any(before[name] != values[name] for name in RECORDED):
+            changed.append({"id": before["id"], "updated_at": now, **values})
+            if (before["manager"], before["state"]) != (values["manager"], values["state"]):
+                was = {"manager": before["manager"].value, "state": before["state"].value}
+                events.append(_event(device_id, who, was, values, export.name))
+        else:
+            unchanged += 1
+    return new, changed, events, unchanged
+
+
+def _model_dates(
+    rows: Iterable["ExportRow"], devices: dict[str, tuple[int, str]], export: "ExportFormat"
+) -> dict[str, date]:
+    """Each register model's latest Auto Update Expiration in a Google export."""
+    model_dates: dict[str, date] = {}
+    if export.manager is not Manager.GOOGLE_ADMIN:
+        return model_dates
+    for row in rows:
+        if row.auto_update_expires_on and row.serial in devices:
+            model = devices[row.serial][1]
+            model_dates[model] = max(model_dates.get(model, date.min), row.auto_update_expires_on)
+    return model_dates
 
 
 def save_rows(
@@ -156,36 +200,23 @@ def save_rows(
     progress: Progress,
     skipped: int,
 ) -> ManagerSummary:
+    """Saves in a few statements whatever the number of rows: one look-up of every serial
+    number, one of the stored records, then for each SAVE_CHUNK rows one COPY of the new
+    records, one UPDATE of the changed and one COPY of their events."""
     devices = _devices(session, caller, {row.serial for row in rows})
     stored = _stored(session, {device_id for device_id, _ in devices.values()})
     who, now = actor(caller)[:200], utcnow()
+    matched = [row for row in rows if row.serial in devices]
     added = updated = unchanged = 0
-    model_dates: dict[str, date] = {}
     try:
-        for chunk in chunks([row for row in rows if row.serial in devices]):
-            new, changed, events = [], [], []
-            for row in chunk:
-                device_id, model = devices[row.serial]
-                values = _values(row, export.manager)
-                if row.auto_update_expires_on and export.manager is Manager.GOOGLE_ADMIN:
-                    latest = max(model_dates.get(model, date.min), row.auto_update_expires_on)
-                    model_dates[model] = latest
-                before = stored.get(device_id)
-                if before is None:
-                    new.append({"device_id": device_id, "updated_at": now, **values})
-                    events.append(_event(device_id, who, {}, values, export.name))
-                elif any(before[name] != values[name] for name in RECORDED):
-                    changed.append({"id": before["id"], "updated_at": now, **values})
-                    if (before["manager"], before["state"]) != (values["manager"], values["state"]):
-                        was = {"manager": before["manager"].value, "state": before["state"].value}
-                        events.append(_event(device_id, who, was, values, export.name))
-                else:
-                    unchanged += 1
+        for chunk in chunks(matched, SAVE_CHUNK):
+            new, changed, events, same = _compare(
+                chunk, devices, stored, export=export, who=who, now=now
+            )
             insert_rows(session, DeviceManagement, new)
-            if changed:
-                session.execute(update(DeviceManagement), changed)
+            update_rows(session, DeviceManagement, changed)
             insert_rows(session, DeviceEvent, events)
-            added, updated = added + len(new), updated + len(changed)
+            added, updated, unchanged = added + len(new), updated + len(changed), unchanged + same
             progress.advance(len(chunk))
         unmatched = _replace_unmatched(
             session, caller, export, (row for row in rows if row.serial not in devices)
@@ -195,7 +226,9 @@ def save_rows(
             "Another import changed some of these devices at the same time; nothing from "
             "this file was saved. Import it again."
         ) from None
-    set_dates = end_of_updates.record_model_dates(session, caller=caller, dates=model_dates)
+    set_dates = end_of_updates.record_model_dates(
+        session, caller=caller, dates=_model_dates(matched, devices, export)
+    )
     progress.advance(unmatched + skipped)
     return ManagerSummary(
         added=added,
