@@ -4,12 +4,13 @@ an Intune export written as those consoles write them, so each management report
 something in it."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role
 from devices.imports.manager_export import import_google_admin, import_intune
-from devices.models import DeviceKind
+from devices.models import CouncilPrices, DeviceKind
 from devices.schemas import DeviceCreate
 from devices.service import end_of_updates, registry
 from dfc.caller import Caller
@@ -95,3 +96,19 @@ def seed_management(session: Session, *, school: Organisation, today: date) -> N
         session, caller=caller, data=_google_export(today), filename="chromeos-devices.csv"
     )
     import_intune(session, caller=caller, data=_intune_export(today), filename="intune.csv")
+    # What replacing a device costs, so the demo's forecast prices the ones out of updates.
+    if (
+        session.exec(
+            select(CouncilPrices).where(CouncilPrices.council_id == school.council_id)
+        ).first()
+        is None
+    ):
+        session.add(
+            CouncilPrices(
+                council_id=school.council_id,
+                replacement_laptop=Decimal("350.00"),
+                replacement_chromebook=Decimal("250.00"),
+                replacement_tablet=Decimal("200.00"),
+                updated_by="demo data",
+            )
+        )
