@@ -13,6 +13,7 @@ from devices.api import (
     family_texts,
     filtering,
     handover,
+    handover_batches,
     imports,
     licences,
     management,
@@ -21,12 +22,14 @@ from devices.api import (
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
 from devices.pages import filtering as filtering_pages
+from devices.pages import handovers as handover_pages
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
     acceptance.router,
     handover.router,
+    handover_batches.router,
     families.router,
     family_texts.router,
     filtering.router,
@@ -37,5 +40,10 @@ API_ROUTERS: list[APIRouter] = [
     management.router,
     imports.router,
 ]
-PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router, filtering_pages.router]
+PAGE_ROUTERS: list[APIRouter] = [
+    register.router,
+    acceptance_page.router,
+    filtering_pages.router,
+    handover_pages.router,
+]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -8,6 +8,7 @@ from devices import (
 )
 from devices.imports import recovery
 from devices.imports.jobs import run_job
+from devices.service import handover_batches
 from dfc.db import session_scope
 from dfc.db_types import utcnow
 from dfc.worker import RETRY_WHEN_DATABASE_BUSY, celery_app
@@ -37,3 +38,20 @@ def sweep_imports() -> int:
     for job_id in job_ids:
         run_import.delay(job_id)
     return len(job_ids)
+
+
+@celery_app.task(name="devices.tasks.run_handover_batch", **RETRY_WHEN_DATABASE_BUSY)
+def run_handover_batch(batch_id: int) -> None:
+    """Hands over a batch of devices in the background, each device's outcome kept."""
+    with session_scope() as session:
+        handover_batches.run(session, batch_id=batch_id)
+
+
+@celery_app.task(name="devices.tasks.sweep_handover_batches")
+def sweep_handover_batches() -> int:
+    """Sends again the batches no worker took or whose worker died."""
+    with session_scope() as session:
+        batch_ids = handover_batches.to_send_again(session, now=utcnow())
+    for batch_id in batch_ids:
+        run_handover_batch.delay(batch_id)
+    return len(batch_ids)

@@ -35,6 +35,7 @@ TASK_QUEUES = {
     "notifications.send_email": TEXTS,
     "support.fetch_media": TEXTS,
     "devices.tasks.run_import": IMPORTS,
+    "devices.tasks.run_handover_batch": IMPORTS,
     "notifications.daily_alerts": IMPORTS,
     "reporting.open_data.publish": IMPORTS,
     "reporting.dashboard.nightly": IMPORTS,
@@ -42,6 +43,7 @@ TASK_QUEUES = {
     "dfc.tasks.record_heartbeat": HOUSEKEEPING,
     "notifications.sweep_outbox": HOUSEKEEPING,
     "devices.tasks.sweep_imports": HOUSEKEEPING,
+    "devices.tasks.sweep_handover_batches": HOUSEKEEPING,
     "support.sla_alerts": HOUSEKEEPING,
     "support.sweep_media": HOUSEKEEPING,
     "privacy.retention": HOUSEKEEPING,
@@ -50,6 +52,7 @@ HEARTBEAT_EVERY = timedelta(seconds=60)
 BROKER_SOCKET_SECONDS = 2
 SLA_CHECK_EVERY = timedelta(minutes=5)
 MEDIA_SWEEP_EVERY = timedelta(minutes=1)  # families' photos whose fetch is due again
+BATCH_SWEEP_EVERY = timedelta(minutes=1)  # handover batches whose worker died
 # Retention runs nightly, in the quiet hours and before the daily alerts.
 RETENTION_AT = crontab(hour=2, minute=30)
 # The dashboard's figures are worked out nightly, after retention has removed what it must.
@@ -97,9 +100,10 @@ def broker_options(settings: Settings) -> dict:
 
 def beat_schedule(settings: Settings) -> dict:
     """What beat queues: a heartbeat on each queue, the outbox sweep (held, retried and lost
-    messages), the import sweep (jobs whose worker died), the media sweep (families' photos
-    to fetch), the daily alerts at DAILY_ALERTS_AT, Europe/London time, the nightly
-    retention run, the dashboard's nightly figures and last month's open data on the 1st."""
+    messages), the import and handover-batch sweeps (work whose worker died), the media
+    sweep (families' photos to fetch), the daily alerts at DAILY_ALERTS_AT, Europe/London
+    time, the nightly retention run, the dashboard's nightly figures and last month's open
+    data on the 1st."""
     hour, minute = (int(part) for part in settings.DAILY_ALERTS_AT.split(":"))
     heartbeats = {
         f"worker-heartbeat-{queue}": {
@@ -114,6 +118,10 @@ def beat_schedule(settings: Settings) -> dict:
         "sweep-imports": {
             "task": "devices.tasks.sweep_imports",
             "schedule": float(settings.IMPORT_HEARTBEAT_SECONDS),
+        },
+        "sweep-handover-batches": {
+            "task": "devices.tasks.sweep_handover_batches",
+            "schedule": BATCH_SWEEP_EVERY.total_seconds(),
         },
         "sweep-outbox": {
             "task": "notifications.sweep_outbox",

@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 from accounts.deps import ApiCaller, SessionDep
 from accounts.schemas import StrictModel
 from devices.models import HandoverStep
-from devices.service import handover
-from dfc.errors import DomainError
+from devices.service import handover, handover_batches, handover_checklist
 
 router = APIRouter(tags=["devices"])
 
@@ -51,7 +50,7 @@ class RequiredSteps(StrictModel):
 
 
 class ManyHandovers(StrictModel):
-    device_ids: list[int] = Field(min_length=1, max_length=5000)
+    device_ids: list[int] = Field(min_length=1, max_length=500)
     on: date
 
 
@@ -100,8 +99,10 @@ def record_step(
 @router.get("/api/handover-policy")
 def required_steps(session: SessionDep, caller: ApiCaller) -> RequiredSteps:
     """The steps the caller's council requires (all five unless it chose otherwise)."""
-    council = handover.council_of(session, caller.organisation_id)
-    return RequiredSteps(steps=[step.value for step in handover.required_steps(session, council)])
+    council = handover_checklist.council_of(session, caller.organisation_id)
+    return RequiredSteps(
+        steps=[step.value for step in handover_checklist.required_steps(session, council)]
+    )
 
 
 @router.put("/api/handover-policy")
@@ -118,22 +119,11 @@ def set_required_steps(
 def hand_over_many(
     body: ManyHandovers, session: SessionDep, caller: ApiCaller
 ) -> list[HandoverOutcome]:
-    """Many devices handed over through the same checklist (a school giving its whole
-    stock to its families): each device done or refused on its own, with what is missing."""
-    outcomes: list[HandoverOutcome] = []
-    for device_id in dict.fromkeys(body.device_ids):
-        nested = session.begin_nested()
-        try:
-            handover.hand_over(session, caller=caller, device_id=device_id, on=body.on)
-            nested.commit()
-            outcomes.append(HandoverOutcome(device_id=device_id, done=True, detail="Handed over"))
-        except DomainError as refused:
-            nested.rollback()
-            missing = [step.value for step in getattr(refused, "missing", [])]
-            outcomes.append(
-                HandoverOutcome(
-                    device_id=device_id, done=False, detail=refused.message, missing=missing
-                )
-            )
+    """A short list handed over at once, each device through the same checklist, done or
+    refused on its own with what is missing. For a school's whole stock, with progress,
+    use POST /api/handover-batches."""
+    outcomes = handover_batches.hand_over_each(
+        session, caller=caller, device_ids=body.device_ids, on=body.on
+    )
     session.commit()
-    return outcomes
+    return [HandoverOutcome(**outcome.__dict__) for outcome in outcomes]

@@ -10,7 +10,6 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from accounts.models import ApiKey, Organisation, User
 from accounts.scoping import scoped
 from devices.imports.common import ProgressCallback
 from devices.imports.manager_export import import_google_admin, import_intune
@@ -18,7 +17,7 @@ from devices.imports.manifest import import_manifest
 from devices.imports.recovery import heartbeat, start_run
 from devices.imports.usage import import_usage
 from devices.models import ImportJob, ImportKind, ImportStatus
-from devices.service.access import actor, get_scoped, require_writer
+from devices.service.access import actor, asker_now, get_scoped, require_writer
 from dfc.caller import Caller
 from dfc.csv_import import ImportRejected, RowProblem, problems_kept
 from dfc.db_types import utcnow
@@ -64,20 +63,6 @@ def create_job(
 
 def get_job(session: Session, *, caller: Caller, job_id: int) -> ImportJob:
     return get_scoped(session, caller, ImportJob, job_id, ImportJob.organisation_id, "import")
-
-
-def _uploader(session: Session, job: ImportJob) -> Caller | None:
-    """The uploader as they are now, so the worker reaches no more than they may: None if
-    the user was deactivated or moved, or the key revoked, since the upload."""
-    if job.created_by_user_id is not None:
-        user = session.get(User, job.created_by_user_id)
-        if user and user.is_active and user.organisation_id == job.organisation_id:
-            return Caller.for_user(user, session.get_one(Organisation, user.organisation_id))
-    elif job.created_by_api_key_id is not None:
-        key = session.get(ApiKey, job.created_by_api_key_id)
-        if key and key.revoked_at is None and key.organisation_id == job.organisation_id:
-            return Caller.for_api_key(key, session.get_one(Organisation, key.organisation_id))
-    return None
 
 
 def _sqlite_write_pending(session: Session) -> bool:
@@ -152,7 +137,12 @@ def run_job(session: Session, *, job_id: int) -> None:
     job = session.get(ImportJob, job_id)
     if job is None or job.status in FINISHED:
         return
-    caller = _uploader(session, job)
+    caller = asker_now(
+        session,
+        organisation_id=job.organisation_id,
+        user_id=job.created_by_user_id,
+        api_key_id=job.created_by_api_key_id,
+    )
     if caller is None:
         message = "whoever uploaded the file can no longer import it; nothing was saved"
         _fail(session, job_id=job_id, problems=_whole_file(message))

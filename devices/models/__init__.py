@@ -12,6 +12,12 @@ from devices.models.cover import CoverPeriod, CoverProvider
 from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.handover import ALL_STEPS, HandoverCheck, HandoverPolicy, HandoverStep
+from devices.models.handover_batches import (
+    BatchOutcome,
+    BatchStatus,
+    HandoverBatch,
+    HandoverBatchDevice,
+)
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.management import (
@@ -33,6 +39,8 @@ __all__ = [
     "AcceptanceMethod",
     "AcceptancePurpose",
     "Allocation",
+    "BatchOutcome",
+    "BatchStatus",
     "CouncilPrices",
     "CouncilSafeguarding",
     "CoverPeriod",
@@ -52,6 +60,8 @@ __all__ = [
     "Family",
     "FamilyAcceptance",
     "FilteringReview",
+    "HandoverBatch",
+    "HandoverBatchDevice",
     "HandoverCheck",
     "HandoverPolicy",
     "HandoverStep",

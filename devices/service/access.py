@@ -4,7 +4,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
-from accounts.models import Organisation, OrganisationKind, Role
+from accounts.models import ApiKey, Organisation, OrganisationKind, Role, User
 from accounts.organisations import get_organisation
 from accounts.scoping import scoped
 from dfc.caller import Caller
@@ -72,3 +72,20 @@ def schools_reached(session: Session, caller: Caller) -> list[Any]:
     statement = scoped(select(Organisation.id, Organisation.name), caller, Organisation.id)
     statement = statement.where(Organisation.kind == OrganisationKind.SCHOOL)
     return list(session.exec(statement.order_by(Organisation.name)).all())
+
+
+def asker_now(
+    session: Session, *, organisation_id: int, user_id: int | None, api_key_id: int | None
+) -> Caller | None:
+    """Who asked for background work (an import, a batch of handovers), as they are now, so
+    the worker reaches no more than they may: None if the user was deactivated or moved,
+    or the key revoked, since they asked."""
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user and user.is_active and user.organisation_id == organisation_id:
+            return Caller.for_user(user, session.get_one(Organisation, user.organisation_id))
+    elif api_key_id is not None:
+        key = session.get(ApiKey, api_key_id)
+        if key and key.revoked_at is None and key.organisation_id == organisation_id:
+            return Caller.for_api_key(key, session.get_one(Organisation, key.organisation_id))
+    return None

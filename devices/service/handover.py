@@ -4,58 +4,39 @@ off by the safeguarding lead, the family's acceptance). A handover missing a ste
 refused with 409 naming every missing step, on the page and in the API alike, since both
 come here. Steps belong to the current allocation: another family starts the list again."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from accounts.models import Organisation, OrganisationKind, Role
+from accounts.models import OrganisationKind, Role
 from devices.models import (
     ALL_STEPS,
-    AcceptanceMethod,
-    Allocation,
     Device,
-    FamilyAcceptance,
     HandoverCheck,
     HandoverPolicy,
     HandoverStep,
     LicenceSeat,
 )
-from devices.models.management import DeviceManagement, EnrolmentState, Manager
-from devices.service import acceptance, events, lifecycle, transitions
+from devices.service import events, lifecycle, transitions
 from devices.service.access import actor, require_writer
+from devices.service.handover_checklist import (
+    STEP_NAMES,
+    checklist,
+    current_allocation,
+    missing_steps,
+)
 from devices.service.registry import get_device
 from devices.service.transitions import Action
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput
 
-STEP_NAMES = {
-    HandoverStep.MANAGEMENT_REMOVED: "Removed from management",
-    HandoverStep.WIPED: "Wiped",
-    HandoverStep.LICENCES_RELEASED: "Licence seats released",
-    HandoverStep.FILTERING_SIGNED_OFF: "Filtering signed off by the safeguarding lead",
-    HandoverStep.FAMILY_ACCEPTED: "The family's acceptance",
-}
 PEOPLE_STEPS = (
     HandoverStep.MANAGEMENT_REMOVED,
     HandoverStep.WIPED,
     HandoverStep.FILTERING_SIGNED_OFF,
 )
-UNMANAGED = (EnrolmentState.DEPROVISIONED, EnrolmentState.NOT_MANAGED)
-MANAGER_NAMES = {
-    Manager.INTUNE: "Microsoft Intune",
-    Manager.GOOGLE_ADMIN: "Google Admin",
-    Manager.OTHER_MDM: "another device manager",
-    Manager.NONE: "no manager",
-}
-
-
-def _day(when: date | datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
-
-
 SIGNERS = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER)
 
 
@@ -77,33 +58,6 @@ class HandoverIncomplete(Conflict):
                 for step in self.missing
             ],
         }
-
-
-@dataclass(frozen=True)
-class StepState:
-    step: HandoverStep
-    name: str
-    required: bool
-    done: bool
-    detail: str
-
-
-def council_of(session: Session, organisation_id: int) -> int | None:
-    organisation = session.get(Organisation, organisation_id)
-    if organisation is None:
-        return None
-    if organisation.kind is OrganisationKind.COUNCIL:
-        return organisation.id
-    return organisation.council_id
-
-
-def required_steps(session: Session, council_id: int | None) -> list[HandoverStep]:
-    """The council's required steps; every step unless it has said otherwise."""
-    policy = session.get(HandoverPolicy, council_id) if council_id else None
-    if policy is None:
-        return list(ALL_STEPS)
-    chosen = {part.strip() for part in policy.required.split(",") if part.strip()}
-    return [step for step in ALL_STEPS if step.value in chosen]
 
 
 def set_required_steps(
@@ -130,86 +84,6 @@ def set_required_steps(
     session.add(policy)
     session.flush()
     return chosen
-
-
-def _allocation(session: Session, device: Device) -> Allocation:
-    allocation = lifecycle.open_allocation(session, device)
-    if allocation is None:
-        raise Conflict(
-            f"Device {device.serial_number} is not with a family: allocate it first",
-            field="device",
-        )
-    return allocation
-
-
-def _checks(session: Session, allocation: Allocation) -> dict[HandoverStep, HandoverCheck]:
-    rows = session.exec(
-        select(HandoverCheck)
-        .where(HandoverCheck.allocation_id == allocation.id)
-        .order_by(HandoverCheck.recorded_at, HandoverCheck.id)
-    )
-    return {row.step: row for row in rows}  # the latest of each step
-
-
-def _acceptance_detail(found: FamilyAcceptance | None) -> tuple[bool, str]:
-    if found is None:
-        return False, "Not asked yet"
-    if found.answer is None:
-        return False, "Link texted, waiting for the family"
-    if found.answer.value != "accepted":
-        return False, "The family declined"
-    if found.method is AcceptanceMethod.LINK:
-        return True, f"Accepted by the link texted to the family on {_day(found.answered_at)}"
-    return True, f"Accepted in person on {_day(found.answered_at)}, seen by {found.witnessed_by}"
-
-
-def checklist(session: Session, *, caller: Caller, device_id: int) -> list[StepState]:
-    """Every step with whether the council requires it and whether it is done."""
-    device = get_device(session, caller=caller, device_id=device_id)
-    allocation = _allocation(session, device)
-    required = set(required_steps(session, council_of(session, device.holder_id)))
-    checks = _checks(session, allocation)
-    management = session.exec(
-        select(DeviceManagement).where(DeviceManagement.device_id == device.id)
-    ).first()
-    seats = len(
-        session.exec(select(LicenceSeat.id).where(LicenceSeat.device_id == device.id)).all()
-    )
-    states: list[StepState] = []
-    for step in ALL_STEPS:
-        check = checks.get(step)
-        if step is HandoverStep.MANAGEMENT_REMOVED and check is None and management is not None:
-            done = management.state in UNMANAGED
-            state = management.state.value.replace("-", " ")
-            detail = (
-                f"The manager reports it {state}"
-                if done
-                else f"Still {state} in {MANAGER_NAMES[management.manager]}"
-            )
-        elif step is HandoverStep.LICENCES_RELEASED:
-            done = True
-            detail = (
-                f"{seats} seat(s), released by the service at handover" if seats else "No seats"
-            )
-        elif step is HandoverStep.FAMILY_ACCEPTED:
-            done, detail = _acceptance_detail(
-                acceptance.latest(session, caller=caller, device_id=device.id)
-            )
-        elif check is not None:
-            done, detail = True, _check_detail(check)
-        else:
-            done, detail = False, "Not done"
-        states.append(StepState(step, STEP_NAMES[step], step in required, done, detail))
-    return states
-
-
-def _check_detail(check: HandoverCheck) -> str:
-    parts = [_day(check.done_on), f"by {check.confirmed_by}"]
-    if check.method:
-        parts.insert(0, check.method)
-    if check.reference:
-        parts.append(f"({check.reference})")
-    return ", ".join(parts)
 
 
 def record_step(
@@ -248,7 +122,7 @@ def record_step(
         if not reference:
             raise InvalidInput("Enter the filtering decision", field="reference")
     device = get_device(session, caller=caller, device_id=device_id)
-    allocation = _allocation(session, device)
+    allocation = current_allocation(session, device)
     if done_on < allocation.allocated_on:
         raise InvalidInput(
             f"The date is before the device went to this family ({allocation.allocated_on})",
@@ -279,7 +153,7 @@ def hand_over(
         get_device(session, caller=caller, device_id=device_id), Action.TRANSFER_TO_FAMILY
     )
     states = checklist(session, caller=caller, device_id=device_id)
-    missing = [state.step for state in states if state.required and not state.done]
+    missing = missing_steps(states)
     if missing:
         raise HandoverIncomplete(missing)
     device = get_device(session, caller=caller, device_id=device_id)
