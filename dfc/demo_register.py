@@ -8,17 +8,9 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from accounts.models import Organisation, OrganisationKind, Role
+from devices.connectivity_schemas import DongleCreate, LicenceCreate, SeatAssign, SimCreate
 from devices.models import DeviceKind, LicenceProduct
-from devices.schemas import (
-    AllocationCreate,
-    DeviceCreate,
-    DeviceRequestCreate,
-    DongleCreate,
-    FamilyCreate,
-    LicenceCreate,
-    SeatAssign,
-    SimCreate,
-)
+from devices.schemas import AllocationCreate, DeviceCreate, DeviceRequestCreate, FamilyCreate
 from devices.service import connectivity, demand, families, licences, lifecycle, registry
 from dfc.caller import Caller
 from support.models import Category, Via

@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role
+from devices.connectivity_schemas import DongleCreate, LicenceCreate, SeatAssign, SimCreate
 from devices.models import Allocation, Device, LicenceProduct
 from devices.models.connectivity import DongleKind
-from devices.schemas import DongleCreate, LicenceCreate, SeatAssign, SimCreate
 from devices.service import connectivity, licences, safeguarding
 from dfc.caller import Caller
 

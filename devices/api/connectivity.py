@@ -5,8 +5,7 @@ from datetime import date
 from fastapi import APIRouter, status
 
 from accounts.deps import ApiCaller, SessionDep
-from devices.models import DongleStatus
-from devices.schemas import (
+from devices.connectivity_schemas import (
     AllowancePublic,
     AllowanceUplift,
     DongleCreate,
@@ -15,6 +14,7 @@ from devices.schemas import (
     SimPublic,
     UsageReadingCreate,
 )
+from devices.models import DongleStatus
 from devices.service import connectivity, pairing
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing

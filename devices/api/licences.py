@@ -5,8 +5,8 @@ from datetime import date
 from fastapi import APIRouter, status
 
 from accounts.deps import ApiCaller, SessionDep
+from devices.connectivity_schemas import LicenceCreate, LicencePublic, LicenceRenew, SeatAssign
 from devices.models import Licence, LicenceProduct
-from devices.schemas import LicenceCreate, LicencePublic, LicenceRenew, SeatAssign
 from devices.service import licences
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing

@@ -8,10 +8,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, NamedTuple
 
+from devices.connectivity_schemas import DongleCreate, SimCreate
 from devices.imports.common import present, validate
 from devices.models import DeviceKind
 from devices.models.connectivity import DongleKind
-from devices.schemas import DeviceCreate, DongleCreate, SimCreate
+from devices.schemas import DeviceCreate
 from dfc.csv_import import RowProblem
 
 # Schema field -> the manifest's column, per kind of item on a row.

@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from accounts.scoping import scoped
+from devices.connectivity_schemas import UsageReadingCreate
 from devices.errors import DuplicateRecord
 from devices.imports.bulk import insert_rows
 from devices.imports.common import Progress, ProgressCallback, chunks, key_in, present, validate
 from devices.imports.reader import read_rows
 from devices.models import DataUsage, Sim
 from devices.queries import MB_PER_GB
-from devices.schemas import Iccid, UsageReadingCreate
+from devices.schemas import Iccid
 from devices.service.access import require_writer
 from dfc.caller import Caller
 from dfc.csv_import import Problems, RowProblem

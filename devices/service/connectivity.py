@@ -9,9 +9,14 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from accounts.scoping import scoped
+from devices.connectivity_schemas import (
+    AllowanceUplift,
+    DongleCreate,
+    SimCreate,
+    UsageReadingCreate,
+)
 from devices.errors import flush_or_duplicate
 from devices.models import DataAllowance, DataUsage, Device, Dongle, DongleStatus, Sim
-from devices.schemas import AllowanceUplift, DongleCreate, SimCreate, UsageReadingCreate
 from devices.service.access import get_scoped, reachable_organisation, require_writer
 from devices.service.registry import get_device, serial_numbers
 from devices.service.safeguarding import flag_sim_replaced

@@ -7,9 +7,9 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from accounts.scoping import scoped
+from devices.connectivity_schemas import LicenceCreate, LicenceRenew, SeatAssign
 from devices.errors import LicenceFull, flush_or_duplicate
 from devices.models import DeviceEvent, Licence, LicenceProduct, LicenceSeat
-from devices.schemas import LicenceCreate, LicenceRenew, SeatAssign
 from devices.service import events
 from devices.service.access import actor, get_scoped, reachable_organisation, require_writer
 from devices.service.registry import get_device

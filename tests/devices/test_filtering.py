@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from accounts.models import Role
+from devices.connectivity_schemas import SimCreate
 from devices.filtering import Filters, Reason, count_unfiltered, unfiltered
 from devices.models import (
     DeviceEvent,
@@ -14,7 +15,6 @@ from devices.models import (
     FilteringReview,
     OwnerKind,
 )
-from devices.schemas import SimCreate
 from devices.service import connectivity, safeguarding
 from tests.devices.factories import make_dongle_with_sim
 from tests.devices.filtering_setup import TODAY, build, with_child

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from accounts.models import Role
-from devices.schemas import SimCreate
+from devices.connectivity_schemas import SimCreate
 from devices.service import connectivity, safeguarding
 from tests.devices.filtering_setup import TODAY, build, with_child
 from tests.devices.management_setup import caller_of

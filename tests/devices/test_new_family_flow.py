@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, func, select
 
 from accounts.models import Organisation, Role
+from devices.connectivity_schemas import DongleCreate
 from devices.errors import DuplicateRecord
 from devices.models import Allocation, DeviceStatus, Dongle, Family
-from devices.schemas import DongleCreate
 from devices.service import connectivity
 from dfc.caller import Caller
 from dfc.clock import today

@@ -190,3 +190,36 @@ def test_a_school_receives_a_laptop_and_dongle_on_one_row_and_lends_both_to_a_ne
             {"serial": serial},
         ).one()
     assert [status.lower() for status in lent] == ["with-family", "with-family"]
+
+
+def test_a_school_hands_over_its_ready_laptops_at_once_and_sees_what_the_others_need(
+    page, service, service_db
+):
+    sign_in(page, service, STAFF)
+    visit(page, "/devices")
+    page.get_by_role("link", name="hand over devices to families").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hand over devices to families")
+    expect(page.locator("#ready-count")).to_contain_text("2 of")
+    not_ready = page.locator("tbody tr", has_text="Still to do: Removed from management").first
+    not_ready.get_by_role("checkbox").check()  # tried too: refused, naming what it needs
+    serial = not_ready.locator("a").inner_text()
+    assert not axe_violations(page)
+    screenshot(page, "school-handovers")
+    page.get_by_role("button", name="Hand over the chosen devices").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Handing over 3 devices")
+    expect(page.locator("#batch-progress")).to_contain_text(
+        "2 of 3 handed over to their families; 1 refused", timeout=60_000
+    )
+    refused = page.locator("tbody tr", has_text="Refused")
+    expect(refused).to_contain_text(serial)
+    expect(refused).to_contain_text("Still to do: Removed from management")
+    screenshot(page, "school-handover-batch")
+    with service_db.connect() as connection:
+        owners = connection.execute(
+            text(
+                "SELECT d.serial_number, d.owner_kind FROM handover_batch_device b "
+                "JOIN device d ON d.id = b.device_id ORDER BY b.position"
+            )
+        ).all()
+    assert sorted(kind for _, kind in owners) == ["family", "family", "scheme"]
+    assert dict(owners)[serial] == "scheme"
