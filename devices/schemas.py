@@ -1,7 +1,7 @@
 """Request and response shapes for the register's API."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
@@ -272,6 +272,17 @@ class TextsBackOn(StrictModel):
         return value
 
 
+class TextChannelIn(StrictModel):
+    """The family's chosen channel; WhatsApp only with their agreement recorded."""
+
+    channel: Literal["sms", "whatsapp"]
+    consent: str = Field(
+        default="",
+        max_length=300,
+        description="how the family agreed (for example, asked at school); needed for WhatsApp",
+    )
+
+
 class TextChangePublic(Public):
     change: str
     how: str
@@ -287,4 +298,10 @@ class FamilyTextsPublic(BaseModel):
     off_since: datetime | None = None
     off_by: str | None = Field(default=None, description="the keyword, 'twilio' or none")
     off_channel: str | None = None
+    channel: Literal["sms", "whatsapp"] = Field(
+        default="sms", description="the channel the family chose for texts"
+    )
+    channel_consent: str | None = Field(
+        default=None, description="how the family agreed to it, as staff recorded"
+    )
     history: list[TextChangePublic] = []

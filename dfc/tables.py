@@ -6,7 +6,8 @@ import accounts.models  # noqa: F401
 import devices.models  # noqa: F401
 import dfc.audit.models
 import dfc.heartbeat  # noqa: F401
-import notifications.models  # noqa: F401
+import notifications.models
+import notifications.whatsapp_models  # noqa: F401
 import privacy.agreements_models
 import privacy.models  # noqa: F401
 import reporting.dashboard.summary_models  # noqa: F401

@@ -66,6 +66,14 @@ class OutboxMessage(SQLModel, table=True):
             Column(Text, nullable=False)
         )
     )
+    variables: str | None = Field(
+        default=None,
+        sa_column=personal(
+            DataCategory.FREE_TEXT,
+            retention="outbox-body",
+            note="a WhatsApp message's values by position, as JSON, for its approved template",
+        ).on(Column(Text, nullable=True)),
+    )
     segments: int = Field(default=1, **not_personal())
     encoding: str = Field(default="GSM-7", max_length=8, **not_personal())
     status: MessageStatus = Field(

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from dfc.db_types import utcnow
 from dfc.settings import get_settings
+from notifications import whatsapp
 from notifications.consent import is_opted_out
 from notifications.dispatch import send_after_commit
 from notifications.models import Audience, Channel, MessageStatus, OutboxMessage
@@ -36,27 +37,38 @@ def compose(
     context: dict[str, Any],
     now: datetime,
     opted_out: bool,
+    prefers_whatsapp: bool = False,
     rendered: tuple[str | None, str] | None = None,
 ) -> dict[str, Any]:
     """The outbox row's values for one message: rendered in the recipient's language,
     cancelled if the number opted out (consent messages excepted), held until morning if a
-    family text would arrive at night. The one rule `enqueue` and `enqueue_many` share."""
+    family text would arrive at night, sent by WhatsApp if the family chose it (with its
+    values by position, for an approved template). The one rule `enqueue` and
+    `enqueue_many` share."""
     settings = get_settings()
     # `rendered`: what `render` already gave for this template, language and context (a
     # family text is rendered to choose its template; not twice).
     subject, body = rendered or render(template, language=recipient.language, context=context)
     segments, encoding = count_segments(body)
     audience = TEMPLATES[template].audience
+    channel = recipient.channel
+    if prefers_whatsapp and might_go_by_whatsapp(recipient, template):
+        channel = Channel.WHATSAPP
     row: dict[str, Any] = {
         "idempotency_key": key,
         "organisation_id": recipient.organisation_id,
         "audience": audience,
-        "channel": recipient.channel,
+        "channel": channel,
         "recipient": recipient.address,
         "locale": recipient.language,
         "template": template,
         "subject": subject,
         "body": body,
+        "variables": (
+            whatsapp.variables_for(template, recipient.language, context)
+            if channel is Channel.WHATSAPP
+            else None
+        ),
         "segments": segments,
         "encoding": encoding,
         "status": MessageStatus.PENDING,
@@ -85,6 +97,16 @@ def compose(
     return row
 
 
+def might_go_by_whatsapp(recipient: Recipient, template: str) -> bool:
+    """A family text by SMS, not about consent (answered on the channel it came by), goes
+    by WhatsApp if the family chose it."""
+    return (
+        recipient.channel is Channel.SMS
+        and TEMPLATES[template].audience is Audience.FAMILY
+        and not TEMPLATES[template].about_consent
+    )
+
+
 def may_cancel(recipient: Recipient, template: str) -> bool:
     """An opt-out stops this message: a text, and not one about consent itself."""
     return recipient.channel in TEXT_CHANNELS and not TEMPLATES[template].about_consent
@@ -108,6 +130,9 @@ def enqueue(
     if existing is not None:
         return existing
     opted_out = may_cancel(recipient, template) and is_opted_out(session, recipient.address)
+    prefers_whatsapp = might_go_by_whatsapp(recipient, template) and bool(
+        whatsapp.whatsapp_numbers_among(session, [recipient.address])
+    )
     message = OutboxMessage(
         **compose(
             recipient,
@@ -116,6 +141,7 @@ def enqueue(
             context=context,
             now=now or utcnow(),
             opted_out=opted_out,
+            prefers_whatsapp=prefers_whatsapp,
         )
     )
     nested = session.begin_nested()

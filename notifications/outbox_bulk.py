@@ -22,7 +22,8 @@ from notifications.bulk_insert import copy_insert, copy_rows
 from notifications.consent import opted_out_among
 from notifications.dispatch import send_many_after_commit
 from notifications.models import Channel, MessageStatus, OutboxMessage
-from notifications.outbox import Recipient, compose, may_cancel
+from notifications.outbox import Recipient, compose, may_cancel, might_go_by_whatsapp
+from notifications.whatsapp import whatsapp_numbers_among
 
 BATCH = 20000  # rows a batch: some 10 MB of text at most
 
@@ -48,6 +49,7 @@ COLUMNS = (
     "template",
     "subject",
     "body",
+    "variables",
     "segments",
     "encoding",
     "status",
@@ -89,6 +91,10 @@ def enqueue_many(
 def _write(session: Session, batch: list[Outgoing], now: datetime) -> int:
     numbers = {m.recipient.address for m in batch if may_cancel(m.recipient, m.template)}
     opted_out = opted_out_among(session, numbers)
+    on_whatsapp = whatsapp_numbers_among(
+        session,
+        {m.recipient.address for m in batch if might_go_by_whatsapp(m.recipient, m.template)},
+    )
     rows = [
         compose(
             m.recipient,
@@ -97,6 +103,7 @@ def _write(session: Session, batch: list[Outgoing], now: datetime) -> int:
             context=m.context,
             now=now,
             opted_out=m.recipient.address in opted_out,
+            prefers_whatsapp=m.recipient.address in on_whatsapp,
             rendered=m.rendered,
         )
         for m in batch

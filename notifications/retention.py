@@ -1,6 +1,7 @@
 """The outbox's retention rule (see privacy.retention): a finished message's rendered
-text, subject, recipient and provider error are removed after RETAIN_OUTBOX_BODY_DAYS; its
-channel, status, segment count and times stay, so delivery figures never change."""
+text, subject, recipient, template values and provider error are removed after
+RETAIN_OUTBOX_BODY_DAYS; its channel, status, segment count and times stay, so delivery
+figures never change."""
 
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ def messages_due(cutoff: "Cutoff") -> Select:
             OutboxMessage.recipient != "",
             OutboxMessage.subject.is_not(None),
             OutboxMessage.error.is_not(None),
+            OutboxMessage.variables.is_not(None),
         ),
     )
 
@@ -39,6 +41,6 @@ def purge_messages(session: Session, ids: list[int]) -> int:
     return session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(body="", recipient="", subject=None, error=None)
+        .values(body="", recipient="", subject=None, error=None, variables=None)
         .execution_options(synchronize_session=False)
     ).rowcount

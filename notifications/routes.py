@@ -5,9 +5,14 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from notifications.api import outbox, policies, twilio_hooks
+from notifications.api import outbox, policies, twilio_hooks, whatsapp_templates
 from notifications.pages import outbox as outbox_pages
 
-API_ROUTERS: list[APIRouter] = [outbox.router, policies.router, twilio_hooks.router]
+API_ROUTERS: list[APIRouter] = [
+    outbox.router,
+    policies.router,
+    twilio_hooks.router,
+    whatsapp_templates.router,
+]
 PAGE_ROUTERS: list[APIRouter] = [outbox_pages.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -58,6 +58,9 @@ class Claimed:
     body: str
     subject: str | None
     unconfirmed_attempt_at: datetime | None  # the earliest attempt not yet confirmed
+    template: str
+    locale: str
+    variables: str | None  # a WhatsApp message's values by position (JSON)
 
 
 def send_engine(*, durable: bool = True) -> Engine:
@@ -146,6 +149,9 @@ def _claim_and_load():
         OutboxMessage.body,
         OutboxMessage.subject,
         OutboxMessage.unconfirmed_attempt_at,
+        OutboxMessage.template,
+        OutboxMessage.locale,
+        OutboxMessage.variables,
     )
 
 

@@ -6,6 +6,7 @@ took it after all, so a family never gets the same text twice."""
 
 import logging
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 
 from dfc.db import session_scope
 from dfc.settings import get_settings
+from notifications import whatsapp
 from notifications.channels.base import (
     Delivery,
     PermanentFailure,
@@ -70,6 +72,8 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
         subject=claimed.subject,
         status_callback_url=status_callback_url(),
     )
+    if claimed.channel is Channel.WHATSAPP:
+        delivery = _within_whatsapps_rules(claimed, delivery, now)
     earlier_attempt = claimed.unconfirmed_attempt_at
     if earlier_attempt is not None and earlier_attempt >= now:
         earlier_attempt = None  # the mark is this attempt's own
@@ -90,6 +94,30 @@ def send_one(message_id: int, *, now: datetime | None = None) -> MessageStatus |
         return _record_failure(message_id, failure, now, retry=False)
     record_sent(message_id, sent.provider_id, delivered_locally=sent.delivered_locally)
     return MessageStatus.SENT
+
+
+def _within_whatsapps_rules(claimed, delivery: Delivery, now: datetime) -> Delivery:
+    """Free text inside the family's 24-hour window, the approved template outside it, or
+    SMS where there is none in their language (recorded on the message)."""
+    with session_scope() as session:
+        chosen = whatsapp.plan(
+            session,
+            phone_number=claimed.recipient,
+            template=claimed.template,
+            locale=claimed.locale,
+            variables=claimed.variables,
+            now=now,
+        )
+        if chosen.channel is Channel.SMS:
+            log.info("message %s: %s", claimed.id, chosen.note)
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == claimed.id)
+                .values(channel=Channel.SMS)
+            )
+    return replace(
+        delivery, channel=chosen.channel, content_sid=chosen.content_sid, variables=chosen.variables
+    )
 
 
 def _wait_turn(channel: Channel, settings) -> None:

@@ -23,6 +23,7 @@ from dfc.audit.writer import record_access, record_shown
 from dfc.caller import Caller
 from dfc.errors import Conflict, DomainError
 from notifications.models import MessageStatus, OutboxMessage, SmsOptOut, TextConsentChange
+from notifications.whatsapp_models import TextChannelChoice, WhatsAppWindow
 from privacy.models import AuditAction, ErasureReason, ErasureRecord, SubjectType
 from privacy.subject_access import FamilyRecords, SubjectAccessExport, family_for_officer, gather
 from support import retention as support_retention
@@ -85,6 +86,7 @@ def _purge_outbox(session: Session, where: dict[str, ColumnElement[bool]]) -> in
             subject=None,
             body="",
             error=None,
+            variables=None,
             status=case(
                 (OutboxMessage.status.in_(UNSENT), MessageStatus.CANCELLED.value),
                 else_=OutboxMessage.status,
@@ -101,6 +103,12 @@ def _delete_opt_out(session: Session, where: dict[str, ColumnElement[bool]]) -> 
 
 def _delete_consent_history(session: Session, where: dict[str, ColumnElement[bool]]) -> int:
     statement = delete(TextConsentChange).where(where["text_consent_change"])
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
+def _delete_by_phone(session: Session, model: Any, condition: ColumnElement[bool]) -> int:
+    """The number's channel choice or WhatsApp window (kept if another family shares it)."""
+    statement = delete(model).where(condition)
     return session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
@@ -141,6 +149,10 @@ def _anonymise(session: Session, family_id: int, records: FamilyRecords) -> dict
         "outbox_message": _purge_outbox(session, where),
         "sms_opt_out": _delete_opt_out(session, where),
         "text_consent_change": _delete_consent_history(session, where),
+        "text_channel_choice": _delete_by_phone(
+            session, TextChannelChoice, where["text_channel_choice"]
+        ),
+        "whatsapp_window": _delete_by_phone(session, WhatsAppWindow, where["whatsapp_window"]),
         "ownership_transfer": _count(
             session,
             select(OwnershipTransfer.id).where(

@@ -40,6 +40,7 @@ from dfc.personal_data.categories import DataCategory
 from dfc.personal_data.marks import mark_of
 from dfc.settings import get_settings
 from notifications.models import OutboxMessage, SmsOptOut, TextConsentChange
+from notifications.whatsapp_models import TextChannelChoice, WhatsAppWindow
 from support.media.models import TicketAttachment
 from support.models import FollowCode, Ticket, TicketLanguageChange, TicketMessage
 
@@ -75,6 +76,8 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "outbox_message": ("id", "channel", "template", "status", "created_at", "sent_at"),
     "sms_opt_out": ("opted_out_at", "how", "channel"),
     "text_consent_change": ("id", "change", "how", "channel", "reason", "changed_at"),
+    "text_channel_choice": ("channel", "consent", "recorded_at"),
+    "whatsapp_window": ("last_inbound_at",),
     "device_event": ("id", "device_id", "occurred_at", "action"),
     "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
     "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
@@ -93,6 +96,8 @@ TITLES = {
     "outbox_message": "Messages sent to the family's phone or email",
     "sms_opt_out": "Texts stopped",
     "text_consent_change": "Texts turned off and on",
+    "text_channel_choice": "Texts by SMS or WhatsApp, and how the family agreed",
+    "whatsapp_window": "When the family last wrote on WhatsApp",
     "device_event": "Device history that names the family",
     "device_management": "The user a device manager (Google Admin, Intune) records for "
     "the family's devices",
@@ -112,6 +117,8 @@ MODELS = {
     "outbox_message": OutboxMessage,
     "sms_opt_out": SmsOptOut,
     "text_consent_change": TextConsentChange,
+    "text_channel_choice": TextChannelChoice,
+    "whatsapp_window": WhatsAppWindow,
     "device_event": DeviceEvent,
     "device_management": DeviceManagement,
     "family_acceptance": FamilyAcceptance,
@@ -190,6 +197,8 @@ class FamilyRecords:
             ),
             "sms_opt_out": SmsOptOut.phone_number == phone if phone else false(),
             "text_consent_change": (TextConsentChange.phone_number == phone if phone else false()),
+            "text_channel_choice": (TextChannelChoice.phone_number == phone if phone else false()),
+            "whatsapp_window": WhatsAppWindow.phone_number == phone if phone else false(),
             # The manager's user of a device the family has now: a device they gave back
             # may already be another family's, with that family's user.
             "device_management": DeviceManagement.device_id.in_(

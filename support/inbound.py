@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from dfc.db_types import utcnow
-from notifications import consent
+from notifications import consent, whatsapp
 from notifications.consent import Keyword
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
@@ -57,6 +57,8 @@ def receive(
         if sender.startswith("whatsapp:")
         else (Via.SMS, Channel.SMS)
     )
+    if via is Via.WHATSAPP:  # free text may be sent to them for the next 24 hours
+        whatsapp.record_inbound(session, phone_number=phone, at=now)
     keyword = consent.read_keyword(body) if body else None
     if keyword is not None and keyword[1] == "YES" and consent.text_status(session, phone).texts_on:
         keyword = None  # "yes" is an ordinary answer from a family whose texts are on

@@ -4,11 +4,17 @@ staff turning texts back on when the family asks."""
 from fastapi import APIRouter
 
 from accounts.deps import ApiCaller, SessionDep
-from devices.schemas import FamilyTextsPublic, TextChangePublic, TextsBackOn
-from devices.service.family_texts import FamilyTexts, texts_for_family, turn_texts_back_on
+from devices.schemas import FamilyTextsPublic, TextChangePublic, TextChannelIn, TextsBackOn
+from devices.service.family_texts import (
+    FamilyTexts,
+    choose_text_channel,
+    texts_for_family,
+    turn_texts_back_on,
+)
 from dfc.audit.seen import SeenAt
 from dfc.caller import Caller
 from dfc.personal_data import sharing
+from notifications.models import Channel
 
 router = APIRouter(prefix="/api", tags=["families and allocations"])
 
@@ -34,6 +40,8 @@ def _public(texts: FamilyTexts) -> FamilyTextsPublic:
         off_by=status.how if status else None,
         off_channel=status.channel.value if status and status.channel else None,
         history=[TextChangePublic.model_validate(change) for change in texts.history],
+        channel=texts.channel.channel.value if texts.channel else "sms",
+        channel_consent=texts.channel.consent if texts.channel else None,
     )
 
 
@@ -58,5 +66,27 @@ def family_texts_back_on(
     (error 21610), ask them to."""
     _require_full_cover(caller)
     texts = turn_texts_back_on(session, caller=caller, family_id=family_id, reason=body.reason)
+    session.commit()
+    return _public(texts)
+
+
+@router.put(
+    "/families/{family_id}/texts/channel",
+    responses={409: {"description": "The family has no mobile number"}},
+)
+def choose_family_text_channel(
+    family_id: int, body: TextChannelIn, session: SessionDep, caller: ApiCaller
+) -> FamilyTextsPublic:
+    """Texts to the family by SMS or WhatsApp, as they chose. WhatsApp needs how they agreed
+    (422 without it). Outside 24 hours from their last WhatsApp message, only approved
+    templates go by WhatsApp; a message without one goes by SMS."""
+    _require_full_cover(caller)
+    texts = choose_text_channel(
+        session,
+        caller=caller,
+        family_id=family_id,
+        channel=Channel(body.channel),
+        agreed=body.consent,
+    )
     session.commit()
     return _public(texts)

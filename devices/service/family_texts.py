@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from devices.models import Family
-from devices.service.access import require_writer
+from devices.service.access import actor, require_writer
 from devices.service.families import get_family, show_family
 from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.errors import Conflict
-from notifications import consent
+from notifications import consent, whatsapp
 from notifications.consent import TextStatus
-from notifications.models import TextConsentChange
+from notifications.models import Channel, TextConsentChange
+from notifications.whatsapp_models import TextChannelChoice
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class FamilyTexts:
     family: Family
     status: TextStatus | None  # None: no mobile number, so nothing to text
     history: list[TextConsentChange]
+    channel: TextChannelChoice | None = None  # None: SMS, never chosen otherwise
 
 
 def texts_for_family(
@@ -40,6 +42,7 @@ def texts_for_family(
         family=family,
         status=consent.text_status(session, family.phone_number),
         history=consent.consent_history(session, family.phone_number),
+        channel=whatsapp.channel_of(session, family.phone_number),
     )
 
 
@@ -61,4 +64,23 @@ def turn_texts_back_on(
     )
     if not lifted:
         raise Conflict("Texts to this family are already on")
+    return texts_for_family(session, caller=caller, family_id=family_id)
+
+
+def choose_text_channel(
+    session: Session, *, caller: Caller, family_id: int, channel: Channel, agreed: str
+) -> FamilyTexts:
+    """The family's texts go by SMS or WhatsApp, as they chose; WhatsApp only with how they
+    agreed recorded (notifications.whatsapp keeps WhatsApp's rules)."""
+    require_writer(caller)
+    family = get_family(session, caller=caller, family_id=family_id)
+    if not family.phone_number:
+        raise Conflict("The family has no mobile number to text")
+    whatsapp.choose_channel(
+        session,
+        phone_number=family.phone_number,
+        channel=channel,
+        consent=agreed,
+        recorded_by=actor(caller),
+    )
     return texts_for_family(session, caller=caller, family_id=family_id)

@@ -120,6 +120,12 @@ define_rule(
     "Kept while the service runs: a number that texted STOP must never be texted again.",
 )
 define_rule(
+    "text-channel",
+    "A number's chosen channel (SMS or WhatsApp), how the family agreed to it, and when they "
+    "last wrote on WhatsApp (which decides whether free text may be sent): kept while the "
+    "service texts the number; a number erased with its family is removed with it.",
+)
+define_rule(
     "staff-account",
     "Kept while the staff account exists; an administrator removes it when the person leaves.",
 )

@@ -15,6 +15,9 @@ class Delivery:
     body: str
     subject: str | None = None
     status_callback_url: str | None = None
+    # WhatsApp outside its 24-hour window: the approved template and its values by position
+    content_sid: str | None = None
+    variables: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 failure: rate limits, Twilio's own faults and network trouble are worth retrying; anything
 else Twilio refuses (an invalid number, an opted-out recipient) is not."""
 
+import json
 import logging
 import threading
 from collections.abc import Collection
@@ -141,6 +142,10 @@ class TwilioSender:
                 raise PermanentFailure("TWILIO_WHATSAPP_FROM is not set: WhatsApp cannot be sent")
             fields["to"] = _whatsapp(delivery.recipient)
             fields["from_"] = _whatsapp(sender)
+            if delivery.content_sid:  # an approved template: no free text outside the window
+                del fields["body"]
+                fields["content_sid"] = delivery.content_sid
+                fields["content_variables"] = json.dumps(delivery.variables or {})
         elif delivery.channel is Channel.SMS:
             if self.settings.TWILIO_MESSAGING_SERVICE_SID:
                 fields["messaging_service_sid"] = self.settings.TWILIO_MESSAGING_SERVICE_SID
@@ -191,7 +196,7 @@ class TwilioSender:
                         "earlier attempt; cannot tell whether it was sent",
                         outcome_unknown=True,
                     )
-                if found.body == delivery.body and found.sid not in exclude:
+                if _same_message(found, delivery) and found.sid not in exclude:
                     matches.append(found)
         except (TwilioException, requests.exceptions.RequestException) as error:
             message = f"Could not ask Twilio whether an earlier attempt was sent: {error}"
@@ -211,6 +216,14 @@ class TwilioSender:
             return TemporaryFailure(message, code=code, outcome_unknown=True)
         # 21610 opted out, 21211/21614 invalid or not a mobile, 21408 region not enabled, ...
         return PermanentFailure(message, code=code)
+
+
+def _same_message(found, delivery: Delivery) -> bool:
+    """Twilio keeps the text it sent: ours, or the template's with our values in it."""
+    if delivery.content_sid:
+        values = (delivery.variables or {}).values()
+        return bool(found.body) and all(value in found.body for value in values)
+    return found.body == delivery.body
 
 
 def _whatsapp(address: str) -> str:

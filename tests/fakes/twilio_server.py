@@ -7,7 +7,8 @@ Like Twilio, it lists the messages it accepted (GET Messages.json?To=...), newes
 sender can ask whether a message got through. It also serves the files of inbound MMS and
 WhatsApp messages (`add_media`, tests/fakes/twilio_media.py) at Twilio's media addresses,
 only with the account's basic auth, as Twilio does with HTTP authentication on media turned
-on, and without redirects."""
+on, and without redirects. A WhatsApp template sent by content SID (`content_templates`)
+is kept, like Twilio's, as the template's text with its variables in it."""
 
 import json
 import re
@@ -77,6 +78,8 @@ class FakeTwilio(LocalHttpServer):
         self._connections = 0
         self.latency = 0.0  # seconds every accepted message waits for its answer
         self._media = TwilioMedia(self._authorised)
+        # Content API templates approved on this account: content SID -> text with {{1}}...
+        self.content_templates: dict[str, str] = {}
         super().__init__(self._handler_class())
 
     @property
@@ -224,7 +227,7 @@ class FakeTwilio(LocalHttpServer):
             self._answered[answer.kind] += 1
             self._exchanges.append((request, answer.kind))
             if answer.accepts:
-                created = created_message(match["sid"], request.form)
+                created = created_message(match["sid"], request.form, self.content_templates)
                 self._accepted.append(created)
             self._in_flight += 1
         delay = answer.delay or (self.latency if created and answer.status == 201 else 0.0)
@@ -304,10 +307,17 @@ def _server_error(status: int, accepted: bool) -> Answer:
     return Answer(status, twilio_error(status, 20500, "Internal Server Error"), accept=accepted)
 
 
-def created_message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
-    """A message resource as Twilio returns it from a create, freshly queued."""
+def created_message(
+    account_sid: str, form: dict[str, str], content_templates: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A message resource as Twilio returns it from a create, freshly queued; a Content API
+    template's text with its variables in it, as Twilio keeps it."""
     sid = "SM" + secrets.token_hex(16)
     body = form.get("Body", "")
+    if form.get("ContentSid"):
+        values = json.loads(form.get("ContentVariables") or "{}")
+        text = (content_templates or {}).get(form["ContentSid"], "")
+        body = re.sub(r"\{\{(\d+)\}\}", lambda found: values.get(found[1], ""), text)
     segments, _ = count_segments(body)
     now = formatdate(usegmt=True)
     return {

@@ -35,6 +35,7 @@ from notifications.models import (
     SmsOptOut,
     TextConsentChange,
 )
+from notifications.whatsapp_models import TextChannelChoice, WhatsAppWindow
 from support.media.models import AttachmentStatus, TicketAttachment
 from support.models import (
     Author,
@@ -230,6 +231,16 @@ def make_family_data(
             outbox,
         ]
     )
+    for row in (  # merged: families may share a phone
+        TextChannelChoice(
+            phone_number=phone,
+            channel=Channel.WHATSAPP,
+            consent="Asked at school, by the office",
+            recorded_by="Ms Staff",
+        ),
+        WhatsAppWindow(phone_number=phone, last_inbound_at=WHEN),
+    ):
+        session.merge(row)
     if opted_out:
         session.add(SmsOptOut(phone_number=phone, how="STOP", channel=Channel.SMS))
         session.add(
