@@ -14,6 +14,7 @@ from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.handover import ALL_STEPS, HandoverCheck, HandoverPolicy, HandoverStep
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
+from devices.models.loans import LoanKind, LoanTerms
 from devices.models.management import (
     DeviceManagement,
     EndOfUpdates,
@@ -61,6 +62,8 @@ __all__ = [
     "Licence",
     "LicenceProduct",
     "LicenceSeat",
+    "LoanKind",
+    "LoanTerms",
     "Manager",
     "OwnerKind",
     "OwnershipTransfer",
