@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-import devices.acceptance_terms  # noqa: F401 (registers the "acceptance-link" text)
+import devices.acceptance_terms  # registers the "acceptance-link" text
 import devices.loan_terms  # noqa: F401 (registers the "loan-agreement-link" text)
 from accounts.secrets import secret_hash
 from devices.models import (
