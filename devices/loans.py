@@ -116,4 +116,3 @@ def loans(
     if filters.agreement is not None:
         statement = statement.where(agreement == filters.agreement.value)
     return statement
-
