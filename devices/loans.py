@@ -16,6 +16,7 @@ from devices.models import (
     AcceptancePurpose,
     Allocation,
     Device,
+    Family,
     FamilyAcceptance,
 )
 from dfc.caller import Caller
@@ -97,6 +98,7 @@ def loans(
             func.coalesce(Device.asset_tag, Device.serial_number).label("device"),
             Allocation.school_id,
             Allocation.family_id,
+            Family.pupil_reference,
             Allocation.dongle_id,
             Allocation.allocated_on,
             Allocation.review_on,
@@ -106,6 +108,7 @@ def loans(
             agreement.label("agreement"),
         )
         .join(Device, Device.id == Allocation.device_id)
+        .join(Family, Family.id == Allocation.family_id)
         .where(Allocation.returned_on.is_(None))
     )
     statement = scoped(statement, caller, Allocation.school_id)

@@ -15,12 +15,15 @@ from devices.api import (
     handover,
     imports,
     licences,
+    loans,
     management,
     reports,
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
 from devices.pages import filtering as filtering_pages
+from devices.pages import loan_agreements as loan_agreement_pages
+from devices.pages import loans as loan_pages
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
@@ -36,6 +39,13 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     management.router,
     imports.router,
+    loans.router,
 ]
-PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router, filtering_pages.router]
+PAGE_ROUTERS: list[APIRouter] = [
+    register.router,
+    acceptance_page.router,
+    filtering_pages.router,
+    loan_pages.router,
+    loan_agreement_pages.router,
+]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -166,6 +166,8 @@ class AllocationPublic(Public):
     collected_on: date | None
     returned_on: date | None
     return_reason: str | None
+    review_on: date | None = None
+    return_by: date | None = None
 
 
 class OnDate(StrictModel):

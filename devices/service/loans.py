@@ -2,10 +2,14 @@
 family accepts by a texted link or in person (the same rules as a handover's acceptance:
 devices.service.acceptance, purpose "loan")."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
+from fastapi.responses import StreamingResponse
 from sqlmodel import Session, select
 
+from devices import loans as loan_queries
 from devices.models import (
     AcceptanceAnswer,
     AcceptancePurpose,
@@ -14,8 +18,15 @@ from devices.models import (
 )
 from devices.service import acceptance
 from devices.service.access import get_scoped, require_writer
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_shown
 from dfc.caller import Caller
+from dfc.clock import today as london_today
+from dfc.db_types import utcnow
 from dfc.errors import Conflict, InvalidInput
+from dfc.listing import Page
+from dfc.paging import Paging, listing
 
 LOAN = AcceptancePurpose.LOAN
 
@@ -114,3 +125,41 @@ def accepted_agreement(session: Session, loan: Allocation) -> FamilyAcceptance |
         )
         .order_by(FamilyAcceptance.answered_at.desc(), FamilyAcceptance.id.desc())
     ).first()
+
+
+def list_loans(
+    session: Session,
+    paging: Paging,
+    *,
+    caller: Caller,
+    seen: Where,
+    filters: loan_queries.Filters,
+    columns: Sequence[str] | None = None,
+) -> Page[Any] | StreamingResponse:
+    """A page of the caller's open loans (or all, as CSV), each family on it recorded as
+    read (or exported) in the access audit."""
+    statement = loan_queries.loans(caller, today=london_today(), now=utcnow(), filters=filters)
+    sortable = {column.name: column for column in statement.selected_columns}
+    found = listing(
+        session,
+        statement,
+        paging,
+        sortable=sortable,
+        default_sort=loan_queries.DEFAULT_SORT,
+        columns=list(columns or sortable),
+        filename="loans.csv",
+        tiebreak=[sortable["allocation_id"]],
+    )
+    if isinstance(found, Page):
+        family_ids = [row._mapping["family_id"] for row in found.items]
+        record_shown(session, caller, seen, subject_type=SubjectType.FAMILY, subjects=family_ids)
+    else:
+        record_shown(
+            session,
+            caller,
+            seen,
+            action=AuditAction.EXPORT,
+            subject_type=SubjectType.FAMILY,
+            subjects=statement.with_only_columns(Allocation.family_id),
+        )
+    return found
