@@ -19,6 +19,7 @@ from devices.service.access import organisation_names, schools_reached
 from dfc.audit.seen import SeenAt, Where
 from dfc.caller import Caller
 from dfc.errors import DomainError
+from dfc.i18n import BY_CODE
 from dfc.paging import PagingDep
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, values_of
@@ -115,6 +116,7 @@ def _page(
             "values": _date_values(loan) if values is None else values,
             "field_errors": field_errors or {},
             "done": request.query_params.get("done"),
+            "language_names": BY_CODE,
         },
         caller=caller,
         staff=True,
