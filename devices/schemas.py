@@ -139,6 +139,8 @@ class AllocationCreate(StrictModel):
         max_length=500,
         description="why a device past its end of updates is given out all the same",
     )
+    review_on: date | None = Field(default=None, description="the loan's review date")
+    return_by: date | None = Field(default=None, description="the loan's return date")
 
 
 class NewFamilyAllocation(StrictModel):
@@ -154,6 +156,8 @@ class NewFamilyAllocation(StrictModel):
         max_length=500,
         description="why a device past its end of updates is given out all the same",
     )
+    review_on: date | None = Field(default=None, description="the loan's review date")
+    return_by: date | None = Field(default=None, description="the loan's return date")
 
 
 class AllocationPublic(Public):

@@ -18,13 +18,14 @@ from devices.models import (
 )
 from devices.service import acceptance
 from devices.service.access import get_scoped, require_writer
+from devices.service.loan_rules import require_loan_dates
 from dfc.audit.models import AuditAction, SubjectType
 from dfc.audit.seen import Where
 from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.clock import today as london_today
 from dfc.db_types import utcnow
-from dfc.errors import Conflict, InvalidInput
+from dfc.errors import Conflict
 from dfc.listing import Page
 from dfc.paging import Paging, listing
 
@@ -58,12 +59,7 @@ def set_dates(
     before the loan began."""
     require_writer(caller)
     loan = _open(session, caller, allocation_id)
-    for field, value in (("review_on", review_on), ("return_by", return_by)):
-        if value is not None and value < loan.allocated_on:
-            raise InvalidInput(
-                f"The date must be on or after the loan began ({loan.allocated_on.isoformat()})",
-                field=field,
-            )
+    require_loan_dates(loan.allocated_on, review_on, return_by)
     loan.review_on, loan.return_by = review_on, return_by
     session.add(loan)
     session.flush()

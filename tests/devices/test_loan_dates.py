@@ -202,3 +202,16 @@ def test_staff_set_dates_on_the_loan_page_and_see_the_overdue_list(client, sessi
     assert family.pupil_reference in listing.text and "Overdue" in listing.text
     csv = client.get("/loans?due=overdue&format=csv")
     assert csv.status_code == 200 and "DFC-0099" in csv.text
+
+
+def test_dates_given_when_allocating_are_kept_and_checked(client, session, staff, school):
+    device = make_device(session, holder=school, cover_until=date(2029, 1, 1))
+    family = make_family(session, school=school)
+    body = {"device_id": device.id, "family_id": family.id, "allocated_on": "2026-02-01"}
+    refused = client.post(
+        "/api/allocations", headers=staff, json={**body, "return_by": "2026-01-31"}
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "return_by"
+    made = client.post("/api/allocations", headers=staff, json={**body, "review_on": "2026-09-01"})
+    assert made.status_code == 201, made.text
+    assert (made.json()["review_on"], made.json()["return_by"]) == ("2026-09-01", None)
