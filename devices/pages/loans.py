@@ -3,6 +3,7 @@ list, filtered, sorted, paged and as CSV), and a loan's page, where staff set it
 return dates and ask the family to accept its agreement by a texted link or record it in
 person (devices.service.loans has the rules)."""
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -74,6 +75,22 @@ def loan_list(
     )
 
 
+def loan_dates_of(values: dict[str, Any]) -> tuple[dict[str, date | None], dict[str, str]]:
+    """The review and return dates from a form (a date left blank is none), and what is
+    wrong with them, by field."""
+    dates: dict[str, date | None] = {}
+    errors: dict[str, str] = {}
+    for name, label in DATE_LABELS.items():
+        parts = (values.get(f"{name}-{part}") or "" for part in ("day", "month", "year"))
+        if not any(part.strip() for part in parts):
+            dates[name] = None
+            continue
+        dates[name], problem = date_of(values, name, label)
+        if problem:
+            errors[name] = problem
+    return dates, errors
+
+
 def _date_values(loan: Allocation) -> dict[str, str]:
     values: dict[str, str] = {}
     for name in DATE_LABELS:
@@ -141,17 +158,7 @@ async def set_dates(
     caller: SchoolStaff,
 ) -> Response:
     values = {k: v for k, v in values_of(await request.form()).items() if isinstance(v, str)}
-    errors: dict[str, str] = {}
-    dates = {}
-    for name, label in DATE_LABELS.items():
-        if not any(
-            (values.get(f"{name}-{part}") or "").strip() for part in ("day", "month", "year")
-        ):
-            dates[name] = None  # left blank: no date
-            continue
-        dates[name], problem = date_of(values, name, label)
-        if problem:
-            errors[name] = problem
+    dates, errors = loan_dates_of(values)
     if not errors:
         try:
             loans.set_dates(session, caller=caller, allocation_id=allocation_id, **dates)

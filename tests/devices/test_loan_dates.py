@@ -215,3 +215,23 @@ def test_dates_given_when_allocating_are_kept_and_checked(client, session, staff
     made = client.post("/api/allocations", headers=staff, json={**body, "review_on": "2026-09-01"})
     assert made.status_code == 201, made.text
     assert (made.json()["review_on"], made.json()["return_by"]) == ("2026-09-01", None)
+
+
+def test_staff_give_a_review_date_when_allocating_on_the_page(client, session, school):
+    device = make_device(session, holder=school, cover_until=date(2029, 1, 1))
+    family = make_family(session, school=school)
+    user = make_user(session, organisation=school, role=Role.SCHOOL_STAFF)
+    token = sign_in_pages(client, session, user)
+    form = {
+        "csrf_token": token, "family": "existing", "family_id": str(family.id),
+        "collected": "true", "allocated_on-day": "1", "allocated_on-month": "2",
+        "allocated_on-year": "2026", "review_on-day": "30", "review_on-month": "2",
+        "review_on-year": "2026",
+    }  # fmt: skip
+    wrong = client.post(f"/devices/{device.id}/allocate", data=form)
+    assert wrong.status_code == 400 and "Review date must be a real date" in wrong.text
+    form["review_on-day"] = "28"
+    done = client.post(f"/devices/{device.id}/allocate", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    loan = client.get("/api/loans", headers=bearer(session, user)).json()["items"][0]
+    assert (loan["review_on"], loan["return_by"]) == ("2026-02-28", None)
