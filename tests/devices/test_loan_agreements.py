@@ -175,3 +175,22 @@ def test_another_councils_staff_cannot_see_or_change_a_loan(client, session, sch
     assert put.status_code == 404
     assert client.post(f"/api/loans/{loan.id}/agreement/link", headers=other).status_code == 404
     assert listed(client, other) == []
+
+
+def test_a_council_officer_saves_new_terms_on_the_page_and_school_staff_only_read_them(
+    client, session, council, school
+):
+    officer = make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
+    token = sign_in_pages(client, session, officer)
+    page = client.get("/loan-terms")
+    assert page.status_code == 200 and "service's default terms" in page.text
+    empty = client.post("/loan-terms", data={"csrf_token": token, "kind": "device", "body": " "})
+    assert empty.status_code == 422 and "Enter the terms, one point a line" in empty.text
+    saved = client.post(
+        "/loan-terms", data={"csrf_token": token, "kind": "device", "body": "Look after it"}
+    )
+    assert saved.status_code == 200 and "version 1" in saved.text
+    client.cookies.clear()
+    sign_in_pages(client, session, make_user(session, organisation=school, role=Role.SCHOOL_STAFF))
+    read = client.get("/loan-terms")
+    assert "Look after it" in read.text and "Save a new version" not in read.text
