@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Numeric, Select, and_, case, cast, exists, literal
+from sqlalchemy import Numeric, Select, and_, case, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.scoping import among_ids
 from devices import management_queries, queries
-from devices.models import CoverPeriod, Device, Licence, Sim
+from devices.models import Allocation, CoverPeriod, Device, Licence, Sim
 from devices.service.end_of_updates import ENDS_ON
 from dfc.caller import Caller
 from notifications.models import AlertPolicy, AlertRaised
@@ -39,6 +39,10 @@ SUPPORT, UNSUPPORTED, LICENCE, CONNECTIVITY, DATA, UPDATES = (
     "updates-end",
 )
 PAST = 0  # the "threshold" of an end of updates already gone by
+# A loan's review or return date: a reminder a week before, and one on the day (or when first
+# seen past it), each once for each date set.
+LOAN_REVIEW, LOAN_RETURN = "loan-review", "loan-return"
+LOAN_LEVELS = (PAST, 7)
 
 
 def thresholds(text: str) -> list[int]:
@@ -190,6 +194,36 @@ def scan_statements(policies: Policies, today: date) -> dict[str, Select[Any]]:
             ends_on=ENDS_ON,
             policies=policies,
             groups=updates,
+            today=today,
+        )
+    found.update(_loan_dates(policies, today))
+    return found
+
+
+def _loan_dates(policies: Policies, today: date) -> dict[str, Select[Any]]:
+    """Open loans whose review or return date is within a week or past, one query a date."""
+    groups = {LOAN_LEVELS: sorted(policies.by_council)}
+    found: dict[str, Select[Any]] = {}
+    for kind, column in ((LOAN_REVIEW, Allocation.review_on), (LOAN_RETURN, Allocation.return_by)):
+        statement = (
+            select(
+                Allocation.id.label("allocation_id"),
+                Allocation.device_id,
+                Allocation.school_id.label("holder_id"),
+                column.label("ends_on"),
+                func.coalesce(Device.asset_tag, Device.serial_number).label("label"),
+            )
+            .join(Device, Device.id == Allocation.device_id)
+            .where(Allocation.returned_on.is_(None), column <= today + timedelta(days=7))
+        )
+        found[kind] = _ending(
+            statement,
+            kind=kind,
+            holder_column=Allocation.school_id,
+            item=Allocation.id,
+            ends_on=column,
+            policies=policies,
+            groups=groups,
             today=today,
         )
     return found

@@ -22,6 +22,9 @@ from devices.alert_queries import (
     CONNECTIVITY,
     DATA,
     LICENCE,
+    LOAN_LEVELS,
+    LOAN_RETURN,
+    LOAN_REVIEW,
     PAST,
     SUPPORT,
     UNSUPPORTED,
@@ -237,6 +240,37 @@ def _updates(rows: Iterable, policies: Policies, _today: date) -> Iterator[Found
         yield row.council_id, due, marks
 
 
+def _loan_dates(kind: str) -> Any:
+    """A loan's review or return: "soon" a week before, "due" on the day or once past it."""
+
+    def read(rows: Iterable, _policies: Policies, _today: date) -> Iterator[Found]:
+        for row in rows:
+            marks = [
+                Mark(
+                    f"{kind}:allocation-{row.allocation_id}:{row.ends_on.isoformat()}:{c}d",
+                    row.holder_id,
+                    kind,
+                    row.allocation_id,
+                    c,
+                    row.ends_on,
+                )
+                for c in LOAN_LEVELS
+                if c >= row.threshold
+            ]
+            state = "due" if row.threshold == PAST else "soon"
+            due = Due(
+                marks[0].key,
+                f"{kind}-{state}",
+                row.holder_id,
+                row.label,
+                row.ends_on,
+                device_id=row.device_id,
+            )
+            yield row.council_id, due, marks
+
+    return read
+
+
 READERS = {
     UPDATES: _updates,
     SUPPORT: _support,
@@ -244,6 +278,8 @@ READERS = {
     LICENCE: _licences,
     CONNECTIVITY: _connectivity,
     DATA: _data,
+    LOAN_REVIEW: _loan_dates(LOAN_REVIEW),
+    LOAN_RETURN: _loan_dates(LOAN_RETURN),
 }
 
 register_daily_rule("register", run_daily_alerts)

@@ -16,6 +16,7 @@ from devices.api import (
     handover_batches,
     imports,
     licences,
+    loans,
     management,
     reports,
 )
@@ -23,6 +24,8 @@ from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
 from devices.pages import filtering as filtering_pages
 from devices.pages import handovers as handover_pages
+from devices.pages import loan_agreements as loan_agreement_pages
+from devices.pages import loans as loan_pages
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
@@ -39,11 +42,14 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     management.router,
     imports.router,
+    loans.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,
     acceptance_page.router,
     filtering_pages.router,
+    loan_pages.router,
+    loan_agreement_pages.router,
     handover_pages.router,
 ]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -135,6 +135,8 @@ class AllocationCreate(StrictModel):
         max_length=500,
         description="why a device past its end of updates is given out all the same",
     )
+    review_on: date | None = Field(default=None, description="the loan's review date")
+    return_by: date | None = Field(default=None, description="the loan's return date")
 
 
 class NewFamilyAllocation(StrictModel):
@@ -150,6 +152,8 @@ class NewFamilyAllocation(StrictModel):
         max_length=500,
         description="why a device past its end of updates is given out all the same",
     )
+    review_on: date | None = Field(default=None, description="the loan's review date")
+    return_by: date | None = Field(default=None, description="the loan's return date")
 
 
 class AllocationPublic(Public):
@@ -162,6 +166,8 @@ class AllocationPublic(Public):
     collected_on: date | None
     returned_on: date | None
     return_reason: str | None
+    review_on: date | None = None
+    return_by: date | None = None
 
 
 class OnDate(StrictModel):

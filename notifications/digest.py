@@ -12,6 +12,10 @@ HEADINGS = {
     "data-used-up": "SIMs that have used all of this month's data",
     "updates-ending": "Devices whose security updates end soon (plan their replacement)",
     "updates-ended": "Devices past their end of security updates",
+    "loan-review-soon": "Loans due for review within a week",
+    "loan-review-due": "Loans due for review now or overdue",
+    "loan-return-soon": "Loans due back within a week",
+    "loan-return-due": "Loans due back now or overdue",
 }
 MOST_LISTED = 50
 

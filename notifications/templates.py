@@ -74,6 +74,35 @@ TEMPLATES: dict[str, Template] = {
             "It renews on %(date)s. Need more? Contact %(contact)s."
         ),
     ),
+    # A loan's review or return date (devices.alerts): a week before, and on the day.
+    "loan-review-soon": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: the school will check %(device)s is still working and "
+            "needed on %(date)s. Questions? Contact %(contact)s."
+        ),
+    ),
+    "loan-review-due": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: %(device)s is due for its check with the school. "
+            "Please contact %(contact)s."
+        ),
+    ),
+    "loan-return-soon": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: please give %(device)s back to the school by %(date)s. "
+            "Questions? Contact %(contact)s."
+        ),
+    ),
+    "loan-return-due": Template(
+        Audience.FAMILY,
+        N_(
+            "Devices for Children: %(device)s is due back at the school. "
+            "Please contact %(contact)s."
+        ),
+    ),
     "family-alerts": Template(
         Audience.FAMILY, N_("Devices for Children: %(list)s Contact %(contact)s.")
     ),
@@ -127,6 +156,10 @@ ITEMS = {
     "connectivity-ending": N_("4G internet ends %(date)s."),
     "data-nearly-used": N_("4G data: %(percent)s used."),
     "data-used-up": N_("4G data used up until %(date)s."),
+    "loan-review-soon": N_("%(device)s: school check on %(date)s."),
+    "loan-review-due": N_("%(device)s: due for its school check."),
+    "loan-return-soon": N_("%(device)s: give back by %(date)s."),
+    "loan-return-due": N_("%(device)s: due back at school."),
 }
 DEVICE_NAMES = {"laptop": N_("Laptop %(name)s"), "tablet": N_("Tablet %(name)s")}
 CONTACT_WITH_PHONE = N_("%(name)s on %(phone)s")

@@ -49,7 +49,16 @@ THIRD_PARTY = {DataCategory.STAFF}
 # Columns that give each row its context beside its personal columns, in the order shown.
 CONTEXT: dict[str, tuple[str, ...]] = {
     "family": ("id", "school_id", "created_at"),
-    "allocation": ("id", "device_id", "dongle_id", "allocated_on", "collected_on", "returned_on"),
+    "allocation": (
+        "id",
+        "device_id",
+        "dongle_id",
+        "allocated_on",
+        "collected_on",
+        "returned_on",
+        "review_on",
+        "return_by",
+    ),
     "device": ("id", "serial_number", "kind", "make", "model", "status", "owner_kind"),
     "ownership_transfer": ("id", "device_id", "transferred_on", "accepted_on"),
     "ticket": ("id", "reference", "status", "category", "language", "via", "created_at"),
@@ -101,7 +110,7 @@ TITLES = {
     "device_event": "Device history that names the family",
     "device_management": "The user a device manager (Google Admin, Intune) records for "
     "the family's devices",
-    "family_acceptance": "The family's answers to terms (a device to keep)",
+    "family_acceptance": "The family's answers to terms (a device to keep, a loan's agreement)",
     "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
 }
 MODELS = {

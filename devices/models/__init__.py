@@ -20,6 +20,7 @@ from devices.models.handover_batches import (
 )
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
+from devices.models.loans import LoanKind, LoanTerms
 from devices.models.management import (
     DeviceManagement,
     EndOfUpdates,
@@ -71,6 +72,8 @@ __all__ = [
     "Licence",
     "LicenceProduct",
     "LicenceSeat",
+    "LoanKind",
+    "LoanTerms",
     "Manager",
     "OwnerKind",
     "OwnershipTransfer",

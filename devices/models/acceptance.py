@@ -1,4 +1,4 @@
-"""A family's answer to terms: a device handed over to them, or (later) a loan's agreement.
+"""A family's answer to terms: a device handed over to them, or a loan's agreement.
 Asked by a one-time link texted to the family's phone, or recorded in person by staff."""
 
 from datetime import datetime
@@ -14,6 +14,7 @@ from dfc.personal_data.marks import not_personal, personal
 
 class AcceptancePurpose(StrEnum):
     HANDOVER = "handover"  # the device becomes the family's
+    LOAN = "loan"  # the family agrees to the terms of a loan (devices.service.loan_agreements)
 
 
 class AcceptanceMethod(StrEnum):

@@ -91,6 +91,10 @@ class Allocation(SQLModel, table=True):
     return_reason: str | None = Field(
         default=None, max_length=50, **not_personal("returned, lost or stolen")
     )
+    # The loan's dates (devices.service.loan_dates): the daily scan reminds the family and
+    # the school before and when they pass.
+    review_on: date | None = Field(default=None, index=True, **not_personal())
+    return_by: date | None = Field(default=None, index=True, **not_personal())
 
 
 register_subject(

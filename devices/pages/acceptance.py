@@ -1,4 +1,5 @@
-"""The family's page behind a handover link: the terms in their language, and their answer.
+"""The family's page behind an acceptance link (a handover, or a loan's agreement): the terms
+in their language, and their answer.
 The link works once and only for its family (whoever has it is that family: it came by text
 to their phone), so the page shows no personal details beyond the device and the school."""
 
@@ -10,8 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from accounts.deps import SessionDep
 from accounts.models import Organisation
 from devices.acceptance_terms import TERMS_POINTS
-from devices.models import Device, FamilyAcceptance
+from devices.models import AcceptancePurpose, Device, FamilyAcceptance
 from devices.service import acceptance as service
+from devices.service.loan_terms import words_of
 from dfc.web.csrf import CsrfChecked
 from dfc.web.templating import LANGUAGE_PARAMETER, render
 
@@ -22,12 +24,17 @@ ACCEPT, DECLINE = "accept", "decline"
 def _terms_page(request: Request, session: SessionDep, found: FamilyAcceptance) -> Response:
     device = session.get(Device, found.device_id)
     school = session.get(Organisation, found.organisation_id)
+    loan = found.purpose is AcceptancePurpose.LOAN
+    # A council's own loan terms are shown as its staff wrote them (in English).
+    terms = words_of(session, found.terms) if loan else None
     return render(
         request,
         "devices/acceptance.html",
         {
             "step": "terms",
-            "points": TERMS_POINTS[found.terms],
+            "loan": loan,
+            "translated": terms.translated if terms else True,
+            "points": terms.points if terms else TERMS_POINTS[found.terms],
             "device_name": (device.asset_tag or f"{device.make} {device.model}".strip())
             if device
             else "",
@@ -67,4 +74,5 @@ def answer(
         return render(request, "devices/acceptance.html", {"step": "gone"}, status_code=404)
     session.commit()
     step = "accepted" if choice == ACCEPT else "declined"
-    return render(request, "devices/acceptance.html", {"step": step})
+    loan = answered.purpose is AcceptancePurpose.LOAN
+    return render(request, "devices/acceptance.html", {"step": step, "loan": loan})

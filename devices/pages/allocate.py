@@ -14,6 +14,7 @@ from sqlmodel import Session
 from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.models import Device
+from devices.pages.loans import loan_dates_of
 from devices.schemas import AllocationCreate, FamilyCreate, NewFamilyAllocation
 from devices.service import end_of_updates, families, flows, lifecycle, pairing, registry
 from dfc.audit.seen import Where
@@ -123,6 +124,7 @@ def _allocate(
         "allocated_on": on,
         "collected": values.get("collected") == "true",
         "end_of_updates_override": values.get("end_of_updates_override"),
+        **loan_dates_of(values)[0],
     }
     if values.get("family") == NEW_FAMILY:
         family_in = FamilyCreate.model_validate(_family_input(values, device.holder_id))
@@ -148,6 +150,7 @@ async def allocate_submit(
     on, problem = date_of(values, "allocated_on", "The date")
     if problem:
         errors["allocated_on"] = problem
+    errors.update(loan_dates_of(values)[1])
     if values.get("family") not in (NEW_FAMILY, "existing"):
         errors["family"] = "Choose a family the school already has, or add a new family"
     elif values.get("family") == "existing" and not values.get("family_id"):

@@ -1,4 +1,5 @@
-"""Asking a family to accept a device's handover: a one-time link texted to their phone,
+"""Asking a family to accept terms (a device's handover, or a loan's agreement: the purpose),
+by a one-time link texted to their phone,
 which shows the terms in their language and records their answer, or their acceptance in
 person with the member of staff named. The link's token is random and kept only as a hash;
 it works once, for LINK_LIFETIME, and a new link replaces any earlier one for the device."""
@@ -8,7 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-import devices.acceptance_terms  # noqa: F401 (registers the "acceptance-link" text)
+import devices.acceptance_terms  # registers the "acceptance-link" text
+import devices.loan_terms  # noqa: F401 (registers the "loan-agreement-link" text)
 from accounts.secrets import secret_hash
 from devices.models import (
     AcceptanceAnswer,
@@ -21,6 +23,7 @@ from devices.models import (
 )
 from devices.service.access import actor, require_writer
 from devices.service.lifecycle import open_allocation
+from devices.service.loan_terms import terms_code_for
 from devices.service.registry import get_device
 from dfc.caller import Caller
 from dfc.db_types import utcnow
@@ -31,6 +34,10 @@ from notifications.outbox import Recipient, enqueue
 
 LINK_LIFETIME = timedelta(days=14)
 TERMS = {AcceptancePurpose.HANDOVER: "handover-1"}
+LINK_TEMPLATE = {
+    AcceptancePurpose.HANDOVER: "acceptance-link",
+    AcceptancePurpose.LOAN: "loan-agreement-link",
+}
 LINK_PATH = "/accept/"
 
 
@@ -43,6 +50,14 @@ def _family_with(session: Session, device: Device) -> tuple[Allocation, Family]:
     family = session.get(Family, allocation.family_id)
     assert family is not None
     return allocation, family
+
+
+def _terms(session: Session, purpose: AcceptancePurpose, allocation: Allocation) -> str:
+    """The code of the words the family is shown: a loan's come from its council's current
+    version for its kind of loan (devices.service.loan_terms)."""
+    if purpose is AcceptancePurpose.LOAN:
+        return terms_code_for(session, allocation)
+    return TERMS[purpose]
 
 
 def _close_open_links(session: Session, device_id: int, purpose: AcceptancePurpose, now: datetime):
@@ -72,7 +87,7 @@ def ask_by_link(
     require_writer(caller)
     now = now or utcnow()
     device = get_device(session, caller=caller, device_id=device_id)
-    _allocation, family = _family_with(session, device)
+    allocation, family = _family_with(session, device)
     if not family.phone_number or not family.sms_consent:
         raise Conflict(
             "The family cannot be texted (no mobile number, or texts turned off): "
@@ -86,7 +101,7 @@ def ask_by_link(
         device_id=device.id,
         family_id=family.id,
         organisation_id=family.school_id,
-        terms=TERMS[purpose],
+        terms=_terms(session, purpose, allocation),
         language=family.preferred_language,
         method=AcceptanceMethod.LINK,
         token_hash=secret_hash(token),
@@ -99,7 +114,7 @@ def ask_by_link(
     enqueue(
         session,
         key=f"acceptance:{acceptance.id}",
-        template="acceptance-link",
+        template=LINK_TEMPLATE[purpose],
         now=now,
         recipient=Recipient(
             Channel.SMS, family.phone_number, family.preferred_language, family.school_id
@@ -128,14 +143,14 @@ def record_in_person(
         )
     now = now or utcnow()
     device = get_device(session, caller=caller, device_id=device_id)
-    _allocation, family = _family_with(session, device)
+    allocation, family = _family_with(session, device)
     _close_open_links(session, device.id, purpose, now)
     acceptance = FamilyAcceptance(
         purpose=purpose,
         device_id=device.id,
         family_id=family.id,
         organisation_id=family.school_id,
-        terms=TERMS[purpose],
+        terms=_terms(session, purpose, allocation),
         language=family.preferred_language,
         method=AcceptanceMethod.IN_PERSON,
         asked_by=actor(caller),

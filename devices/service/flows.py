@@ -26,5 +26,7 @@ def allocate_to_new_family(
                 allocated_on=allocation_in.allocated_on,
                 collected=allocation_in.collected,
                 end_of_updates_override=allocation_in.end_of_updates_override,
+                review_on=allocation_in.review_on,
+                return_by=allocation_in.return_by,
             ),
         )

@@ -23,6 +23,7 @@ from devices.schemas import AllocationCreate
 from devices.service import end_of_updates, events, pairing, transitions
 from devices.service.access import actor, require_writer
 from devices.service.families import get_family
+from devices.service.loan_rules import require_loan_dates
 from devices.service.registry import get_device
 from devices.service.transitions import Action
 from dfc.caller import Caller
@@ -62,6 +63,7 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
         )
     transitions.require(device, Action.ALLOCATE)
     _require_date(device, allocation_in.allocated_on, field="allocated_on")
+    require_loan_dates(allocation_in.allocated_on, allocation_in.review_on, allocation_in.return_by)
     if device.holder_id != family.school_id:
         raise InvalidInput(
             f"Device {device.serial_number} is held by another organisation "
@@ -82,6 +84,8 @@ def allocate(session: Session, *, caller: Caller, allocation_in: AllocationCreat
         school_id=family.school_id,
         allocated_on=allocation_in.allocated_on,
         collected_on=allocation_in.allocated_on if allocation_in.collected else None,
+        review_on=allocation_in.review_on,
+        return_by=allocation_in.return_by,
     )
     session.add(allocation)
     try:  # the partial unique index says no if another request allocated it first

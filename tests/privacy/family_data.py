@@ -121,7 +121,8 @@ def make_family_data(
     session.add(family)
     session.commit()
     lent = make_device(session, holder=school, serial=f"LENT{n:05d}")
-    make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
+    loan = make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
+    loan.review_on, loan.return_by = date(2026, 9, 1), date(2027, 7, 20)
     given = make_device(session, holder=school, serial=f"GIVEN{n:05d}")
     given_to = make_allocation(session, device=given, family=family, on=date(2026, 2, 2))
     acceptance = f"signed form number {n}-{n}"
@@ -154,6 +155,20 @@ def make_family_data(
                 reference=f"parental controls set up with the family {n}",
                 confirmed_by="Safeguarding Lead",
                 recorded_by="Sam School (user 1)",
+            ),
+            loan,
+            FamilyAcceptance(  # the loan's agreement, signed at school
+                purpose=AcceptancePurpose.LOAN,
+                device_id=lent.id,
+                family_id=family.id,
+                organisation_id=school.id,
+                terms="loan-device-1",
+                language="pl",
+                method=AcceptanceMethod.IN_PERSON,
+                asked_by="Sam School (user 1)",
+                answer=AcceptanceAnswer.ACCEPTED,
+                answered_at=WHEN,
+                witnessed_by="Sam School",
             ),
             FamilyAcceptance(
                 purpose=AcceptancePurpose.HANDOVER,
