@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from devices.api import (
     acceptance,
+    check_ins,
     connectivity,
     demand,
     families,
@@ -20,12 +21,14 @@ from devices.api import (
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
+from devices.pages import check_ins as check_in_pages
 from devices.pages import filtering as filtering_pages
 from devices.pages import register
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
     acceptance.router,
+    check_ins.router,
     handover.router,
     families.router,
     family_texts.router,
@@ -37,5 +40,10 @@ API_ROUTERS: list[APIRouter] = [
     management.router,
     imports.router,
 ]
-PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router, filtering_pages.router]
+PAGE_ROUTERS: list[APIRouter] = [
+    register.router,
+    acceptance_page.router,
+    filtering_pages.router,
+    check_in_pages.router,
+]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
