@@ -13,6 +13,9 @@ from devices.models import (
     AcceptanceAnswer,
     AcceptanceMethod,
     AcceptancePurpose,
+    CheckIn,
+    CheckInAnswer,
+    CheckInDate,
     DeviceEvent,
     DeviceManagement,
     DeviceStatus,
@@ -120,7 +123,7 @@ def make_family_data(
     session.add(family)
     session.commit()
     lent = make_device(session, holder=school, serial=f"LENT{n:05d}")
-    make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
+    lent_to = make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
     given = make_device(session, holder=school, serial=f"GIVEN{n:05d}")
     given_to = make_allocation(session, device=given, family=family, on=date(2026, 2, 2))
     acceptance = f"signed form number {n}-{n}"
@@ -175,6 +178,27 @@ def make_family_data(
                 after={"status": "with-family", "family_id": family.id},
             ),
         ]
+    )
+    term = CheckInDate(
+        council_id=school.council_id or school.id,
+        sends_on=date(2026, 2, 2 + n % 20),
+        label="Spring term 2026",
+        created_by="Olu Officer",
+    )
+    session.add(term)
+    session.flush()
+    session.add(
+        CheckIn(
+            check_in_date_id=term.id,
+            allocation_id=lent_to.id,
+            device_id=lent.id,
+            family_id=family.id,
+            school_id=school.id,
+            first_sent_on=term.sends_on,
+            second_due_on=term.sends_on,
+            answer=CheckInAnswer.YES,
+            answered_at=WHEN,
+        )
     )
     ticket = _ticket(session, school, family, phone)
     unlinked = _ticket(session, school, None, phone)
