@@ -115,6 +115,14 @@ def test_a_family_that_stopped_texts_is_not_texted_but_still_listed(session, cou
     session.commit()
     [text] = texts_to(session, family.phone_number)
     assert text.status is MessageStatus.CANCELLED
+    run_check_ins(session, now=MORNING + timedelta(days=7))  # the second try, cancelled too
+    session.commit()
+    assert [t.status for t in texts_to(session, family.phone_number)] == [
+        MessageStatus.CANCELLED,
+        MessageStatus.CANCELLED,
+    ]
+    [row] = listed(session, staff_of(session, school), SENDS_ON + timedelta(days=14))
+    assert row["status"] == Status.NO_ANSWER  # the school hears they could not be reached
 
 
 def test_a_council_sees_likely_lost_devices_beside_their_last_check_in(session, council, school):
