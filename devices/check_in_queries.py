@@ -41,6 +41,7 @@ class Status(StrEnum):
     NO = "no"
     HELP = "help"
     NO_ANSWER = "no-answer"
+    RETURNED = "returned"  # the device came back before anyone answered
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,15 @@ def _stale_before(today: date) -> datetime:
 
 def check_ins(caller: Caller, *, today: date, filters: Filters = Filters()) -> Select[Any]:
     """The check-ins the caller reaches, one row each: the device, its school, the date
-    asked, both tries, status (waiting, yes, no, help, no-answer), when answered, the
+    asked, both tries, status (waiting, yes, no, help, no-answer, or returned before an
+    answer), when answered, the
     ticket an answer opened, the manager's last check-in and whether it is likely lost."""
     no_answer = and_(
         CheckIn.answer.is_(None), CheckIn.no_answer_on.is_not(None), CheckIn.no_answer_on <= today
     )
     status = case(
         (CheckIn.answer.is_not(None), CheckIn.answer),
+        (Allocation.returned_on.is_not(None), literal(Status.RETURNED.value)),
         (no_answer, literal(Status.NO_ANSWER.value)),
         else_=literal(Status.WAITING.value),
     )

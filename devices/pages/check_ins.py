@@ -32,6 +32,7 @@ STATUSES = {
     Status.NO.value: "No: does not have it, or it does not work",
     Status.HELP.value: "Help: asked for help",
     Status.NO_ANSWER.value: "No answer to either text",
+    Status.RETURNED.value: "Device returned before an answer",
 }
 DATE_FIELDS = ("sends_on-day", "sends_on-month", "sends_on-year", "label", "wait_days")
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from devices import check_in_queries
 from devices.check_in_queries import Filters, Status
 from devices.check_in_scan import run_check_ins
-from devices.models import CheckIn, DeviceManagement, EnrolmentState, Manager
+from devices.models import Allocation, CheckIn, DeviceManagement, EnrolmentState, Manager
 from devices.service import check_ins
 from notifications.consent import opt_out
 from notifications.models import Channel, MessageStatus, OutboxMessage
@@ -148,3 +148,27 @@ def test_a_council_sees_likely_lost_devices_beside_their_last_check_in(session, 
         session, staff_of(session, council), SENDS_ON + timedelta(days=6), likely_lost=True
     )
     assert {row["device_id"] for row in lost} == {gone.id, quiet.id}
+
+
+def test_a_device_returned_before_an_answer_is_not_asked_again_nor_on_the_list(
+    session, council, school
+):
+    make_check_in_date(session, council)
+    _family, device = family_with_laptop(session, school)
+    run_check_ins(session, now=MORNING)
+    allocation = session.exec(select(Allocation).where(Allocation.device_id == device.id)).one()
+    allocation.returned_on = SENDS_ON + timedelta(days=2)
+    session.add(allocation)
+    session.commit()
+    assert run_check_ins(session, now=MORNING + timedelta(days=7)) == 0
+    [row] = listed(session, staff_of(session, school), SENDS_ON + timedelta(days=20))
+    assert row["status"] == Status.RETURNED and row["likely_lost"] in (False, 0)
+    assert (
+        listed(
+            session,
+            staff_of(session, school),
+            SENDS_ON + timedelta(days=20),
+            status=Status.NO_ANSWER,
+        )
+        == []
+    )
