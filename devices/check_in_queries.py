@@ -155,7 +155,8 @@ def _stale_before(today: date) -> datetime:
 
 
 def check_ins(caller: Caller, *, today: date, filters: Filters = Filters()) -> Select[Any]:
-    """The check-ins the caller reaches, one row each: the device, its school, the date
+    """The check-ins the caller reaches, one row each: the device, its school and family
+    (the school's pupil reference, so staff know whom to call), the date
     asked, both tries, status (waiting, yes, no, help, no-answer, or returned before an
     answer), when answered, the
     ticket an answer opened, the manager's last check-in and whether it is likely lost."""
@@ -184,6 +185,8 @@ def check_ins(caller: Caller, *, today: date, filters: Filters = Filters()) -> S
             CheckIn.device_id,
             Device.serial_number,
             CheckIn.school_id,
+            CheckIn.family_id,
+            Family.pupil_reference,
             CheckIn.first_sent_on,
             CheckIn.second_sent_on,
             status.label("status"),
@@ -194,6 +197,7 @@ def check_ins(caller: Caller, *, today: date, filters: Filters = Filters()) -> S
         )
         .join(CheckInDate, CheckInDate.id == CheckIn.check_in_date_id)
         .join(Device, Device.id == CheckIn.device_id)
+        .join(Family, Family.id == CheckIn.family_id)
         .join(Allocation, Allocation.id == CheckIn.allocation_id)
         .outerjoin(DeviceManagement, DeviceManagement.device_id == CheckIn.device_id)
     )

@@ -7,13 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from accounts.deps import ApiCaller, SessionDep
-from devices import check_in_queries
 from devices.check_in_queries import Filters, Status
 from devices.schemas import Public
 from devices.service import check_ins, safeguarding
-from dfc import clock
+from dfc.audit.seen import SeenAt
 from dfc.listing import Page
-from dfc.paging import PagingDep, listing
+from dfc.paging import PagingDep
 
 router = APIRouter(prefix="/api", tags=["check-ins"])
 CouncilId = Annotated[int | None, Query(ge=1, description="for scheme administrators")]
@@ -34,6 +33,7 @@ def list_check_ins(
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
+    seen: SeenAt,
     school_id: int | None = None,
     status: Status | None = None,
     likely_lost: bool | None = None,
@@ -49,16 +49,8 @@ def list_check_ins(
         likely_lost=likely_lost,
         check_in_date_id=check_in_date_id,
     )
-    statement = check_in_queries.check_ins(caller, today=clock.today(), filters=filters)
-    columns = {column.name: column for column in statement.selected_columns}
-    result = listing(
-        session,
-        statement,
-        paging,
-        sortable=columns,
-        default_sort=check_in_queries.DEFAULT_SORT,
-        columns=list(columns),
-        filename="check-ins.csv",
+    result = check_ins.list_check_ins(
+        session, caller=caller, paging=paging, filters=filters, seen=seen
     )
     if isinstance(result, Page):
         result.items = [dict(row._mapping) for row in result.items]

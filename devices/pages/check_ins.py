@@ -16,10 +16,10 @@ from devices import check_in_queries
 from devices.check_in_queries import Filters, Status
 from devices.service import check_ins, safeguarding
 from devices.service.access import organisation_names, schools_reached
-from dfc import clock
+from dfc.audit.seen import SeenAt
 from dfc.caller import Caller, Role
 from dfc.errors import DomainError, InvalidInput
-from dfc.paging import PagingDep, listing
+from dfc.paging import PagingDep
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import date_of, problem_of, problems_of, values_of
 from dfc.web.templating import render
@@ -52,6 +52,7 @@ def check_ins_page(
     session: SessionDep,
     caller: SchoolStaff,
     paging: PagingDep,
+    seen: SeenAt,
     school: int | None = None,
     status: Status | None = None,
     likely_lost: bool | None = None,
@@ -60,16 +61,8 @@ def check_ins_page(
     filters = Filters(
         school_id=school, status=status, likely_lost=likely_lost, check_in_date_id=check_in_date
     )
-    statement = check_in_queries.check_ins(caller, today=clock.today(), filters=filters)
-    columns = {column.name: column for column in statement.selected_columns}
-    found = listing(
-        session,
-        statement,
-        paging,
-        sortable=columns,
-        default_sort=check_in_queries.DEFAULT_SORT,
-        columns=list(columns),
-        filename="check-ins.csv",
+    found = check_ins.list_check_ins(
+        session, caller=caller, paging=paging, filters=filters, seen=seen
     )
     if isinstance(found, Response):
         return found

@@ -4,7 +4,9 @@ open (the desk, above the register, turns a "no" or "help" into a ticket)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import exists, func, update
 from sqlmodel import Session, select
@@ -12,13 +14,19 @@ from sqlmodel import Session, select
 from accounts.models import Organisation, Role
 from accounts.scoping import among_ids
 from devices import check_in_queries
+from devices.check_in_queries import Filters
 from devices.check_in_words import read_answer
 from devices.models import CheckIn, CheckInAnswer, CheckInDate
 from devices.service.access import actor
 from dfc import clock
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dfc.listing import Page
+from dfc.paging import Paging, listing
 
 # A reply this long after the first try is an ordinary text, not an answer.
 ANSWER_DAYS = 60
@@ -46,6 +54,39 @@ class Answered:
     check_in_ids: list[int]
     device_id: int
     language: str
+
+
+def list_check_ins(
+    session: Session, *, caller: Caller, paging: Paging, filters: Filters, seen: Where
+) -> Page[Any] | Response:
+    """A page of the caller's check-ins (or every one, as CSV), recorded as read (or
+    exported) in the access audit: each row names a family by its pupil reference."""
+    statement = check_in_queries.check_ins(caller, today=clock.today(), filters=filters)
+    columns = {column.name: column for column in statement.selected_columns}
+    found = listing(
+        session,
+        statement,
+        paging,
+        sortable=columns,
+        default_sort=check_in_queries.DEFAULT_SORT,
+        columns=list(columns),
+        filename="check-ins.csv",
+    )
+    if isinstance(found, Response):
+        exported = statement.subquery()
+        families = set(session.scalars(select(exported.c.family_id).distinct()))
+        record_shown(
+            session,
+            caller,
+            seen,
+            action=AuditAction.EXPORT,
+            subject_type=SubjectType.FAMILY,
+            subjects=families,
+        )
+    else:
+        shown = {row.family_id for row in found.items}
+        record_shown(session, caller, seen, subject_type=SubjectType.FAMILY, subjects=shown)
+    return found
 
 
 def _require_officer(caller: Caller, council: Organisation) -> None:

@@ -8,11 +8,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from accounts.models import Role
 from devices.check_in_scan import run_check_ins
 from devices.models import DeviceManagement, EnrolmentState, Manager
 from devices.service import check_ins
+from dfc.audit.models import AccessAudit
 from tests.devices.check_in_setup import MORNING, SENDS_ON, family_with_laptop, make_check_in_date
 from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
 
@@ -35,7 +37,7 @@ def asked(session, council, school):
     make_check_in_date(session, council, wait_days=7)
     happy, fine = family_with_laptop(session, school)
     unhappy, gone = family_with_laptop(session, school)
-    _silent, quiet = family_with_laptop(session, school)
+    silent, quiet = family_with_laptop(session, school)
     session.add(
         DeviceManagement(
             device_id=quiet.id,
@@ -50,7 +52,7 @@ def asked(session, council, school):
     check_ins.record_answer(session, phone=unhappy.phone_number, body="no", now=MORNING)
     run_check_ins(session, now=MORNING + timedelta(days=7))
     session.commit()
-    return {"yes": fine, "no": gone, "silent": quiet}
+    return {"yes": fine, "no": gone, "silent": quiet, "silent_family": silent}
 
 
 def test_an_officer_sets_a_check_in_date_and_a_date_gone_by_is_refused(
@@ -98,7 +100,12 @@ def test_a_school_sees_the_families_who_did_not_answer(session, client, school, 
     shown = text_of(page.text)
     assert "Showing 1 to 1 of 1 check-ins" in shown
     assert asked["silent"].serial_number in shown
+    assert asked["silent_family"].pupil_reference in shown  # whom to call
     assert asked["no"].serial_number not in shown
+    audited = session.exec(
+        select(AccessAudit.subject_id).where(AccessAudit.actor_user_id == staff.id)
+    ).all()
+    assert audited == [asked["silent_family"].id]  # the family shown, recorded as read
     csv = client.get("/check-ins?format=csv&sort=serial_number")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     lines = csv.text.strip().splitlines()
