@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from devices.api import (
     acceptance,
+    check_ins,
     connectivity,
     demand,
     families,
@@ -22,6 +23,7 @@ from devices.api import (
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
+from devices.pages import check_ins as check_in_pages
 from devices.pages import filtering as filtering_pages
 from devices.pages import handovers as handover_pages
 from devices.pages import loan_agreements as loan_agreement_pages
@@ -31,6 +33,7 @@ from devices.pages import register
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
     acceptance.router,
+    check_ins.router,
     handover.router,
     handover_batches.router,
     families.router,
@@ -51,5 +54,6 @@ PAGE_ROUTERS: list[APIRouter] = [
     loan_pages.router,
     loan_agreement_pages.router,
     handover_pages.router,
+    check_in_pages.router,
 ]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

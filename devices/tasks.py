@@ -4,6 +4,7 @@ import logging
 
 from devices import (
     alerts,  # noqa: F401 (registers the register's daily alert rule)
+    check_in_scan,  # noqa: F401 (registers the daily check-ins)
     safeguarding_digest,  # noqa: F401 (registers the safeguarding lead's digest)
 )
 from devices.imports import recovery

@@ -14,6 +14,7 @@ from accounts.schemas import UserCreate
 from accounts.users import add_user
 from dfc.clock import today as london_today
 from dfc.db_types import utcnow
+from dfc.demo_checkins import seed_check_ins
 from dfc.demo_handover import seed_handovers
 from dfc.demo_loans import seed_loans
 from dfc.demo_management import seed_management
@@ -101,6 +102,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
     seed_safeguarding(session, school=schools[0], today=london_today())
     seed_handovers(session, school=schools[0], today=london_today())
     seed_loans(session, school=schools[0], today=london_today())
+    seed_check_ins(session, council_id=council.id, school_id=schools[0].id, today=london_today())
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)

@@ -20,6 +20,7 @@ from accounts.models import Organisation, OrganisationKind, Role
 from accounts.scoping import visible_organisations
 from devices.models import (
     Allocation,
+    CheckIn,
     Device,
     DeviceEvent,
     DeviceManagement,
@@ -91,6 +92,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
     "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
     "handover_check": ("id", "device_id", "step", "done_on", "method"),
+    "check_in": ("id", "device_id", "first_sent_on", "second_sent_on", "answered_at", "ticket_id"),
 }
 TITLES = {
     "family": "The family",
@@ -112,6 +114,7 @@ TITLES = {
     "the family's devices",
     "family_acceptance": "The family's answers to terms (a device to keep, a loan's agreement)",
     "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
+    "check_in": "Texts asking whether the child still has the device, and the family's answers",
 }
 MODELS = {
     "family": Family,
@@ -132,6 +135,7 @@ MODELS = {
     "device_management": DeviceManagement,
     "family_acceptance": FamilyAcceptance,
     "handover_check": HandoverCheck,
+    "check_in": CheckIn,
 }
 
 
@@ -190,6 +194,7 @@ class FamilyRecords:
             ),
             "ownership_transfer": OwnershipTransfer.to_family_id == f,
             "family_acceptance": FamilyAcceptance.family_id == f,
+            "check_in": CheckIn.family_id == f,
             "handover_check": HandoverCheck.allocation_id.in_(
                 select(Allocation.id).where(Allocation.family_id == f)
             ),

@@ -1,7 +1,8 @@
-"""A text from a family, by SMS or WhatsApp: a consent keyword (STOP, START, HELP and
-their kin) changes or explains their texts and is answered in their language; anything
-else goes to the desk, joining their open ticket or opening one. Photos and files that
-come with it (even with no words) join the ticket too (support.media)."""
+"""A text from a family, by SMS or WhatsApp: an answer to an open check-in (yes, no or
+help in their language: support.check_in_replies) is read first; a consent keyword (STOP,
+START, HELP and their kin) changes or explains their texts and is answered in their
+language; anything else goes to the desk, joining their open ticket or opening one. Photos
+and files that come with it (even with no words) join the ticket too (support.media)."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -13,6 +14,7 @@ from notifications import consent, whatsapp
 from notifications.consent import Keyword
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
+from support.check_in_replies import answer_check_in
 from support.media import attachments
 from support.media.attachments import IncomingMedia
 from support.models import Ticket, Via
@@ -62,6 +64,18 @@ def receive(
     keyword = consent.read_keyword(body) if body else None
     if keyword is not None and keyword[1] == "YES" and consent.text_status(session, phone).texts_on:
         keyword = None  # "yes" is an ordinary answer from a family whose texts are on
+    # A check-in's yes, no or help comes before the consent keywords (HELP included), but
+    # never instead of an opt-out or an opt-in: STOP and START always change consent.
+    reads_check_in = keyword is None or keyword[0] is Keyword.HELP
+    if (
+        body
+        and not media
+        and reads_check_in
+        and answer_check_in(
+            session, phone=phone, body=body, via=via, provider_sid=provider_sid, now=now
+        )
+    ):
+        return []
     fetch: list[int] = []
     if keyword is None or media:  # a keyword sent with a photo still brings the photo
         ticket = receive_text(

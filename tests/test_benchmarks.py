@@ -107,3 +107,33 @@ def test_drain_a_few_texts_through_real_workers_beat_and_redis(capsys):
     printed = capsys.readouterr().out
     assert "none drained in" in printed
     assert "the fake server alone: 40 texts" in printed
+
+
+@pytest.mark.postgres
+def test_the_daily_check_ins_on_a_tiny_dataset_ask_each_family_once_and_leave_nothing():
+    require_server("PostgreSQL", POSTGRES_URL)
+    from benchmarks import check_ins, database, generate
+    from dfc.db import build_engine
+
+    name = f"dfc_bench_test_{uuid.uuid4().hex[:8]}"
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        generate.generate(url, scale=0.0005, today=TODAY, report=lambda _line: None)
+        engine = build_engine(url)
+        try:
+            timings = {t.scenario: t for t in check_ins.run(engine, today=TODAY)}
+            with engine.connect() as connection:
+                left = connection.exec_driver_sql(
+                    "SELECT (SELECT count(*) FROM check_in) + (SELECT count(*) FROM check_in_date)"
+                ).scalar_one()
+        finally:
+            engine.dispose()
+    finally:
+        database.drop_database(url)
+
+    assert left == 0  # everything the run wrote was rolled back
+    asked = timings["first tries: query, check-ins and texts"].rows
+    assert asked > 0 and timings["first tries: the query alone"].rows >= asked
+    assert timings["first tries again the same day (nothing new)"].rows == 0
+    assert 0 < timings["second tries a week later"].rows <= asked
+    assert timings["largest council: no answer (count)"].rows > 0

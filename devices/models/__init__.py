@@ -7,6 +7,7 @@ from devices.models.acceptance import (
     FamilyAcceptance,
 )
 from devices.models.allocations import Allocation, Family
+from devices.models.check_ins import CheckIn, CheckInAnswer, CheckInDate
 from devices.models.connectivity import DataAllowance, DataUsage, Dongle, DongleStatus, Sim
 from devices.models.cover import CoverPeriod, CoverProvider
 from devices.models.demand import DeviceRequest, RequestStatus
@@ -42,6 +43,9 @@ __all__ = [
     "Allocation",
     "BatchOutcome",
     "BatchStatus",
+    "CheckIn",
+    "CheckInAnswer",
+    "CheckInDate",
     "CouncilPrices",
     "CouncilSafeguarding",
     "CoverPeriod",

@@ -25,6 +25,7 @@ SECTIONS = (
     Section("/devices", N_("Devices"), (ADMIN, OFFICER, SCHOOL)),
     Section("/families", N_("Families"), (ADMIN, OFFICER, SCHOOL)),
     Section("/loans", N_("Loans"), (ADMIN, OFFICER, SCHOOL)),
+    Section("/check-ins", N_("Check-ins"), (ADMIN, OFFICER, SCHOOL)),
     Section("/requests", N_("Requests"), (ADMIN, OFFICER, SCHOOL)),
     Section("/imports", N_("Imports"), (ADMIN, OFFICER, SCHOOL)),
     Section("/tickets", N_("Tickets"), (ADMIN, OFFICER, SCHOOL, AGENT)),

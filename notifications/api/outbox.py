@@ -118,6 +118,10 @@ def preview(
         "size": "5.0 MB",
         "invitation": "Odpisz „Polski” / Răspundeți „Română”",
         "link": "https://devices.example.org/accept/r4nd0m-0ne-t1me-t0ken",
+        # a check-in's answer words, in the family's language when it is sent
+        "yes": "YES",
+        "no": "NO",
+        "help": "HELP",
     }
     subject, body = render(name, language=locale, context=sample)
     return {"template": name, "locale": locale, "subject": subject, "body": body}

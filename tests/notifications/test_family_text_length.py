@@ -47,6 +47,10 @@ WORST = {
     "size": "10.0 MB",  # the largest file a family may send (media-refused)
     # A handover's link (acceptance-link): a council's address and a 32-character token.
     "link": "https://devices.example.gov.uk/accept/" + "x" * 32,
+    # check-in: the longest answer words of any language (devices.check_in_words)
+    "yes": "HAA",
+    "no": "NAHIN",
+    "help": "CAAWIMO",
 }
 # A laptop and its dongle: the laptop's support or lack of it, the 4G contract, the data.
 MORNINGS = [

@@ -38,9 +38,13 @@ SAMPLE = {
     "code": "123456",
     "size": "10.0 MB",  # the largest file a family may send (media-refused)
     "link": "https://devices.example.org/accept/r4nd0m-t0ken",  # acceptance-link
+    # check-in: the answer words (devices.check_in_words), here the Somali ones
+    "yes": "HAA",
+    "no": "MAYA",
+    "help": "CAAWIMO",
 }
 # The family types these back or follows them: never reworded.
-SHOWN_AS_GIVEN = ("reference", "code", "link")
+SHOWN_AS_GIVEN = ("reference", "code", "link", "yes", "no", "help")
 
 
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)

@@ -13,6 +13,9 @@ from devices.models import (
     AcceptanceAnswer,
     AcceptanceMethod,
     AcceptancePurpose,
+    CheckIn,
+    CheckInAnswer,
+    CheckInDate,
     DeviceEvent,
     DeviceManagement,
     DeviceStatus,
@@ -121,8 +124,8 @@ def make_family_data(
     session.add(family)
     session.commit()
     lent = make_device(session, holder=school, serial=f"LENT{n:05d}")
-    loan = make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
-    loan.review_on, loan.return_by = date(2026, 9, 1), date(2027, 7, 20)
+    lent_to = make_allocation(session, device=lent, family=family, on=date(2026, 2, 1))
+    lent_to.review_on, lent_to.return_by = date(2026, 9, 1), date(2027, 7, 20)
     given = make_device(session, holder=school, serial=f"GIVEN{n:05d}")
     given_to = make_allocation(session, device=given, family=family, on=date(2026, 2, 2))
     acceptance = f"signed form number {n}-{n}"
@@ -156,7 +159,7 @@ def make_family_data(
                 confirmed_by="Safeguarding Lead",
                 recorded_by="Sam School (user 1)",
             ),
-            loan,
+            lent_to,
             FamilyAcceptance(  # the loan's agreement, signed at school
                 purpose=AcceptancePurpose.LOAN,
                 device_id=lent.id,
@@ -191,6 +194,27 @@ def make_family_data(
                 after={"status": "with-family", "family_id": family.id},
             ),
         ]
+    )
+    term = CheckInDate(
+        council_id=school.council_id or school.id,
+        sends_on=date(2026, 2, 2 + n % 20),
+        label="Spring term 2026",
+        created_by="Olu Officer",
+    )
+    session.add(term)
+    session.flush()
+    session.add(
+        CheckIn(
+            check_in_date_id=term.id,
+            allocation_id=lent_to.id,
+            device_id=lent.id,
+            family_id=family.id,
+            school_id=school.id,
+            first_sent_on=term.sends_on,
+            second_due_on=term.sends_on,
+            answer=CheckInAnswer.YES,
+            answered_at=WHEN,
+        )
     )
     ticket = _ticket(session, school, family, phone)
     unlinked = _ticket(session, school, None, phone)

@@ -147,6 +147,9 @@ def test_the_export_holds_every_marked_field_of_that_family_and_nothing_of_anoth
     assert [row["phone_number"] for row in tables["sms_opt_out"]] == [mine.phone]
     assert {row["id"] for row in tables["device"]} == set(mine.device_ids)
     assert {row["id"] for row in tables["ticket_follow_code"]} == {mine.follow_code_id}
+    assert [(r["device_id"], r["answer"]) for r in tables["check_in"]] == [
+        (mine.device_ids[0], "yes")
+    ]
     text = json.dumps(export)
     for leak in (theirs.phone, theirs.email, theirs.words, theirs.note, theirs.outbox_text):
         assert leak not in text
