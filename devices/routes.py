@@ -16,6 +16,7 @@ from devices.api import (
     imports,
     licences,
     management,
+    moves,
     reports,
 )
 from devices.api import devices as devices_api
@@ -36,6 +37,7 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     management.router,
     imports.router,
+    moves.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router, filtering_pages.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -21,6 +21,7 @@ from dfc.settings import Settings, get_settings
 TASK_MODULES = [
     "dfc.tasks",
     "devices.tasks",
+    "devices.tasks_moves",
     "notifications.tasks",
     "support.tasks",
     "privacy.tasks",
@@ -35,6 +36,7 @@ TASK_QUEUES = {
     "notifications.send_email": TEXTS,
     "support.fetch_media": TEXTS,
     "devices.tasks.run_import": IMPORTS,
+    "devices.tasks_moves.run_conversion": IMPORTS,
     "notifications.daily_alerts": IMPORTS,
     "reporting.open_data.publish": IMPORTS,
     "reporting.dashboard.nightly": IMPORTS,

@@ -23,6 +23,13 @@ from devices.models.management import (
     UpdatesKind,
     UpdatesSource,
 )
+from devices.models.moves import (
+    ConversionStatus,
+    FamilyMove,
+    MoveKind,
+    MoveStatus,
+    SchoolConversion,
+)
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
@@ -33,6 +40,7 @@ __all__ = [
     "AcceptanceMethod",
     "AcceptancePurpose",
     "Allocation",
+    "ConversionStatus",
     "CouncilPrices",
     "CouncilSafeguarding",
     "CoverPeriod",
@@ -51,6 +59,7 @@ __all__ = [
     "EnrolmentState",
     "Family",
     "FamilyAcceptance",
+    "FamilyMove",
     "FilteringReview",
     "HandoverCheck",
     "HandoverPolicy",
@@ -62,9 +71,12 @@ __all__ = [
     "LicenceProduct",
     "LicenceSeat",
     "Manager",
+    "MoveKind",
+    "MoveStatus",
     "OwnerKind",
     "OwnershipTransfer",
     "RequestStatus",
+    "SchoolConversion",
     "Sim",
     "UnmatchedManagedDevice",
     "UpdatesKind",
