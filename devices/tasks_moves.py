@@ -6,7 +6,11 @@ import logging
 from sqlmodel import Session
 
 from devices.models import SchoolConversion
-from devices.service.conversions import create_conversion, run_conversion
+from devices.service.conversions import (
+    councils_of_conversion,
+    create_conversion,
+    run_conversion,
+)
 from dfc.caller import Caller
 from dfc.db import session_scope
 from dfc.errors import DomainError
@@ -25,6 +29,14 @@ def run_conversion_task(job_id: int) -> None:
     """Moves a school's register to its successor; the job records progress and outcome."""
     with session_scope() as session:
         run_conversion(session, job_id=job_id)
+        councils = councils_of_conversion(session, job_id=job_id)
+    # The dashboard's figures for both schools' councils: reporting's task, sent by name
+    # (reporting sits above the register); if the broker is down, the nightly run does it.
+    try:
+        if councils:
+            celery_app.send_task("reporting.dashboard.after_conversion", args=(councils,))
+    except Exception:
+        log.exception("could not ask for the dashboard's figures after conversion %s", job_id)
 
 
 def queue_conversion(session: Session, *, caller: Caller, link_id: int) -> SchoolConversion:

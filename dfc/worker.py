@@ -41,6 +41,7 @@ TASK_QUEUES = {
     "reporting.open_data.publish": IMPORTS,
     "reporting.dashboard.nightly": IMPORTS,
     "reporting.dashboard.after_import": IMPORTS,
+    "reporting.dashboard.after_conversion": IMPORTS,
     "dfc.tasks.record_heartbeat": HOUSEKEEPING,
     "notifications.sweep_outbox": HOUSEKEEPING,
     "devices.tasks.sweep_imports": HOUSEKEEPING,

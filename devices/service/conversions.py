@@ -217,3 +217,14 @@ def run_conversion(session: Session, *, job_id: int) -> None:
     job.status, job.finished_at = ConversionStatus.DONE, utcnow()
     job.steps_done, job.moved = len(_steps()), moved
     session.commit()
+
+
+def councils_of_conversion(session: Session, *, job_id: int) -> list[int]:
+    """The councils of a finished conversion's two schools (none unless it is done)."""
+    job = session.get(SchoolConversion, job_id)
+    if job is None or job.status is not ConversionStatus.DONE:
+        return []
+    statement = select(Organisation.council_id).where(
+        Organisation.id.in_([job.predecessor_id, job.successor_id])
+    )
+    return sorted({council for council in session.exec(statement) if council is not None})
