@@ -25,6 +25,7 @@ from devices.models import (
     DeviceManagement,
     Family,
     FamilyAcceptance,
+    FamilyMove,
     HandoverCheck,
     OwnershipTransfer,
 )
@@ -79,6 +80,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
     "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
     "handover_check": ("id", "device_id", "step", "done_on", "method"),
+    "family_move": ("id", "kind", "status", "from_school_id", "to_school_id", "moves_on"),
 }
 TITLES = {
     "family": "The family",
@@ -98,6 +100,7 @@ TITLES = {
     "the family's devices",
     "family_acceptance": "The family's answers to terms (a device to keep)",
     "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
+    "family_move": "Moves to another school or council",
 }
 MODELS = {
     "family": Family,
@@ -116,6 +119,7 @@ MODELS = {
     "device_management": DeviceManagement,
     "family_acceptance": FamilyAcceptance,
     "handover_check": HandoverCheck,
+    "family_move": FamilyMove,
 }
 
 
@@ -174,6 +178,7 @@ class FamilyRecords:
             ),
             "ownership_transfer": OwnershipTransfer.to_family_id == f,
             "family_acceptance": FamilyAcceptance.family_id == f,
+            "family_move": FamilyMove.family_id == f,
             "handover_check": HandoverCheck.allocation_id.in_(
                 select(Allocation.id).where(Allocation.family_id == f)
             ),
