@@ -15,6 +15,7 @@ from accounts.users import add_user
 from dfc.clock import today as london_today
 from dfc.db_types import utcnow
 from dfc.demo_management import seed_management
+from dfc.demo_moves import seed_moves
 from dfc.demo_register import seed_register
 from dfc.demo_safeguarding import seed_safeguarding
 from reporting.dashboard.summaries import refresh_summaries
@@ -97,6 +98,9 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
     seed_register(session, school=schools[0], today=london_today())
     seed_management(session, school=schools[0], today=london_today())
     seed_safeguarding(session, school=schools[0], today=london_today())
+    seed_moves(
+        session, council=council, receiving=schools[1], trust_id=trust.id, today=london_today()
+    )
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)
