@@ -93,7 +93,7 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
-def _steps() -> list[tuple[str, Step]]:
+def conversion_steps() -> list[tuple[str, Step]]:
     return STEPS + [(name, _held(column)) for name, column, _family in FOLLOWERS]
 
 
@@ -148,7 +148,7 @@ def create_conversion(session: Session, *, caller: Caller, link_id: int) -> Scho
         link_id=link.id,
         predecessor_id=link.predecessor_id,
         successor_id=link.successor_id,
-        steps_total=len(_steps()),
+        steps_total=len(conversion_steps()),
         requested_by=actor(caller),
         requested_by_organisation_id=caller.organisation_id,
     )
@@ -201,7 +201,7 @@ def run_conversion(session: Session, *, job_id: int) -> None:
         link = session.get(SchoolLink, job.link_id)
         if _clashing_references(session, link):
             raise Conflict("the successor has families with the same pupil references")
-        for done, (name, step) in enumerate(_steps(), start=1):
+        for done, (name, step) in enumerate(conversion_steps(), start=1):
             moved[name] = step(session, job)
             _progress(session, job_id, steps_done=done)
     except Exception as error:
@@ -215,7 +215,7 @@ def run_conversion(session: Session, *, job_id: int) -> None:
             raise
         return
     job.status, job.finished_at = ConversionStatus.DONE, utcnow()
-    job.steps_done, job.moved = len(_steps()), moved
+    job.steps_done, job.moved = len(conversion_steps()), moved
     session.commit()
 
 

@@ -51,8 +51,10 @@ def record_moved(
         json_object(session, holder_id=to_holder_id, status=Device.status, **details),
     ).where(Device.id.in_(chosen))
     names = ["device_id", "occurred_at", "actor", "action", "before", "after"]
-    result = session.execute(insert(DeviceEvent).from_select(names, source))
-    return result.rowcount or 0
+    # An INSERT ... SELECT's row count is not reported through psycopg here (-1): counted.
+    written = session.scalar(select(func.count()).select_from(source.subquery())) or 0
+    session.execute(insert(DeviceEvent).from_select(names, source))
+    return written
 
 
 def move_rows(session: Session, column: Any, to: int, *where: Any) -> int:
