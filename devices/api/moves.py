@@ -1,11 +1,14 @@
 """Moves of families between schools and councils, and schools' conversions."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import Response
 
 from accounts.deps import ApiCaller, SessionDep
 from accounts.school_links import SORTABLE as LINK_SORTABLE
 from accounts.school_links import LinkKind, link_schools, visible_links
+from accounts.school_links_import import import_school_links
 from devices.models import ConversionStatus, MoveKind, MoveStatus
 from devices.move_schemas import (
     ConversionPublic,
@@ -19,6 +22,7 @@ from devices.service import conversions, moves
 from devices.service.access import actor
 from devices.tasks_moves import queue_conversion
 from dfc.audit.seen import SeenAt
+from dfc.csv_import import CSV_FORMATS
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 
@@ -111,6 +115,27 @@ def link_successor(
     )
     session.commit()
     return LinkPublic.model_validate(link)
+
+
+@router.post("/school-links/import")
+def import_links(
+    file: Annotated[
+        UploadFile,
+        File(
+            description=f"the schools register's links CSV: URN, LinkURN, LinkType, "
+            f"LinkEstablishedDate ({CSV_FORMATS})"
+        ),
+    ],
+    session: SessionDep,
+    caller: ApiCaller,
+) -> dict[str, int]:
+    """Adds the predecessor and successor links of a Get Information About Schools links
+    file, for schools the caller manages; any bad row rejects the whole file (422)."""
+    summary = import_school_links(
+        session, data=file.file.read(), caller=caller, actor=actor(caller)
+    )
+    session.commit()
+    return {"added": summary.added, "already": summary.already, "skipped": summary.skipped}
 
 
 @router.get("/school-links", response_model=Page[LinkPublic])
