@@ -25,7 +25,9 @@ from devices.models import (
     Dongle,
     Family,
     FamilyAcceptance,
+    FamilyMove,
     Licence,
+    MoveStatus,
     SchoolConversion,
     Sim,
     UnmatchedManagedDevice,
@@ -77,6 +79,18 @@ def _unmatched(session: Session, job: SchoolConversion) -> int:
     return move_rows(session, column, job.successor_id, column == job.predecessor_id, ~already)
 
 
+def _offers(column: Any) -> Step:
+    """Offers still waiting go with the school: answered later, they move from (or to) the
+    successor. Decided moves stay as they were: history."""
+    return lambda session, job: move_rows(
+        session,
+        column,
+        job.successor_id,
+        column == job.predecessor_id,
+        FamilyMove.status == MoveStatus.OFFERED,
+    )
+
+
 # In order; each is one statement. The history is written before the devices move.
 STEPS: list[tuple[str, Step]] = [
     ("device_events", _history),
@@ -90,6 +104,8 @@ STEPS: list[tuple[str, Step]] = [
     ("agreements", _held(FamilyAcceptance.organisation_id)),
     ("device_requests", _held(DeviceRequest.school_id)),
     ("unmatched_managed_devices", _unmatched),
+    ("offers_out", _offers(FamilyMove.from_school_id)),
+    ("offers_in", _offers(FamilyMove.to_school_id)),
 ]
 
 

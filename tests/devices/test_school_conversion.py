@@ -48,15 +48,21 @@ def test_an_academy_conversion_moves_the_whole_register_and_the_figures_stay_equ
     academy = make_school(session, council=council)
     held = [give_family_everything(session, schools.old) for _ in range(3)]
     spare = make_device(session, holder=schools.old)
+    leaving = give_family_everything(session, schools.old)
     officer = schools.officer(session, council)
     old_staff, academy_staff = (
         schools.staff(session, schools.old),
         schools.staff(session, academy),
     )
     before = _figures(client, officer, council.id)
-    assert before[2] == 4 and before[1]
+    assert before[2] == 5 and before[1]
     old_urn = schools.old.urn
 
+    offer = client.post(
+        f"/api/families/{leaving.family.id}/moves",
+        json={"to_school_urn": schools.far.urn},
+        headers=old_staff,
+    ).json()
     link = _link(client, officer, schools.old, academy)
     assert link.status_code == 201, link.text
     job = client.post(f"/api/school-links/{link.json()['id']}/conversion", headers=officer)
@@ -67,13 +73,13 @@ def test_an_academy_conversion_moves_the_whole_register_and_the_figures_stay_equ
 
     done = client.get(f"/api/school-conversions/{job.json()['id']}", headers=officer).json()
     assert done["status"] == "done" and done["steps_done"] == done["steps_total"]
-    assert done["moved"]["devices"] == 4 and done["moved"]["families"] == 3
-    assert done["moved"]["tickets"] == 3
+    assert done["moved"]["devices"] == 5 and done["moved"]["families"] == 4
+    assert done["moved"]["tickets"] == 4 and done["moved"]["offers_out"] == 1
     assert _figures(client, officer, council.id) == before
     assert client.get("/api/families", headers=old_staff).json()["total"] == 0
     assert client.get("/api/devices", headers=old_staff).json()["total"] == 0
-    assert client.get("/api/families", headers=academy_staff).json()["total"] == 3
-    assert client.get("/api/devices", headers=academy_staff).json()["total"] == 4
+    assert client.get("/api/families", headers=academy_staff).json()["total"] == 4
+    assert client.get("/api/devices", headers=academy_staff).json()["total"] == 5
     for one in held:
         assert client.get(f"/api/tickets/{one.ticket.id}", headers=academy_staff).status_code == 200
         assert (
@@ -83,6 +89,9 @@ def test_an_academy_conversion_moves_the_whole_register_and_the_figures_stay_equ
     converted = [e for e in events if e["action"] == "converted"]
     assert converted[0]["after"]["from_urn"] == old_urn
     assert converted[0]["before"]["holder_id"] == schools.old.id
+    far_officer = schools.officer(session, schools.other_council)
+    accepted = client.post(f"/api/moves/{offer['id']}/accept", headers=far_officer).json()
+    assert accepted["from_urn"] == academy.urn and accepted["moved"]["licences"] == 1
     links = client.get("/api/school-links", headers=academy_staff).json()["items"]
     assert [(one["predecessor_urn"], one["successor_urn"]) for one in links] == [
         (old_urn, academy.urn)
