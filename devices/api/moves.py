@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, Depends, File, UploadFile, status
 from fastapi.responses import Response
 
 from accounts.deps import ApiCaller, SessionDep
@@ -23,10 +23,21 @@ from devices.service.access import actor
 from devices.tasks_moves import queue_conversion
 from dfc.audit.seen import SeenAt
 from dfc.csv_import import CSV_FORMATS
+from dfc.errors import Forbidden
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
 
-router = APIRouter(prefix="/api", tags=["moves and conversions"])
+
+async def _refuse_shared_keys(caller: ApiCaller) -> None:
+    """Moves and conversions are the schools' and councils' own work: a key another
+    organisation holds under an information sharing agreement reaches none of it."""
+    if caller.data_categories is not None:
+        raise Forbidden("A key under an information sharing agreement cannot reach moves")
+
+
+router = APIRouter(
+    prefix="/api", tags=["moves and conversions"], dependencies=[Depends(_refuse_shared_keys)]
+)
 LINK_COLUMNS = tuple(LinkPublic.model_fields)
 CONVERSION_COLUMNS = (
     "id", "link_id", "predecessor_id", "successor_id", "status", "steps_done", "steps_total",
