@@ -169,3 +169,28 @@ def test_school_links_and_conversions_list_as_csv(client, session, queued):
     assert jobs["total"] == 1
     admin = bearer(session, make_user(session, organisation=schools.far, role=Role.SCHOOL_STAFF))
     assert client.get("/api/school-conversions", headers=admin).json()["total"] == 0
+
+
+def test_the_worker_runs_the_job_and_asks_for_both_councils_figures(client, session, monkeypatch):
+    from devices import tasks_moves
+    from reporting.dashboard.tasks import compute_after_conversion
+
+    asked: list[tuple] = []
+    monkeypatch.setattr(
+        tasks_moves.celery_app, "send_task", lambda name, args: asked.append((name, args))
+    )
+    monkeypatch.setattr(tasks_moves.run_conversion_task, "delay", lambda _job_id: None)
+    schools = make_schools(session)
+    give_family_everything(session, schools.old)
+    officer = schools.officer(session, schools.council)
+    far = make_school(session, council=schools.other_council)
+    link = _link(client, officer, schools.old, far).json()
+    job = client.post(f"/api/school-links/{link['id']}/conversion", headers=officer).json()
+
+    tasks_moves.run_conversion_task(job["id"])
+
+    done = client.get(f"/api/school-conversions/{job['id']}", headers=officer).json()
+    assert done["status"] == "done" and done["moved"]["devices"] == 1
+    councils = sorted([schools.council.id, schools.other_council.id])
+    assert asked == [("reporting.dashboard.after_conversion", (councils,))]
+    assert compute_after_conversion(councils) >= 2
