@@ -30,6 +30,7 @@ from devices.models import (
     DeviceEvent,
     DeviceManagement,
     Family,
+    FamilyMove,
     ImportJob,
     OwnershipTransfer,
 )
@@ -103,6 +104,12 @@ def erase_families(session: Session, ids: list[int]) -> int:
         .execution_options(**_SYNC)
     )
     _erase_management_users(session, ids)
+    session.execute(
+        update(FamilyMove)
+        .where(FamilyMove.family_id.in_(ids))
+        .values(new_pupil_reference=None, reason=None)
+        .execution_options(**_SYNC)
+    )
     session.execute(
         update(OwnershipTransfer)
         .where(OwnershipTransfer.to_family_id.in_(ids))

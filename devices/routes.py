@@ -19,6 +19,7 @@ from devices.api import (
     licences,
     loans,
     management,
+    moves,
     reports,
 )
 from devices.api import devices as devices_api
@@ -46,6 +47,7 @@ API_ROUTERS: list[APIRouter] = [
     management.router,
     imports.router,
     loans.router,
+    moves.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,

@@ -18,6 +18,7 @@ from dfc.demo_checkins import seed_check_ins
 from dfc.demo_handover import seed_handovers
 from dfc.demo_loans import seed_loans
 from dfc.demo_management import seed_management
+from dfc.demo_moves import seed_moves
 from dfc.demo_register import seed_register
 from dfc.demo_safeguarding import seed_safeguarding
 from reporting.dashboard.summaries import refresh_summaries
@@ -103,6 +104,9 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
     seed_handovers(session, school=schools[0], today=london_today())
     seed_loans(session, school=schools[0], today=london_today())
     seed_check_ins(session, council_id=council.id, school_id=schools[0].id, today=london_today())
+    seed_moves(
+        session, council=council, receiving=schools[1], trust_id=trust.id, today=london_today()
+    )
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)

@@ -26,6 +26,7 @@ from devices.models import (
     DeviceManagement,
     Family,
     FamilyAcceptance,
+    FamilyMove,
     HandoverCheck,
     OwnershipTransfer,
 )
@@ -93,6 +94,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
     "handover_check": ("id", "device_id", "step", "done_on", "method"),
     "check_in": ("id", "device_id", "first_sent_on", "second_sent_on", "answered_at", "ticket_id"),
+    "family_move": ("id", "kind", "status", "from_school_id", "to_school_id", "moves_on"),
 }
 TITLES = {
     "family": "The family",
@@ -115,6 +117,7 @@ TITLES = {
     "family_acceptance": "The family's answers to terms (a device to keep, a loan's agreement)",
     "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
     "check_in": "Texts asking whether the child still has the device, and the family's answers",
+    "family_move": "Moves to another school or council",
 }
 MODELS = {
     "family": Family,
@@ -136,6 +139,7 @@ MODELS = {
     "family_acceptance": FamilyAcceptance,
     "handover_check": HandoverCheck,
     "check_in": CheckIn,
+    "family_move": FamilyMove,
 }
 
 
@@ -195,6 +199,7 @@ class FamilyRecords:
             "ownership_transfer": OwnershipTransfer.to_family_id == f,
             "family_acceptance": FamilyAcceptance.family_id == f,
             "check_in": CheckIn.family_id == f,
+            "family_move": FamilyMove.family_id == f,
             "handover_check": HandoverCheck.allocation_id.in_(
                 select(Allocation.id).where(Allocation.family_id == f)
             ),

@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from devices.models.moves import follows_family_and_school
 from dfc.audit.models import SubjectType
 from dfc.audit.writer import register_subject
 from dfc.db_types import UTCDateTime, string_enum, utcnow
@@ -271,4 +272,7 @@ register_subject(
     id_column=Ticket.id,
     family_column=Ticket.family_id,
     organisation_column=Ticket.organisation_id,
+)
+follows_family_and_school(
+    "tickets", organisation_column=Ticket.organisation_id, family_column=Ticket.family_id
 )

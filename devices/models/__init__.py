@@ -31,6 +31,13 @@ from devices.models.management import (
     UpdatesKind,
     UpdatesSource,
 )
+from devices.models.moves import (
+    ConversionStatus,
+    FamilyMove,
+    MoveKind,
+    MoveStatus,
+    SchoolConversion,
+)
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
@@ -46,6 +53,7 @@ __all__ = [
     "CheckIn",
     "CheckInAnswer",
     "CheckInDate",
+    "ConversionStatus",
     "CouncilPrices",
     "CouncilSafeguarding",
     "CoverPeriod",
@@ -64,6 +72,7 @@ __all__ = [
     "EnrolmentState",
     "Family",
     "FamilyAcceptance",
+    "FamilyMove",
     "FilteringReview",
     "HandoverBatch",
     "HandoverBatchDevice",
@@ -79,9 +88,12 @@ __all__ = [
     "LoanKind",
     "LoanTerms",
     "Manager",
+    "MoveKind",
+    "MoveStatus",
     "OwnerKind",
     "OwnershipTransfer",
     "RequestStatus",
+    "SchoolConversion",
     "Sim",
     "UnmatchedManagedDevice",
     "UpdatesKind",

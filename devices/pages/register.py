@@ -11,6 +11,7 @@ from devices.pages import (
     families,
     imports,
     management,
+    moves,
     requests,
 )
 
@@ -24,6 +25,7 @@ PAGES = (
     families,
     requests,
     imports,
+    moves,
 )
 for module in (*PAGES, management):
     router.include_router(module.router)

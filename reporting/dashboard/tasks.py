@@ -10,6 +10,7 @@ from reporting.dashboard.summaries import refresh_summaries
 
 NIGHTLY = "reporting.dashboard.nightly"
 AFTER_IMPORT = "reporting.dashboard.after_import"
+AFTER_CONVERSION = "reporting.dashboard.after_conversion"
 
 
 @celery_app.task(name=NIGHTLY, **RETRY_WHEN_DATABASE_BUSY)
@@ -30,4 +31,15 @@ def compute_after_import(job_id: int) -> int:
         return sum(
             refresh_summaries(session, council_id=council_id, today=day, now=now).organisations
             for council_id in scopes
+        )
+
+
+@celery_app.task(name=AFTER_CONVERSION, **RETRY_WHEN_DATABASE_BUSY)
+def compute_after_conversion(council_ids: list[int]) -> int:
+    """The figures of the councils whose school passed its register to a successor."""
+    with session_scope() as session:
+        day, now = today(), utcnow()
+        return sum(
+            refresh_summaries(session, council_id=council_id, today=day, now=now).organisations
+            for council_id in sorted(set(council_ids))
         )

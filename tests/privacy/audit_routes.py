@@ -52,6 +52,9 @@ CASES = {
         "/families?format=csv", "/families", AuditAction.EXPORT, whole_school=True
     ),
     "family page": Case("/families/{family}", "/families/{family_id}", AuditAction.READ),
+    "move family form": Case(
+        "/families/{family}/move", "/families/{family_id}/move", AuditAction.READ
+    ),
     "device page": Case("/devices/{device}", "/devices/{device_id}", AuditAction.READ),
     "allocate form": Case(
         "/devices/{stock}/allocate",
