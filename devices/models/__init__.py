@@ -13,6 +13,14 @@ from devices.models.demand import DeviceRequest, RequestStatus
 from devices.models.devices import Device, DeviceEvent, DeviceKind, DeviceStatus
 from devices.models.handover import ALL_STEPS, HandoverCheck, HandoverPolicy, HandoverStep
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
+from devices.models.incidents import (
+    Incident,
+    IncidentFile,
+    IncidentKind,
+    IncidentStatus,
+    ResponsibleParty,
+    WarrantyStatus,
+)
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.management import (
     DeviceManagement,
@@ -58,6 +66,10 @@ __all__ = [
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "Incident",
+    "IncidentFile",
+    "IncidentKind",
+    "IncidentStatus",
     "Licence",
     "LicenceProduct",
     "LicenceSeat",
@@ -65,8 +77,10 @@ __all__ = [
     "OwnerKind",
     "OwnershipTransfer",
     "RequestStatus",
+    "ResponsibleParty",
     "Sim",
     "UnmatchedManagedDevice",
     "UpdatesKind",
     "UpdatesSource",
+    "WarrantyStatus",
 ]
