@@ -14,6 +14,7 @@ from devices.api import (
     filtering,
     handover,
     imports,
+    incidents,
     licences,
     management,
     reports,
@@ -36,6 +37,7 @@ API_ROUTERS: list[APIRouter] = [
     reports.router,
     management.router,
     imports.router,
+    incidents.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [register.router, acceptance_page.router, filtering_pages.router]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
