@@ -10,6 +10,8 @@ from devices.pages import (
     device_list,
     families,
     imports,
+    incident_detail,
+    incidents,
     management,
     requests,
 )
@@ -24,6 +26,8 @@ PAGES = (
     families,
     requests,
     imports,
+    incidents,
+    incident_detail,
 )
 for module in (*PAGES, management):
     router.include_router(module.router)
