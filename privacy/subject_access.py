@@ -26,6 +26,8 @@ from devices.models import (
     Family,
     FamilyAcceptance,
     HandoverCheck,
+    Incident,
+    IncidentFile,
     OwnershipTransfer,
 )
 from devices.phone import to_e164
@@ -79,6 +81,8 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "device_management": ("id", "device_id", "manager", "state", "last_check_in_at"),
     "family_acceptance": ("id", "device_id", "purpose", "terms", "method", "answer", "answered_at"),
     "handover_check": ("id", "device_id", "step", "done_on", "method"),
+    "device_incident": ("id", "device_id", "kind", "status", "happened_on", "loaner_device_id"),
+    "device_incident_file": ("id", "incident_id", "content_type", "size", "uploaded_at"),
 }
 TITLES = {
     "family": "The family",
@@ -98,6 +102,8 @@ TITLES = {
     "the family's devices",
     "family_acceptance": "The family's answers to terms (a device to keep)",
     "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
+    "device_incident": "Damage, loss or theft of a device the family had, and any charge",
+    "device_incident_file": "Photos and files of those incidents",
 }
 MODELS = {
     "family": Family,
@@ -116,6 +122,8 @@ MODELS = {
     "device_management": DeviceManagement,
     "family_acceptance": FamilyAcceptance,
     "handover_check": HandoverCheck,
+    "device_incident": Incident,
+    "device_incident_file": IncidentFile,
 }
 
 
@@ -176,6 +184,10 @@ class FamilyRecords:
             "family_acceptance": FamilyAcceptance.family_id == f,
             "handover_check": HandoverCheck.allocation_id.in_(
                 select(Allocation.id).where(Allocation.family_id == f)
+            ),
+            "device_incident": Incident.family_id == f,
+            "device_incident_file": IncidentFile.incident_id.in_(
+                select(Incident.id).where(Incident.family_id == f)
             ),
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),

@@ -17,7 +17,7 @@ define_rule(
     "incident-file",
     "A photo or file of an incident is kept with the incident, for the insurer, the supplier "
     "and the council's audit; it is deleted from storage when the family's details are erased "
-    "under family-contact (its type, size and time stay).",
+    "(under family-contact, or on request), and its type, size and time stay.",
 )
 
 
@@ -122,7 +122,7 @@ class Incident(SQLModel, table=True):
     charge_pence: int | None = Field(
         default=None,
         description="what the council charges the family, in pence; none by default",
-        **personal(DataCategory.FREE_TEXT, retention="family-contact"),
+        **personal(DataCategory.PUPIL, retention="family-link"),
     )
     charge_reason: str | None = Field(
         default=None,
