@@ -1,4 +1,3 @@
-
 """An incident's personal data: in the family's subject access export, and erased with the
 family (what happened and the references blanked, the photo deleted from storage), while the
 incident itself stays for the figures."""
