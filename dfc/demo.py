@@ -14,6 +14,7 @@ from accounts.schemas import UserCreate
 from accounts.users import add_user
 from dfc.clock import today as london_today
 from dfc.db_types import utcnow
+from dfc.demo_incidents import seed_incidents
 from dfc.demo_management import seed_management
 from dfc.demo_register import seed_register
 from dfc.demo_safeguarding import seed_safeguarding
@@ -97,6 +98,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
     seed_register(session, school=schools[0], today=london_today())
     seed_management(session, school=schools[0], today=london_today())
     seed_safeguarding(session, school=schools[0], today=london_today())
+    seed_incidents(session, school=schools[0], today=london_today())
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)
