@@ -105,10 +105,11 @@ def swap_back(session: Session, *, caller: Caller, incident_id: int, on: date) -
     _require_day(on, incident.loaner_issued_on or incident.happened_on)
     device = session.get(Device, incident.device_id)
     loaner = session.get(Device, incident.loaner_device_id)
-    if device.status is not DeviceStatus.IN_REPAIR:
+    # Back from its repairer: still in repair, or already put back in stock from its page.
+    if device.status not in (DeviceStatus.IN_REPAIR, *transitions.IN_STOCK):
         raise IllegalTransition(
-            f"Device {device.serial_number} is {device.status.value}; it is swapped back "
-            "when it comes back from repair"
+            f"Device {device.serial_number} is {device.status.value}; it can be swapped back "
+            "only when back from repair (in repair or in stock)"
         )
     allocation = lifecycle.open_allocation(session, loaner)
     if allocation is None:
