@@ -44,9 +44,15 @@ def incidents_page(
     school: int | None = None,
     warranty: WarrantyStatus | None = None,
     device: Annotated[int | None, Query(ge=1)] = None,
+    family: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     filters = incidents.IncidentFilters(
-        kind=kind, status=status, school_id=school, warranty_status=warranty, device_id=device
+        kind=kind,
+        status=status,
+        school_id=school,
+        warranty_status=warranty,
+        device_id=device,
+        family_id=family,
     )
     found = listing(
         session,

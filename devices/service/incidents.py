@@ -6,6 +6,7 @@ There is no charge to families by default: only a council officer records one.""
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -90,6 +91,12 @@ def visible_incidents(caller: Caller, filters: IncidentFilters) -> SelectOfScala
     if filters.happened_to:
         statement = statement.where(Incident.happened_on <= filters.happened_to)
     return statement
+
+
+def count_for_family(session: Session, caller: Caller, family_id: int) -> int:
+    """How many incidents the family had, of those the caller reaches."""
+    listed = visible_incidents(caller, IncidentFilters(family_id=family_id)).subquery()
+    return int(session.execute(select(func.count()).select_from(listed)).scalar_one())
 
 
 def get_incident(session: Session, *, caller: Caller, incident_id: int) -> Incident:

@@ -85,6 +85,9 @@ def test_staff_record_damage_with_a_photo_and_swap_a_loaner_in_and_back(
     assert "swapped back" in client.get(address).text
     listed = client.get("/incidents?kind=damage")
     assert address in listed.text and "LOANER1" in listed.text
+    family_page = client.get(f"/families/{family.id}")
+    assert f'href="/incidents?family={family.id}">1 incident<' in family_page.text
+    assert address in client.get(f"/incidents?family={family.id}").text
 
     other = make_school(session, council=make_council(session))
     client.cookies.clear()
