@@ -13,7 +13,7 @@ from reporting.dashboard.summaries import refresh_summaries
 from reporting.open_data.catalogue import DATASET_NAMES
 from reporting.open_data.datasets import build_datasets
 from tests.devices.factories import make_family
-from tests.factories import make_council, make_school, make_user, sign_in_pages
+from tests.factories import bearer, make_council, make_school, make_user, sign_in_pages
 from tests.open_data.checks import lines_with_one_hidden, recoverable, small_published
 from tests.open_data.scenario import MONTH, add_devices
 from tests.open_data.test_datasets import row
@@ -94,3 +94,9 @@ def test_the_dashboard_shows_incidents_per_school_and_families_live_and_from_dai
     session.commit()
     stored = client.get("/dashboard/incidents-by-school.csv")
     assert stored.text.lstrip("\ufeff").strip().splitlines()[1:] == lines[1:]
+    officer = make_user(session, organisation=camden, role=Role.COUNCIL_OFFICER)
+    figures = client.get("/api/dashboard", headers=bearer(session, officer)).json()
+    assert [
+        (row["organisation"], row["theft"], row["repeat_families"])
+        for row in figures["incidents_by_school"]
+    ] == [("Alpha Primary", 6, 1), ("Beta Academy", 2, 0)]
