@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, UploadFile, status
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from accounts.deps import ApiCaller, SessionDep
 from devices.incident_schemas import (
@@ -53,7 +54,7 @@ class IncidentWithFiles(IncidentPublic):
     files: list[IncidentFilePublic] = []
 
 
-def _shown(session, incident: Incident) -> IncidentWithFiles:
+def _shown(session: Session, incident: Incident) -> IncidentWithFiles:
     files = incident_files.files_of(session, [incident.id]).get(incident.id, [])
     return IncidentWithFiles.model_validate(
         {

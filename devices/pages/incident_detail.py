@@ -41,7 +41,9 @@ def _pence(text: str | None) -> int:
         raise InvalidInput("Enter the charge in pounds, like 25.00", field="amount") from None
 
 
-def _details(session, caller, incident, _on, values) -> Any:
+def _details(
+    session: Session, caller: Caller, incident: Incident, _on: date | None, values: dict
+) -> Any:
     changes = IncidentUpdate(
         **{
             name: values.get(name)
@@ -60,7 +62,9 @@ def _details(session, caller, incident, _on, values) -> Any:
     )
 
 
-def _loaner(session, caller, incident, on, values) -> Any:
+def _loaner(
+    session: Session, caller: Caller, incident: Incident, on: date | None, values: dict
+) -> Any:
     serial = (values.get("loaner_serial") or "").replace(" ", "").upper()
     found = registry.visible_devices(
         caller, registry.DeviceFilters(serial_number=serial), today=today()

@@ -8,7 +8,15 @@ from datetime import date
 from sqlmodel import Session
 
 from devices.errors import IllegalTransition
-from devices.models import Device, DeviceStatus, Dongle, DongleStatus, Incident, IncidentKind
+from devices.models import (
+    Allocation,
+    Device,
+    DeviceStatus,
+    Dongle,
+    DongleStatus,
+    Incident,
+    IncidentKind,
+)
 from devices.service import end_of_updates, events, lifecycle, transitions
 from devices.service.access import require_writer
 from devices.service.incidents import get_incident, require_open
@@ -63,7 +71,12 @@ def issue_loaner(
 
 
 def _lend_while_in_repair(
-    session: Session, caller: Caller, device: Device, allocation, loaner_id: int, on: date
+    session: Session,
+    caller: Caller,
+    device: Device,
+    allocation: Allocation,
+    loaner_id: int,
+    on: date,
 ) -> None:
     """The device went to repair already (its allocation stayed open): the loaner takes its
     place; the family keeps its dongle."""
