@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
+from devices.incident_retention import erase_incidents
 from devices.models import (
     Allocation,
     Device,
@@ -104,6 +105,7 @@ def erase_families(session: Session, ids: list[int]) -> int:
         .execution_options(**_SYNC)
     )
     _erase_management_users(session, ids)
+    erase_incidents(session, ids)
     session.execute(
         update(FamilyMove)
         .where(FamilyMove.family_id.in_(ids))

@@ -16,6 +16,7 @@ from devices.api import (
     handover,
     handover_batches,
     imports,
+    incidents,
     licences,
     loans,
     management,
@@ -48,6 +49,7 @@ API_ROUTERS: list[APIRouter] = [
     imports.router,
     loans.router,
     moves.router,
+    incidents.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,

@@ -16,6 +16,7 @@ from dfc.clock import today as london_today
 from dfc.db_types import utcnow
 from dfc.demo_checkins import seed_check_ins
 from dfc.demo_handover import seed_handovers
+from dfc.demo_incidents import seed_incidents
 from dfc.demo_loans import seed_loans
 from dfc.demo_management import seed_management
 from dfc.demo_moves import seed_moves
@@ -107,6 +108,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
     seed_moves(
         session, council=council, receiving=schools[1], trust_id=trust.id, today=london_today()
     )
+    seed_incidents(session, school=schools[0], today=london_today())
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)

@@ -28,6 +28,8 @@ from devices.models import (
     FamilyAcceptance,
     FamilyMove,
     HandoverCheck,
+    Incident,
+    IncidentFile,
     OwnershipTransfer,
 )
 from devices.phone import to_e164
@@ -95,6 +97,8 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "handover_check": ("id", "device_id", "step", "done_on", "method"),
     "check_in": ("id", "device_id", "first_sent_on", "second_sent_on", "answered_at", "ticket_id"),
     "family_move": ("id", "kind", "status", "from_school_id", "to_school_id", "moves_on"),
+    "device_incident": ("id", "device_id", "kind", "status", "happened_on", "loaner_device_id"),
+    "device_incident_file": ("id", "incident_id", "content_type", "size", "uploaded_at"),
 }
 TITLES = {
     "family": "The family",
@@ -118,6 +122,8 @@ TITLES = {
     "handover_check": "Steps done before a device became the family's (wipe, filtering decision)",
     "check_in": "Texts asking whether the child still has the device, and the family's answers",
     "family_move": "Moves to another school or council",
+    "device_incident": "Damage, loss or theft of a device the family had, and any charge",
+    "device_incident_file": "Photos and files of those incidents",
 }
 MODELS = {
     "family": Family,
@@ -140,6 +146,8 @@ MODELS = {
     "handover_check": HandoverCheck,
     "check_in": CheckIn,
     "family_move": FamilyMove,
+    "device_incident": Incident,
+    "device_incident_file": IncidentFile,
 }
 
 
@@ -202,6 +210,10 @@ class FamilyRecords:
             "family_move": FamilyMove.family_id == f,
             "handover_check": HandoverCheck.allocation_id.in_(
                 select(Allocation.id).where(Allocation.family_id == f)
+            ),
+            "device_incident": Incident.family_id == f,
+            "device_incident_file": IncidentFile.incident_id.in_(
+                select(Incident.id).where(Incident.family_id == f)
             ),
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),

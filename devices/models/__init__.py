@@ -20,6 +20,14 @@ from devices.models.handover_batches import (
     HandoverBatchDevice,
 )
 from devices.models.imports import ImportJob, ImportKind, ImportStatus
+from devices.models.incidents import (
+    Incident,
+    IncidentFile,
+    IncidentKind,
+    IncidentStatus,
+    ResponsibleParty,
+    WarrantyStatus,
+)
 from devices.models.licences import Licence, LicenceProduct, LicenceSeat
 from devices.models.loans import LoanKind, LoanTerms
 from devices.models.management import (
@@ -82,6 +90,10 @@ __all__ = [
     "ImportJob",
     "ImportKind",
     "ImportStatus",
+    "Incident",
+    "IncidentFile",
+    "IncidentKind",
+    "IncidentStatus",
     "Licence",
     "LicenceProduct",
     "LicenceSeat",
@@ -93,9 +105,11 @@ __all__ = [
     "OwnerKind",
     "OwnershipTransfer",
     "RequestStatus",
+    "ResponsibleParty",
     "SchoolConversion",
     "Sim",
     "UnmatchedManagedDevice",
     "UpdatesKind",
     "UpdatesSource",
+    "WarrantyStatus",
 ]

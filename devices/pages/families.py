@@ -9,7 +9,7 @@ from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.api.families import ALLOCATION_COLUMNS, FAMILY_COLUMNS
 from devices.pages.labels import text_status_label
-from devices.service import families, family_texts
+from devices.service import families, family_texts, incidents
 from devices.service.access import organisation_names, schools_reached
 from devices.service.registry import serial_numbers
 from dfc.audit.seen import SeenAt, Where
@@ -155,6 +155,7 @@ def _family_page(
             ),
             "family_language": BY_CODE.get(family.preferred_language),
             "default_sort": ALLOCATIONS_SORT,
+            "incident_count": incidents.count_for_family(session, caller, family.id),
             "done": request.query_params.get("done"),
             "field_errors": errors or {},
             "values": values or {},

@@ -10,6 +10,8 @@ from devices.pages import (
     device_list,
     families,
     imports,
+    incident_detail,
+    incidents,
     management,
     moves,
     requests,
@@ -26,6 +28,8 @@ PAGES = (
     requests,
     imports,
     moves,
+    incidents,
+    incident_detail,
 )
 for module in (*PAGES, management):
     router.include_router(module.router)

@@ -15,6 +15,8 @@ from dfc.web.templating import render
 # whole country is over a megabyte too) and the imports page.
 UPLOAD_PATHS = ("/api/imports/",)
 UPLOAD_EXACT = ("/api/schools/import", "/imports")
+# An incident's photo or PDF (up to MEDIA_MAX_BYTES, checked again when it is stored).
+UPLOAD_FILES_UNDER = ("/api/incidents/", "/incidents/")
 TITLE = "The file or form is too large"
 
 
@@ -26,6 +28,7 @@ def _is_upload(scope: Scope) -> bool:
     path, headers = scope["path"], dict(scope["headers"])
     multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
     at_upload = path.startswith(UPLOAD_PATHS) or path.rstrip("/") in UPLOAD_EXACT
+    at_upload = at_upload or (path.startswith(UPLOAD_FILES_UNDER) and path.endswith("/files"))
     return scope["method"] == "POST" and multipart and at_upload
 
 

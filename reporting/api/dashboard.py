@@ -15,10 +15,12 @@ from dfc.clock import today
 from dfc.db_types import utcnow
 from reporting.dashboard.ending import DEFAULT_WINDOW, EndingMonth, checked_window
 from reporting.dashboard.figures import Headlines
+from reporting.dashboard.incidents import FIGURES as INCIDENT_FIGURES
 from reporting.dashboard.overview import (
     ending_months,
     figures_scope,
     headline_figures,
+    incidents_by_school,
     status_rows,
     updates_school_rows,
 )
@@ -39,6 +41,20 @@ class SchoolEndOfUpdates(BaseModel):
     updates_ending: int
 
 
+class SchoolIncidents(BaseModel):
+    """Incidents that happened in the last year, those still open, and the families they
+    touched (more than one incident: `repeat_families`)."""
+
+    organisation_id: int
+    organisation: str
+    damage: int
+    loss: int
+    theft: int
+    still_open: int
+    families: int
+    repeat_families: int
+
+
 class DashboardFigures(BaseModel):
     """`computed_at` is null when the figures were counted live for this answer.
     `nearing_end_of_updates`: devices whose security updates end within `within_days`."""
@@ -52,6 +68,7 @@ class DashboardFigures(BaseModel):
     ending_by_month: list[EndingMonth]
     nearing_end_of_updates: int
     end_of_updates_by_school: list[SchoolEndOfUpdates]
+    incidents_by_school: list[SchoolIncidents] = []
 
 
 @router.get("", response_model=DashboardFigures)
@@ -83,5 +100,13 @@ def dashboard_figures(
         nearing_end_of_updates=sum(month.devices_updates_ending for month in months),
         end_of_updates_by_school=[
             SchoolEndOfUpdates(**vars(row)) for row in updates_school_rows(figures)
+        ],
+        incidents_by_school=[
+            SchoolIncidents(
+                organisation_id=named.id,
+                organisation=named.name,
+                **dict(zip(INCIDENT_FIGURES, counts, strict=True)),
+            )
+            for named, *counts in incidents_by_school(figures).rows
         ],
     )

@@ -16,6 +16,7 @@ from reporting.dashboard.daily import Computed
 from reporting.dashboard.ending import EndingMonth, ending_by_month
 from reporting.dashboard.figures import Headlines, devices_by_status, headlines
 from reporting.dashboard.forecast import Forecast
+from reporting.dashboard.incidents import incident_counts, incidents_table, stored_counts
 from reporting.dashboard.tables import COUNT, MONEY, MONTH, Column, Named, Table
 from reporting.dashboard.updates import SchoolUpdates, school_rows, updates_by_school
 from support.reports import SLA_STATE_NAMES, sla_counts, ticket_counts
@@ -218,10 +219,20 @@ def forecast_table(forecast: Forecast) -> Table:
     )
 
 
+def incidents_by_school(scope: Scope) -> Table:
+    """Damage, loss and theft per school, and the families they touched."""
+    if scope.computed is None:
+        counts = incident_counts(scope.caller, today=scope.today)
+    else:
+        counts = stored_counts(scope.caller)
+    return incidents_table(scope.session, counts)
+
+
 OVERVIEW_TABLES: dict[str, Callable[[Scope], Table]] = {
     "devices-by-status": status_table,
     "ending-by-month": ending_table,
     "end-of-updates-by-school": updates_table,
+    "incidents-by-school": incidents_by_school,
     "open-tickets-by-sla-state": sla_table,
     "tickets-by-language": language_table,
     "tickets-by-category": category_table,

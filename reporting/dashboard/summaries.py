@@ -19,8 +19,15 @@ from dfc.db_types import UTCDateTime
 from reporting.dashboard import drilldown
 from reporting.dashboard.ending import WINDOWS, ending_parts
 from reporting.dashboard.figures import AT_CAP_PERCENT
+from reporting.dashboard.incidents import FIGURES as INCIDENT_FIGURES
+from reporting.dashboard.incidents import incident_counts
 from reporting.dashboard.months import month_of
-from reporting.dashboard.summary_models import DashboardEnding, DashboardHeadline, DashboardStatus
+from reporting.dashboard.summary_models import (
+    DashboardEnding,
+    DashboardHeadline,
+    DashboardIncidents,
+    DashboardStatus,
+)
 from reporting.dashboard.updates import past_end_of_updates, updates_ending
 
 log = logging.getLogger(__name__)
@@ -160,7 +167,7 @@ def refresh_summaries(
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFRESH_LOCK})
     caller = with_reach(session, summary_caller(council_id))  # a council's ids, read once
     in_scope = select(Organisation.id).where(visible_organisations(caller))
-    for table in (DashboardEnding, DashboardStatus, DashboardHeadline):
+    for table in (DashboardEnding, DashboardStatus, DashboardIncidents, DashboardHeadline):
         statement = delete(table)
         if council_id is not None:
             statement = statement.where(table.organisation_id.in_(in_scope))  # type: ignore[attr-defined]
@@ -179,6 +186,11 @@ def refresh_summaries(
     session.execute(
         insert(DashboardEnding).from_select(
             ["organisation_id", "within_days", "month", *ENDING], _endings(caller, today)
+        )
+    )
+    session.execute(
+        insert(DashboardIncidents).from_select(
+            ["organisation_id", *INCIDENT_FIGURES], incident_counts(caller, today=today)
         )
     )
     written = session.execute(select(func.count()).select_from(in_scope.subquery())).scalar_one()

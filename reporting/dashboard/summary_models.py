@@ -70,3 +70,21 @@ class DashboardEnding(SQLModel, table=True):
     devices_updates_ending: int = Field(
         default=0, **not_personal("devices whose security updates end in the month")
     )
+
+
+class DashboardIncidents(SQLModel, table=True):
+    """Incidents the organisation recorded in the year to `as_of`, by kind, and how many of
+    its families they touched (more than one: a pattern worth a look). Only organisations
+    with incidents have a row."""
+
+    __tablename__ = "dashboard_incidents"
+
+    organisation_id: int = Field(sa_column=_organisation())
+    damage: int = Field(default=0, **not_personal())
+    loss: int = Field(default=0, **not_personal())
+    theft: int = Field(default=0, **not_personal())
+    still_open: int = Field(default=0, **not_personal("open incidents, whenever they happened"))
+    families: int = Field(default=0, **not_personal("families with an incident in the year"))
+    repeat_families: int = Field(
+        default=0, **not_personal("families with more than one incident in the year")
+    )

@@ -3,7 +3,7 @@ files, the data package and the README are all made from these, so they always a
 
 from dataclasses import dataclass
 
-from devices.models import DeviceKind, DeviceStatus
+from devices.models import DeviceKind, DeviceStatus, IncidentKind
 from dfc.i18n import LANGUAGES
 from reporting.open_data.period import Period
 from support.models import Category
@@ -251,6 +251,25 @@ def end_of_updates() -> Spec:
     )
 
 
+def incidents() -> Spec:
+    return Spec(
+        name="incidents",
+        title="Devices damaged, lost or stolen in the month",
+        description=(
+            "Incidents schools and councils recorded as happening in the month, by kind, "
+            "counted against whoever held the device. Families are not charged by default; "
+            "nothing about a family or what happened is published."
+        ),
+        part=None,
+        columns=tuple(
+            Column(kind.value, kind.value.capitalize(), f"Devices reported: {kind.value}")
+            for kind in IncidentKind
+        ),
+        total=Column("total", "Total", "All incidents in the month"),
+        suppression=PAIRED,
+    )
+
+
 def catalogue(period: Period) -> list[Spec]:
     """Every dataset, in the order they are published."""
     return [
@@ -261,6 +280,7 @@ def catalogue(period: Period) -> list[Spec]:
         tickets_by_category(),
         unmet_demand(),
         end_of_updates(),
+        incidents(),
     ]
 
 
@@ -272,4 +292,5 @@ DATASET_NAMES = (
     "tickets-by-category",
     "unmet-demand",
     "end-of-updates",
+    "incidents",
 )

@@ -260,4 +260,5 @@ def build_datasets(session: Session, period: Period, *, zone: ZoneInfo) -> list[
         _paired(
             specs["end-of-updates"], period, blocks(single, queries.past_end_of_updates(period))
         ),
+        _paired(specs["incidents"], period, blocks(single, queries.incidents(period))),
     ]

@@ -21,6 +21,7 @@ from devices.models import (
     DeviceRequest,
     Dongle,
     DongleStatus,
+    Incident,
     OwnerKind,
     Sim,
 )
@@ -177,6 +178,15 @@ def past_end_of_updates(period: Period) -> Select[Any]:
         .join(Device, Device.id == ended.c.device_id)
         .where(Device.received_on <= period.last)
     )
+    return _grouped(rows)
+
+
+def incidents(period: Period) -> Select[Any]:
+    """Damage, loss and theft that happened in the month, by the organisation that held the
+    device and the kind: counts only, nothing about the family or what happened."""
+    rows = select(
+        *_rows(Incident.holder_id, literal(NO_PART), type_coerce(Incident.kind, String))
+    ).where(Incident.happened_on.between(period.first, period.last))
     return _grouped(rows)
 
 

@@ -40,6 +40,7 @@ CHARTS = {
         ("devices_updates_ending", "Devices whose security updates end, by month"),
     ],
     "end-of-updates-by-school": [("past_end_of_updates", "Devices past end of updates, by school")],
+    "incidents-by-school": [("still_open", "Open incidents, by school")],
     "open-tickets-by-sla-state": [("tickets", "Open tickets by SLA state")],
     "tickets-by-language": [("open", "Open tickets by language")],
     "tickets-by-category": [("open", "Open tickets by category")],

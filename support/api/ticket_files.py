@@ -8,7 +8,8 @@ from fastapi.responses import Response
 
 from accounts.deps import ApiCaller, SessionDep
 from dfc.audit.seen import SeenAt
-from support.media.reading import file_response, open_file
+from dfc.web.stored_files import file_response
+from support.media.reading import open_file
 
 router = APIRouter(prefix="/api/tickets", tags=["support: agents"])
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

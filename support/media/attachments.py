@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from dfc.db import session_scope
 from dfc.db_types import utcnow
 from dfc.file_store import StoreError, media_store, new_key
+from dfc.media_checks import Refusal, check, describe_size, kind_of, thumbnail
 from dfc.settings import get_settings
 from notifications.models import Channel
 from notifications.outbox import Recipient, enqueue
-from support.media.checks import Refusal, check, describe_size, kind_of, thumbnail
 from support.media.fetching import Fetched, FetchFailed, fetch
 from support.media.models import AttachmentStatus, TicketAttachment
 from support.models import Author, Ticket, TicketMessage

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import requests
 
+from dfc.media_checks import Refusal, too_large
 from dfc.settings import Settings
 from notifications.channels.twilio_sms import is_twilio_url, routed_twilio_url
-from support.media.checks import Refusal, too_large
 
 CHUNK = 64 * 1024
 GONE = {404, 410}  # Twilio no longer has it (deleted): trying again will not help

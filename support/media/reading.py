@@ -3,9 +3,7 @@ ticket page, and the files themselves, each read recorded in the access audit.""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from dfc.audit.models import SubjectType
@@ -14,25 +12,9 @@ from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.errors import Forbidden, NotFound
 from dfc.file_store import media_store
+from dfc.web.stored_files import EXTENSIONS, StoredFile
 from support.desk import DESK_ROLES, get_ticket
 from support.media.models import AttachmentStatus, TicketAttachment
-
-EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "application/pdf": "pdf",
-}
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    data: bytes
-    content_type: str
-    filename: str
-    inline: bool  # a photo opens in the browser; a PDF is downloaded
 
 
 def by_message(session: Session, message_ids: Iterable[int | None]) -> dict[int, list]:
@@ -49,22 +31,6 @@ def by_message(session: Session, message_ids: Iterable[int | None]) -> dict[int,
     ):
         found[attachment.message_id].append(attachment)
     return found
-
-
-def file_response(stored: StoredFile) -> Response:
-    """The file as sent to staff: its checked type, never sniffed, never cached (it is
-    personal data), and a photo sandboxed so nothing in it can run."""
-    disposition = "inline" if stored.inline else "attachment"
-    return Response(
-        content=stored.data,
-        media_type=stored.content_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{stored.filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 def open_file(

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from accounts.deps import SessionDep
 from dfc.audit.seen import SeenAt, Where
 from dfc.caller import Caller
-from support.media.reading import file_response, open_file
+from dfc.web.stored_files import file_response
+from support.media.reading import open_file
 from support.pages.desk_common import TicketReader
 
 router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from accounts.models import Organisation
 from devices.models import (
@@ -25,6 +25,9 @@ from devices.models import (
     FamilyMove,
     HandoverCheck,
     HandoverStep,
+    Incident,
+    IncidentFile,
+    IncidentKind,
     Manager,
     MoveKind,
     MoveStatus,
@@ -202,6 +205,18 @@ def make_family_data(
                 offered_by="Sam School (user 1)",
                 reason=f"declined: no place for {n}",
             ),
+            Incident(
+                device_id=lent.id,
+                holder_id=school.id,
+                family_id=family.id,
+                kind=IncidentKind.DAMAGE,
+                happened_on=date(2026, 3, 1),
+                description=f"dropped on the way to school {n}",
+                crime_reference=f"CR-{n}",
+                charge_pence=2500,
+                charge_reason=f"third time {n}",
+                recorded_by="Sam School (user 1)",
+            ),
             DeviceEvent(
                 device_id=lent.id,
                 actor="Sam School (user 1)",
@@ -307,6 +322,17 @@ def make_family_data(
                 reason=words,
             )
         )
+    session.commit()
+    incident = session.exec(select(Incident).where(Incident.family_id == family.id)).one()
+    evidence = IncidentFile(
+        incident_id=incident.id,
+        content_type="image/png",
+        size=len(PHOTO),
+        storage_key=new_key(),
+        uploaded_by="Sam School (user 1)",
+    )
+    media_store().put(evidence.storage_key, PHOTO, "image/png")
+    session.add(evidence)
     session.commit()
     return FamilyData(
         family=family,

@@ -9,8 +9,8 @@ from moto.server import ThreadedMotoServer
 from sqlmodel import select
 
 from dfc.file_store import KEY, LocalStore, S3Store, media_store, new_key, store_for
+from dfc.media_checks import Refusal, check, sniffed_type, thumbnail
 from dfc.settings import Settings, SettingsError, get_settings
-from support.media.checks import Refusal, check, sniffed_type, thumbnail
 from support.media.models import AttachmentStatus, TicketAttachment
 from tests.devices.factories import make_family
 from tests.factories import make_council, make_school, sign_in_pages

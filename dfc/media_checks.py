@@ -1,6 +1,6 @@
-"""Which files we accept from families: photos and PDFs, judged by their bytes as well as
-the type they claim (a phone may mislabel a photo; a web page or a program named .jpg is
-refused), and no larger than MEDIA_MAX_BYTES."""
+"""Which files we accept (a family's ticket media, staff's incident evidence): photos and
+PDFs, judged by their bytes as well as the type they claim (a phone may mislabel a photo; a
+web page or a program named .jpg is refused), and no larger than MEDIA_MAX_BYTES."""
 
 import io
 import warnings
