@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role
+from devices.connectivity_schemas import SeatAssign
 from devices.incident_schemas import IncidentCreate, IncidentUpdate
 from devices.models import (
     Allocation,
@@ -19,7 +20,6 @@ from devices.models import (
     ResponsibleParty,
     WarrantyStatus,
 )
-from devices.schemas import SeatAssign
 from devices.service import incident_files, incidents, licences, loaners
 from dfc.caller import Caller
 from dfc.errors import DomainError

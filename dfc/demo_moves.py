@@ -10,15 +10,10 @@ from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role, SchoolPhase
 from accounts.school_links import LinkKind, link_schools
+from devices.connectivity_schemas import LicenceCreate, SeatAssign
 from devices.models import DeviceKind, LicenceProduct
 from devices.move_schemas import MoveCreate
-from devices.schemas import (
-    AllocationCreate,
-    DeviceCreate,
-    FamilyCreate,
-    LicenceCreate,
-    SeatAssign,
-)
+from devices.schemas import AllocationCreate, DeviceCreate, FamilyCreate
 from devices.service import families, licences, lifecycle, moves, registry
 from dfc.caller import Caller
 
