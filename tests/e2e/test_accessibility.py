@@ -16,7 +16,7 @@ PAGES = [
     ("staff@demo.example", "/", None),
     ("staff@demo.example", "/devices", None),
     ("staff@demo.example", "/devices/1", "school-device"),
-    ("staff@demo.example", "/devices/5/allocate", "school-allocate"),
+    ("staff@demo.example", "/devices/7/allocate", "school-allocate"),
     ("staff@demo.example", "/families", None),
     ("staff@demo.example", "/families/1", None),
     ("staff@demo.example", "/incidents", None),
@@ -126,7 +126,7 @@ def test_a_family_page_reflows_on_a_small_phone_without_sideways_scrolling(
 
 STAFF_PAGES_ON_A_PHONE = [
     ("staff@demo.example", "/devices"),
-    ("staff@demo.example", "/devices/5/allocate"),
+    ("staff@demo.example", "/devices/7/allocate"),
     ("agent@demo.example", "/tickets/1"),
     ("officer@demo.example", "/dashboard"),
 ]
