@@ -61,3 +61,13 @@ class ConnectionRoutes(Public):
     dongle: int
     sim_only: int
     unconnected: int
+
+
+class FamilyRoute(Public):
+    """A family recorded without home broadband and how it is connected now."""
+
+    id: int
+    school_id: int
+    pupil_reference: str
+    year_group: int | None
+    route: str = Field(description="dongle, sim-only or none")

@@ -8,6 +8,7 @@ from devices.models import SimPlan, SimSource
 from devices.service import connection_routes, sim_loans
 from devices.sim_loan_schemas import (
     ConnectionRoutes,
+    FamilyRoute,
     SimCodesIn,
     SimCodesPublic,
     SimLoanCreate,
@@ -106,7 +107,7 @@ def routes_by_school(
     )
 
 
-@router.get("/reports/connection-routes/families")
+@router.get("/reports/connection-routes/families", response_model=Page[FamilyRoute])
 def families_by_route(
     session: SessionDep,
     caller: ApiCaller,
