@@ -2,7 +2,10 @@
 (contract ending, data nearly used) go by the SIM, like a dongle's; the family's text finds
 the family through the loan (devices.family_texts)."""
 
-from sqlalchemy import exists
+from typing import Any
+
+from sqlalchemy import Select, exists
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -33,18 +36,17 @@ SORTABLE = {
 CODE_READERS = (Role.SCHEME_ADMIN, Role.COUNCIL_OFFICER, Role.SCHOOL_STAFF)
 
 
-def visible_sim_loans(
+def _filtered(
+    statement: Any,
     caller: Caller,
     *,
-    school_id: int | None = None,
-    family_id: int | None = None,
-    open_only: bool = False,
-    plan: SimPlan | None = None,
-    source: SimSource | None = None,
-) -> SelectOfScalar[SimLoan]:
-    statement = scoped(select(SimLoan), caller, SimLoan.school_id).join(
-        Sim, Sim.id == SimLoan.sim_id
-    )
+    school_id: int | None,
+    family_id: int | None,
+    open_only: bool,
+    plan: SimPlan | None,
+    source: SimSource | None,
+) -> Any:
+    statement = scoped(statement, caller, SimLoan.school_id)
     for column, value in (
         (SimLoan.school_id, school_id),
         (SimLoan.family_id, family_id),
@@ -56,6 +58,26 @@ def visible_sim_loans(
     if open_only:
         statement = statement.where(SimLoan.returned_on.is_(None))
     return statement
+
+
+def visible_sim_loans(
+    caller: Caller,
+    *,
+    school_id: int | None = None,
+    family_id: int | None = None,
+    open_only: bool = False,
+    plan: SimPlan | None = None,
+    source: SimSource | None = None,
+) -> SelectOfScalar[SimLoan]:
+    return _filtered(
+        select(SimLoan).join(Sim, Sim.id == SimLoan.sim_id),
+        caller,
+        school_id=school_id,
+        family_id=family_id,
+        open_only=open_only,
+        plan=plan,
+        source=source,
+    )
 
 
 def get_sim_loan(session: Session, *, caller: Caller, loan_id: int) -> SimLoan:
@@ -152,3 +174,48 @@ def show_codes(
     pin, puk = unseal(codes.pin_sealed), unseal(codes.puk_sealed)
     record_shown(session, caller, seen, subject_type=SubjectType.SIM_LOAN, subjects=[loan.id])
     return loan.sim_id, pin, puk
+
+
+CSV_COLUMNS = (
+    "id",
+    "school_id",
+    "family_id",
+    "iccid",
+    "network_operator",
+    "plan",
+    "source",
+    "allocated_on",
+    "returned_on",
+    "contract_ends_on",
+)
+
+
+def sim_loan_rows(
+    caller: Caller,
+    *,
+    school_id: int | None = None,
+    plan: SimPlan | None = None,
+    open_only: bool = False,
+) -> Select[Any]:
+    """The loans as flat rows with their SIM's number, network and term, for the page."""
+    statement = sa_select(
+        SimLoan.id,
+        SimLoan.school_id,
+        SimLoan.family_id,
+        Sim.iccid,
+        Sim.network_operator,
+        SimLoan.plan,
+        SimLoan.source,
+        SimLoan.allocated_on,
+        SimLoan.returned_on,
+        Sim.contract_ends_on,
+    ).join(Sim, Sim.id == SimLoan.sim_id)
+    return _filtered(
+        statement,
+        caller,
+        school_id=school_id,
+        family_id=None,
+        open_only=open_only,
+        plan=plan,
+        source=None,
+    )
