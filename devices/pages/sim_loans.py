@@ -32,10 +32,13 @@ def sim_loans_page(
     caller: SchoolStaff,
     paging: PagingDep,
     school: int | None = None,
+    family: int | None = None,
     plan: SimPlan | None = None,
     open: bool = False,
 ) -> Response:
-    statement = sim_loans.sim_loan_rows(caller, school_id=school, plan=plan, open_only=open)
+    statement = sim_loans.sim_loan_rows(
+        caller, school_id=school, family_id=family, plan=plan, open_only=open
+    )
     found = listing(
         session,
         statement,

@@ -194,6 +194,7 @@ def sim_loan_rows(
     caller: Caller,
     *,
     school_id: int | None = None,
+    family_id: int | None = None,
     plan: SimPlan | None = None,
     open_only: bool = False,
 ) -> Select[Any]:
@@ -214,8 +215,21 @@ def sim_loan_rows(
         statement,
         caller,
         school_id=school_id,
-        family_id=None,
+        family_id=family_id,
         open_only=open_only,
         plan=plan,
         source=None,
     )
+
+
+def free_sims(session: Session, *, caller: Caller, school_id: int, today: Any) -> list[Sim]:
+    """The school's SIMs that may be lent on their own: in no dongle, not lent now, their
+    term not over."""
+    lent = exists().where(SimLoan.sim_id == Sim.id, SimLoan.returned_on.is_(None))
+    statement = scoped(select(Sim), caller, Sim.holder_id).where(
+        Sim.holder_id == school_id,
+        Sim.dongle_id.is_(None),
+        Sim.contract_ends_on >= today,
+        ~lent,
+    )
+    return list(session.exec(statement.order_by(Sim.iccid)))

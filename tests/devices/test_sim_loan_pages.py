@@ -2,6 +2,8 @@
 (recorded); a council officer follows the connection-routes report from a school's count
 of unconnected families to the families themselves."""
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session, select
 
@@ -11,6 +13,13 @@ from dfc.audit.models import AccessAudit, AuditAction, SubjectType
 from tests.devices.factories import make_family
 from tests.devices.sim_loan_setup import lend, make_sim
 from tests.factories import make_council, make_school, make_user, sign_in_pages
+
+TODAY = date(2026, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr("dfc.clock.today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -78,3 +87,36 @@ def test_an_officer_goes_from_a_schools_unconnected_count_to_the_families(client
     assert (audit.subject_id, audit.action) == (unconnected.id, AuditAction.READ)
     csv = client.get("/connection-routes?format=csv")
     assert csv.status_code == 200 and "Hillside School,2,0,1,1" in csv.text
+
+
+def test_staff_lend_a_sim_from_the_familys_page_and_a_bad_puk_is_named(client, session, world):
+    _council, school, _family, _sim, _loan, unconnected = world
+    free = make_sim(session, holder=school)
+    staff = make_user(session, organisation=school, role=Role.SCHOOL_STAFF)
+    token = sign_in_pages(client, session, staff)
+    family_page = client.get(f"/families/{unconnected.id}")
+    assert f"/families/{unconnected.id}/sim-loan" in family_page.text
+    form = client.get(f"/families/{unconnected.id}/sim-loan")
+    assert form.status_code == 200 and free.iccid in form.text
+    fields = {
+        "csrf_token": token,
+        "sim_id": str(free.id),
+        "plan": "data-only",
+        "source": "network",
+        "allocated_on-day": "3",
+        "allocated_on-month": "6",
+        "allocated_on-year": "2026",
+        "pin": "1111",
+        "puk": "123",
+    }
+    refused = client.post(f"/families/{unconnected.id}/sim-loan", data=fields)
+    assert refused.status_code == 400 and "Enter the PUK as 8 digits" in refused.text
+    fields["puk"] = "12345678"
+    lent = client.post(f"/families/{unconnected.id}/sim-loan", data=fields, follow_redirects=False)
+    assert lent.status_code == 303
+    page = client.get(lent.headers["location"])
+    assert page.status_code == 200 and free.iccid in page.text
+    shown = client.post(lent.headers["location"] + "/codes", data={"csrf_token": token})
+    assert "12345678" in shown.text
+    report = client.get(f"/connection-routes?format=csv&school={school.id}")
+    assert "Hillside School,2,0,2,0" in report.text
