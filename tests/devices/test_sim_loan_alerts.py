@@ -2,18 +2,19 @@
 its family hears once when its data is nearly used and once when its term is ending, and
 the school's digest names it."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from devices.alerts import run_daily_alerts
-from devices.models import DataUsage
+from devices.models import DataUsage, SimLoan
+from dfc.settings import get_settings
 from notifications.models import Channel, OutboxMessage
 from tests.devices.factories import make_family
 from tests.devices.sim_loan_setup import lend, make_sim
-from tests.factories import make_council, make_school, make_user
+from tests.factories import make_council, make_school, make_user, sign_in_pages
 
 TODAY = date(2026, 11, 10)
 
@@ -66,8 +67,6 @@ def test_a_sim_only_loan_is_not_alerted_twice_for_the_same_thing(session, world)
 
 
 def test_a_returned_sim_brings_the_family_no_text_but_staff_still_hear(session, world):
-    from devices.models import SimLoan
-
     loan = session.exec(select(SimLoan)).one()
     loan.returned_on = TODAY - timedelta(days=1)
     session.add(loan)
@@ -76,3 +75,17 @@ def test_a_returned_sim_brings_the_family_no_text_but_staff_still_hear(session, 
     session.commit()
     assert sent(session, Channel.SMS) == []
     assert len(sent(session, Channel.EMAIL)) == 1
+
+
+def test_the_councils_dashboard_lists_the_lent_sims_contract_ending(client, session, world):
+    school, _family, sim = world
+    # The dashboard reads the real day (its own import of it), not this module's frozen one.
+    sim.contract_ends_on = datetime.now(get_settings().zone).date() + timedelta(days=20)
+    session.add(sim)
+    session.commit()
+    council = session.get(Organisation, school.council_id)
+    sign_in_pages(
+        client, session, make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
+    )
+    page = client.get("/dashboard/sims-ending", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and sim.iccid in page.text
