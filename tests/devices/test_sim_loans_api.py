@@ -76,6 +76,22 @@ def test_a_support_agent_cannot_see_a_sims_pin_and_puk(client, session, world):
     assert session.exec(select(AccessAudit)).all() == []
 
 
+def test_an_api_key_cannot_see_a_sims_pin_and_puk(client, session, world):
+    council, _school, staff, family, sim = world
+    loan = lend(client, bearer(session, staff), family, sim, pin="4321").json()
+    officer = make_user(session, organisation=council, role=Role.COUNCIL_OFFICER)
+    created = client.post(
+        "/api/api-keys",
+        json={"name": "Network feed", "organisation_id": council.id},
+        headers=bearer(session, officer),
+    ).json()
+    as_key = {"Authorization": f"Bearer {created['key']}"}
+    assert client.get(f"/api/sim-loans/{loan['id']}", headers=as_key).status_code == 200
+    answer = client.get(f"/api/sim-loans/{loan['id']}/codes", headers=as_key)
+    assert answer.status_code == 403 and "4321" not in answer.text
+    assert session.exec(select(AccessAudit)).all() == []
+
+
 def test_another_schools_staff_cannot_find_the_loan_or_its_codes(client, session, world):
     council, _school, staff, family, sim = world
     loan = lend(client, bearer(session, staff), family, sim, pin="4321").json()
