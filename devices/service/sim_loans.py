@@ -2,6 +2,7 @@
 (contract ending, data nearly used) go by the SIM, like a dongle's; the family's text finds
 the family through the loan (devices.family_texts)."""
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists
@@ -126,7 +127,7 @@ def lend_sim(session: Session, *, caller: Caller, loan_in: SimLoanCreate) -> Sim
     session.add(loan)
     flush_or_duplicate(session, f"SIM {sim.iccid} is already lent to a family")
     if loan_in.pin or loan_in.puk:
-        _store_codes(session, sim, SimCodesIn(pin=loan_in.pin, puk=loan_in.puk))
+        store_codes(session, sim, SimCodesIn(pin=loan_in.pin, puk=loan_in.puk))
     return loan
 
 
@@ -143,7 +144,8 @@ def end_sim_loan(session: Session, *, caller: Caller, loan_id: int, end_in: SimL
     return loan
 
 
-def _store_codes(session: Session, sim: Sim, codes_in: SimCodesIn) -> SimCodes:
+def store_codes(session: Session, sim: Sim, codes_in: SimCodesIn) -> SimCodes:
+    """Seals and keeps a SIM's codes (the caller has already been checked)."""
     codes = session.get(SimCodes, sim.id) or SimCodes(sim_id=sim.id)
     if codes_in.pin is not None:
         codes.pin_sealed = seal(codes_in.pin)
@@ -157,7 +159,7 @@ def _store_codes(session: Session, sim: Sim, codes_in: SimCodesIn) -> SimCodes:
 def set_codes(session: Session, *, caller: Caller, sim_id: int, codes_in: SimCodesIn) -> None:
     """Records (or corrects) a SIM's PIN and PUK, as printed on its card."""
     require_writer(caller)
-    _store_codes(session, get_sim(session, caller=caller, sim_id=sim_id), codes_in)
+    store_codes(session, get_sim(session, caller=caller, sim_id=sim_id), codes_in)
 
 
 def show_codes(
@@ -222,7 +224,7 @@ def sim_loan_rows(
     )
 
 
-def free_sims(session: Session, *, caller: Caller, school_id: int, today: Any) -> list[Sim]:
+def free_sims(session: Session, *, caller: Caller, school_id: int, today: date) -> list[Sim]:
     """The school's SIMs that may be lent on their own: in no dongle, not lent now, their
     term not over."""
     lent = exists().where(SimLoan.sim_id == Sim.id, SimLoan.returned_on.is_(None))

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Role
-from devices.service.sim_loans import SimCodesIn, _store_codes
+from devices.service.sim_loans import SimCodesIn, store_codes
 from dfc.audit.models import AccessAudit, AuditAction, SubjectType
 from tests.devices.factories import make_family
 from tests.devices.sim_loan_setup import lend, make_sim
@@ -29,7 +29,7 @@ def world(session: Session):
     family = make_family(session, school=school, home_broadband=False)
     sim = make_sim(session, holder=school)
     loan = lend(session, sim=sim, family=family)
-    _store_codes(session, sim, SimCodesIn(pin="2468", puk="13572468"))
+    store_codes(session, sim, SimCodesIn(pin="2468", puk="13572468"))
     session.commit()
     unconnected = make_family(session, school=school, home_broadband=False)
     return council, school, family, sim, loan, unconnected
