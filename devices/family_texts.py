@@ -14,7 +14,7 @@ from sqlmodel import Session
 from accounts.scoping import among_ids
 from devices.due import Due
 from devices.family_contacts import SEVERAL, FamilyContact, contacts_for
-from devices.models import Allocation, Device, DeviceKind, Dongle, Family, Sim
+from devices.models import Allocation, Device, DeviceKind, Dongle, Family, Sim, SimLoan
 from notifications.models import Channel
 from notifications.outbox import Recipient
 from notifications.outbox_bulk import Outgoing, enqueue_many
@@ -92,6 +92,13 @@ def _families(session: Session, items: list[Due]) -> dict[str, Held]:
             .join(Allocation, Allocation.dongle_id == Dongle.id)
             .join(Family, Family.id == Allocation.family_id)
             .where(Allocation.returned_on.is_(None), among_ids(Sim.id, sim_ids), *takes_texts)
+        )
+        found.update({f"sim-{sim_id}": Held(Household(*family)) for sim_id, *family in rows})
+        # A SIM lent on its own, in the account holder's phone: the family of the loan.
+        rows = session.execute(
+            select(SimLoan.sim_id, *household)
+            .join(Family, Family.id == SimLoan.family_id)
+            .where(SimLoan.returned_on.is_(None), among_ids(SimLoan.sim_id, sim_ids), *takes_texts)
         )
         found.update({f"sim-{sim_id}": Held(Household(*family)) for sim_id, *family in rows})
     return found

@@ -24,6 +24,7 @@ from devices.models import (
     LicenceSeat,
     OwnerKind,
     Sim,
+    SimLoan,
 )
 from devices.service.registry import OUT_OF_SERVICE, supported_on
 from devices.sql import add_days, add_months
@@ -231,7 +232,8 @@ def short_of_three_year_cover(caller: Caller) -> Select[Any]:
 
 
 def without_connectivity(caller: Caller) -> Select[Any]:
-    """Devices with a family that has no broadband at home and no dongle to make up for it."""
+    """Devices with a family that has no broadband at home and no dongle (or SIM-only loan)
+    to make up for it."""
     statement = (
         select(
             Allocation.device_id,
@@ -245,6 +247,10 @@ def without_connectivity(caller: Caller) -> Select[Any]:
             Family.home_broadband.is_(False),
             Allocation.dongle_id.is_(None),
             ~exists().where(Dongle.paired_device_id == Allocation.device_id),
+            # nor a SIM lent for the account holder's own phone
+            ~exists().where(
+                SimLoan.family_id == Allocation.family_id, SimLoan.returned_on.is_(None)
+            ),
         )
     )
     return scoped(statement, caller, Allocation.school_id)

@@ -34,6 +34,7 @@ from devices.models import (
     FamilyMove,
     ImportJob,
     OwnershipTransfer,
+    SimLoan,
 )
 from devices.models.ownership import OwnerKind
 
@@ -68,6 +69,10 @@ def families_due(cutoff: "Cutoff") -> Select:
             Allocation.returned_on >= cutoff.on,
         ),
     )
+    sim_still_out_or_recent = exists().where(
+        SimLoan.family_id == Family.id,
+        or_(SimLoan.returned_on.is_(None), SimLoan.returned_on >= cutoff.on),
+    )
     handed_over_recently = exists().where(
         OwnershipTransfer.to_family_id == Family.id,
         OwnershipTransfer.transferred_on >= cutoff.on,
@@ -76,6 +81,7 @@ def families_due(cutoff: "Cutoff") -> Select:
         ~Family.pupil_reference.startswith(ERASED_PREFIX, autoescape=True),
         Family.created_at < cutoff.at,
         ~device_still_out_or_recent,
+        ~sim_still_out_or_recent,
         ~handed_over_recently,
     )
 

@@ -22,6 +22,7 @@ from devices.api import (
     management,
     moves,
     reports,
+    sim_loans,
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
@@ -30,7 +31,8 @@ from devices.pages import filtering as filtering_pages
 from devices.pages import handovers as handover_pages
 from devices.pages import loan_agreements as loan_agreement_pages
 from devices.pages import loans as loan_pages
-from devices.pages import register
+from devices.pages import register, sim_loan_form
+from devices.pages import sim_loans as sim_loan_pages
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
@@ -50,9 +52,12 @@ API_ROUTERS: list[APIRouter] = [
     loans.router,
     moves.router,
     incidents.router,
+    sim_loans.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,
+    sim_loan_pages.router,
+    sim_loan_form.router,
     acceptance_page.router,
     filtering_pages.router,
     loan_pages.router,

@@ -22,6 +22,7 @@ from dfc.demo_management import seed_management
 from dfc.demo_moves import seed_moves
 from dfc.demo_register import seed_register
 from dfc.demo_safeguarding import seed_safeguarding
+from dfc.demo_sim_loans import seed_sim_loans
 from reporting.dashboard.summaries import refresh_summaries
 
 DEMO_COUNCIL_GSS = "E09000007"  # Camden
@@ -109,6 +110,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
         session, council=council, receiving=schools[1], trust_id=trust.id, today=london_today()
     )
     seed_incidents(session, school=schools[0], today=london_today())
+    seed_sim_loans(session, school=schools[0], today=london_today())
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)

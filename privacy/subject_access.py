@@ -31,6 +31,7 @@ from devices.models import (
     Incident,
     IncidentFile,
     OwnershipTransfer,
+    SimLoan,
 )
 from devices.service.families import get_family
 from dfc.audit.models import AuditAction, SubjectType
@@ -98,6 +99,7 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "family_move": ("id", "kind", "status", "from_school_id", "to_school_id", "moves_on"),
     "device_incident": ("id", "device_id", "kind", "status", "happened_on", "loaner_device_id"),
     "device_incident_file": ("id", "incident_id", "content_type", "size", "uploaded_at"),
+    "sim_loan": ("id", "sim_id", "plan", "source", "allocated_on", "returned_on"),
 }
 TITLES = {
     "family": "The family",
@@ -123,6 +125,7 @@ TITLES = {
     "family_move": "Moves to another school or council",
     "device_incident": "Damage, loss or theft of a device the family had, and any charge",
     "device_incident_file": "Photos and files of those incidents",
+    "sim_loan": "SIMs lent to the family for their own phone",
 }
 MODELS = {
     "family": Family,
@@ -147,6 +150,7 @@ MODELS = {
     "family_move": FamilyMove,
     "device_incident": Incident,
     "device_incident_file": IncidentFile,
+    "sim_loan": SimLoan,
 }
 
 
@@ -214,6 +218,7 @@ class FamilyRecords:
             "device_incident_file": IncidentFile.incident_id.in_(
                 select(Incident.id).where(Incident.family_id == f)
             ),
+            "sim_loan": SimLoan.family_id == f,
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
             "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),

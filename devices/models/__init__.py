@@ -49,6 +49,7 @@ from devices.models.moves import (
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
+from devices.models.sim_loans import SimCodes, SimLoan, SimPlan, SimSource
 
 __all__ = [
     "ALL_STEPS",
@@ -108,6 +109,10 @@ __all__ = [
     "ResponsibleParty",
     "SchoolConversion",
     "Sim",
+    "SimCodes",
+    "SimLoan",
+    "SimPlan",
+    "SimSource",
     "UnmatchedManagedDevice",
     "UpdatesKind",
     "UpdatesSource",

@@ -34,6 +34,7 @@ class SubjectType(StrEnum):
     FAMILY = "family"
     TICKET = "ticket"
     OUTBOX_MESSAGE = "outbox-message"  # a text or email to a family: number and words
+    SIM_LOAN = "sim-loan"  # a SIM lent to a family: its PIN and PUK shown
 
 
 _STAFF = personal(DataCategory.STAFF, retention="staff-action")

@@ -33,6 +33,8 @@ from devices.models import (
     MoveStatus,
     OwnerKind,
     OwnershipTransfer,
+    Sim,
+    SimLoan,
 )
 from dfc.file_store import media_store, new_key
 from notifications.models import (
@@ -333,6 +335,20 @@ def make_family_data(
     )
     media_store().put(evidence.storage_key, PHOTO, "image/png")
     session.add(evidence)
+    sim = Sim(
+        iccid=f"8944770{n:013d}",
+        network_operator="Vodafone",
+        holder_id=school.id,
+        contract_starts_on=date(2026, 2, 1),
+        contract_ends_on=date(2026, 7, 31),
+    )
+    session.add(sim)
+    session.flush()
+    session.add(
+        SimLoan(
+            sim_id=sim.id, family_id=family.id, school_id=school.id, allocated_on=date(2026, 2, 3)
+        )
+    )
     session.commit()
     return FamilyData(
         family=family,
