@@ -22,6 +22,7 @@ from devices.api import (
     management,
     moves,
     reports,
+    uplifts,
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
@@ -50,6 +51,7 @@ API_ROUTERS: list[APIRouter] = [
     loans.router,
     moves.router,
     incidents.router,
+    uplifts.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,

@@ -49,6 +49,7 @@ from devices.models.moves import (
 from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
+from devices.models.uplifts import ContractType, UpliftRequest, UpliftSource, UpliftStatus
 
 __all__ = [
     "ALL_STEPS",
@@ -61,6 +62,7 @@ __all__ = [
     "CheckIn",
     "CheckInAnswer",
     "CheckInDate",
+    "ContractType",
     "ConversionStatus",
     "CouncilPrices",
     "CouncilSafeguarding",
@@ -111,5 +113,8 @@ __all__ = [
     "UnmatchedManagedDevice",
     "UpdatesKind",
     "UpdatesSource",
+    "UpliftRequest",
+    "UpliftSource",
+    "UpliftStatus",
     "WarrantyStatus",
 ]
