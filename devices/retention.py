@@ -36,6 +36,7 @@ from devices.models import (
     OwnershipTransfer,
 )
 from devices.models.ownership import OwnerKind
+from devices.service.uplifts import erase_uplifts
 
 if TYPE_CHECKING:
     from dfc.personal_data.cutoff import Cutoff
@@ -106,6 +107,7 @@ def erase_families(session: Session, ids: list[int]) -> int:
     )
     _erase_management_users(session, ids)
     erase_incidents(session, ids)
+    erase_uplifts(session, ids)
     session.execute(
         update(FamilyMove)
         .where(FamilyMove.family_id.in_(ids))

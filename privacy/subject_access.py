@@ -31,6 +31,7 @@ from devices.models import (
     Incident,
     IncidentFile,
     OwnershipTransfer,
+    UpliftRequest,
 )
 from devices.phone import to_e164
 from devices.service.families import get_family, visible_families
@@ -99,6 +100,15 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "family_move": ("id", "kind", "status", "from_school_id", "to_school_id", "moves_on"),
     "device_incident": ("id", "device_id", "kind", "status", "happened_on", "loaner_device_id"),
     "device_incident_file": ("id", "incident_id", "content_type", "size", "uploaded_at"),
+    "uplift_request": (
+        "id",
+        "network_id",
+        "contract_type",
+        "data_gb",
+        "months",
+        "status",
+        "created_at",
+    ),
 }
 TITLES = {
     "family": "The family",
@@ -124,6 +134,7 @@ TITLES = {
     "family_move": "Moves to another school or council",
     "device_incident": "Damage, loss or theft of a device the family had, and any charge",
     "device_incident_file": "Photos and files of those incidents",
+    "uplift_request": "Requests to a mobile network for more data on the family's phone",
 }
 MODELS = {
     "family": Family,
@@ -148,6 +159,7 @@ MODELS = {
     "family_move": FamilyMove,
     "device_incident": Incident,
     "device_incident_file": IncidentFile,
+    "uplift_request": UpliftRequest,
 }
 
 
@@ -215,6 +227,7 @@ class FamilyRecords:
             "device_incident_file": IncidentFile.incident_id.in_(
                 select(Incident.id).where(Incident.family_id == f)
             ),
+            "uplift_request": UpliftRequest.family_id == f,
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
             "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),

@@ -5,6 +5,7 @@ network's (a guessed id for another network is a 404, like a bad id)."""
 from calendar import monthrange
 from datetime import date, datetime
 
+from sqlalchemy import case, update
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -225,3 +226,21 @@ def _tell_family(session: Session, uplift: UpliftRequest, now: datetime) -> None
             "date": add_months(now.date(), uplift.months),
         },
     )
+
+
+def erase_uplifts(session: Session, family_ids: list[int]) -> int:
+    """Blanks the account holder, number and the network's note on the families' requests
+    (family-contact); an open one is cancelled, as there is no number left to add data to.
+    Network, amounts, status and dates stay for the figures."""
+    still_open = UpliftRequest.status.in_(OPEN_STATUSES)
+    return session.execute(
+        update(UpliftRequest)
+        .where(UpliftRequest.family_id.in_(family_ids))
+        .values(
+            account_holder_name="",
+            phone_number="",
+            network_note=None,
+            status=case((still_open, UpliftStatus.CANCELLED.value), else_=UpliftRequest.status),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
