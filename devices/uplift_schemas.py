@@ -49,3 +49,14 @@ class UpliftImportResult(BaseModel):
     rows: int
     changed: int
     unchanged: int
+
+
+class NetworkCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class NetworkPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str

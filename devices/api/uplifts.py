@@ -9,7 +9,14 @@ from accounts.deps import ApiCaller, SessionDep
 from devices.imports import uplift_files
 from devices.models import UpliftStatus
 from devices.service import uplifts
-from devices.uplift_schemas import UpliftCreate, UpliftImportResult, UpliftPublic, UpliftUpdate
+from devices.uplift_schemas import (
+    NetworkCreate,
+    NetworkPublic,
+    UpliftCreate,
+    UpliftImportResult,
+    UpliftPublic,
+    UpliftUpdate,
+)
 from dfc.csv_export import csv_lines
 from dfc.csv_import import CSV_FORMATS, HEADER_ROW, ImportRejected, RowProblem
 from dfc.listing import Page
@@ -84,6 +91,22 @@ def import_statuses(
     )
     session.commit()
     return UpliftImportResult(rows=rows, changed=changed, unchanged=rows - changed)
+
+
+@router.get("/networks")
+def list_networks(session: SessionDep, caller: ApiCaller) -> list[NetworkPublic]:
+    """The mobile networks a request can go to."""
+    return [NetworkPublic.model_validate(n) for n in uplifts.networks(session)]
+
+
+@router.post("/networks", status_code=status.HTTP_201_CREATED)
+def create_network(
+    network_in: NetworkCreate, session: SessionDep, caller: ApiCaller
+) -> NetworkPublic:
+    """A mobile network (scheme admins only); its users are network-user accounts."""
+    network = uplifts.create_network(session, caller=caller, name=network_in.name)
+    session.commit()
+    return NetworkPublic.model_validate(network)
 
 
 @router.get("/{uplift_id}")

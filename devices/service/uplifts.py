@@ -90,6 +90,16 @@ def networks(session: Session) -> list[Organisation]:
     return list(session.exec(statement.order_by(Organisation.name)).all())
 
 
+def create_network(session: Session, *, caller: Caller, name: str) -> Organisation:
+    """A mobile network, to which requests can go and whose users answer them."""
+    if not caller.has_role(Role.SCHEME_ADMIN):
+        raise Forbidden("Only a scheme admin can add a mobile network")
+    network = Organisation(kind=OrganisationKind.NETWORK, name=name)
+    session.add(network)
+    session.flush()
+    return network
+
+
 def get_network(session: Session, network_id: int, *, field: str = "network_id") -> Organisation:
     network = session.get(Organisation, network_id)
     if network is None or network.kind is not OrganisationKind.NETWORK:

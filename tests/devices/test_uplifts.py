@@ -172,3 +172,34 @@ def test_a_network_cannot_make_requests_and_needs_a_network_to_be_named(
     assert ask(client, vodafone_user, family.id, vodafone).status_code == 403
     assert ask(client, staff, family.id, school).status_code == 422  # a school is no network
     assert client.post("/api/uplift-requests/export", headers=staff).status_code == 403
+
+
+def test_the_scheme_adds_a_network_and_its_user_who_then_sees_its_requests(
+    client, session, school, staff
+):
+    admin = bearer(session, make_admin(session))
+    made = client.post("/api/uplift-requests/networks", json={"name": "EE"}, headers=admin)
+    assert made.status_code == 201, made.text
+    network = made.json()
+    assert (
+        client.post(
+            "/api/uplift-requests/networks", json={"name": "Fake"}, headers=staff
+        ).status_code
+        == 403
+    )
+    assert [
+        n["name"] for n in client.get("/api/uplift-requests/networks", headers=staff).json()
+    ] == ["EE"]
+
+    user = {
+        "email": "ops@ee.example",
+        "full_name": "Ee Ops",
+        "role": "network-user",
+        "organisation_id": network["id"],
+        "password": "a long enough password",
+    }
+    assert client.post("/api/users", json=user, headers=admin).status_code == 201
+    misplaced = user | {"email": "x@ee.example", "organisation_id": school.id}
+    refused = client.post("/api/users", json=misplaced, headers=admin)
+    assert refused.status_code == 422
+    assert "network-user belongs to a network" in refused.text
