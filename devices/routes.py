@@ -32,6 +32,7 @@ from devices.pages import handovers as handover_pages
 from devices.pages import loan_agreements as loan_agreement_pages
 from devices.pages import loans as loan_pages
 from devices.pages import register
+from devices.pages import uplifts as uplift_pages
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
@@ -55,6 +56,7 @@ API_ROUTERS: list[APIRouter] = [
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,
+    uplift_pages.router,
     acceptance_page.router,
     filtering_pages.router,
     loan_pages.router,
