@@ -17,10 +17,11 @@ from devices.uplift_schemas import (
     UpliftPublic,
     UpliftUpdate,
 )
+from dfc.audit.seen import SeenAt
 from dfc.csv_export import csv_lines
 from dfc.csv_import import CSV_FORMATS, HEADER_ROW, ImportRejected, RowProblem
 from dfc.listing import Page
-from dfc.paging import PagingDep, listing
+from dfc.paging import PagingDep
 from dfc.settings import get_settings
 from dfc.web.body_limit import size_text
 from dfc.web.responses import csv_response
@@ -38,21 +39,21 @@ def list_uplifts(
     session: SessionDep,
     caller: ApiCaller,
     paging: PagingDep,
+    seen: SeenAt,
     status: UpliftStatus | None = None,
     network_id: int | None = None,
     organisation_id: int | None = None,
 ):
-    statement = uplifts.visible_uplifts(
-        caller, status=status, network_id=network_id, organisation_id=organisation_id
-    )
-    return listing(
+    """The requests the caller reaches (a network: its own); CSV with `format=csv`."""
+    return uplifts.list_uplifts(
         session,
-        statement,
-        paging,
-        sortable=uplifts.SORTABLE,
-        default_sort="-created_at",
+        caller=caller,
+        paging=paging,
+        seen=seen,
         columns=CSV_COLUMNS,
-        filename="uplift-requests.csv",
+        status=status,
+        network_id=network_id,
+        organisation_id=organisation_id,
     )
 
 
@@ -66,9 +67,9 @@ def create_uplift(uplift_in: UpliftCreate, session: SessionDep, caller: ApiCalle
 
 
 @router.post("/export")
-def export_new(session: SessionDep, caller: ApiCaller, network_id: int | None = None):
+def export_new(session: SessionDep, caller: ApiCaller, seen: SeenAt, network_id: int | None = None):
     """The network's new requests as CSV in its columns; each is then in progress."""
-    rows = uplift_files.export_new(session, caller=caller, network_id=network_id)
+    rows = uplift_files.export_new(session, caller=caller, network_id=network_id, seen=seen)
     session.commit()
     return csv_response(
         csv_lines(uplift_files.EXPORT_COLUMNS, rows), filename="uplift-requests-new.csv"
@@ -110,9 +111,11 @@ def create_network(
 
 
 @router.get("/{uplift_id}")
-def read_uplift(uplift_id: int, session: SessionDep, caller: ApiCaller) -> UpliftPublic:
+def read_uplift(
+    uplift_id: int, session: SessionDep, caller: ApiCaller, seen: SeenAt
+) -> UpliftPublic:
     return UpliftPublic.model_validate(
-        uplifts.get_uplift(session, caller=caller, uplift_id=uplift_id)
+        uplifts.show_uplift(session, caller=caller, uplift_id=uplift_id, seen=seen)
     )
 
 

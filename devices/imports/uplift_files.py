@@ -13,6 +13,9 @@ from sqlmodel import Session, select
 from accounts.models import OrganisationKind, Role
 from devices.models import UpliftRequest, UpliftStatus
 from devices.service.uplifts import apply_change, check_change, get_network, scoped_uplifts
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.csv_import import ImportRejected, Problems, RowProblem, read_csv
 from dfc.db_types import utcnow
@@ -50,9 +53,15 @@ def _national(number: str) -> str:
 
 
 def export_new(
-    session: Session, *, caller: Caller, network_id: int | None, now: datetime | None = None
+    session: Session,
+    *,
+    caller: Caller,
+    network_id: int | None,
+    seen: Where,
+    now: datetime | None = None,
 ) -> list[list[str | int]]:
-    """The network's new requests as rows of EXPORT_COLUMNS; each is now in progress."""
+    """The network's new requests as rows of EXPORT_COLUMNS; each is now in progress, and
+    the families' access audit records the export."""
     network = network_for(session, caller, network_id)
     now = now or utcnow()
     statement = scoped_uplifts(select(UpliftRequest), caller).where(
@@ -75,6 +84,15 @@ def export_new(
         uplift.status, uplift.exported_at, uplift.updated_at = UpliftStatus.IN_PROGRESS, now, now
         session.add(uplift)
     session.flush()
+    families = {uplift.family_id for uplift in rows}
+    record_shown(
+        session,
+        caller,
+        seen,
+        action=AuditAction.EXPORT,
+        subject_type=SubjectType.FAMILY,
+        subjects=families,
+    )
     return lines
 
 

@@ -16,11 +16,12 @@ from devices.api.uplifts import CSV_COLUMNS
 from devices.imports import uplift_files
 from devices.models import UpliftStatus
 from devices.service import uplifts
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.csv_export import csv_lines
 from dfc.csv_import import ImportRejected, RowProblem
 from dfc.errors import DomainError
-from dfc.paging import PagingDep, listing
+from dfc.paging import PagingDep
 from dfc.settings import get_settings
 from dfc.web.body_limit import size_text
 from dfc.web.csrf import CsrfChecked
@@ -55,14 +56,14 @@ def _page(
     problems: list[RowProblem] | None = None,
     error: str | None = None,
 ) -> Response:
-    found = listing(
+    found = uplifts.list_uplifts(
         session,
-        uplifts.visible_uplifts(caller, status=status, network_id=network),
-        paging,
-        sortable=uplifts.SORTABLE,
-        default_sort="-created_at",
+        caller=caller,
+        paging=paging,
+        seen=Where.of(request),
         columns=CSV_COLUMNS,
-        filename="uplift-requests.csv",
+        status=status,
+        network_id=network,
     )
     if isinstance(found, Response):
         return found
@@ -114,7 +115,9 @@ async def export_new(
 ) -> Response:
     """The new requests as the network's CSV; each is then in progress."""
     form = await request.form()
-    rows = uplift_files.export_new(session, caller=caller, network_id=_network_field(form))
+    rows = uplift_files.export_new(
+        session, caller=caller, network_id=_network_field(form), seen=Where.of(request)
+    )
     session.commit()
     return csv_response(
         csv_lines(uplift_files.EXPORT_COLUMNS, rows), filename="uplift-requests-new.csv"

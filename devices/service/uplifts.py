@@ -4,6 +4,7 @@ network's (a guessed id for another network is a 404, like a bad id)."""
 
 from calendar import monthrange
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import case, update
 from sqlmodel import Session, select
@@ -18,10 +19,15 @@ from devices.phone import to_e164
 from devices.service.access import actor, require_writer
 from devices.service.families import get_family
 from devices.uplift_schemas import UpliftCreate, UpliftUpdate
+from dfc.audit.models import AuditAction, SubjectType
+from dfc.audit.seen import Where
+from dfc.audit.writer import record_shown
 from dfc.caller import Caller
 from dfc.db_types import utcnow
 from dfc.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dfc.i18n import N_
+from dfc.listing import Page
+from dfc.paging import Paging, listing
 from notifications.models import Audience, Channel
 from notifications.outbox import Recipient, enqueue
 from notifications.templates import Template, register
@@ -74,6 +80,52 @@ def visible_uplifts(
     if organisation_id:
         statement = statement.where(UpliftRequest.organisation_id == organisation_id)
     return statement
+
+
+def list_uplifts(
+    session: Session,
+    *,
+    caller: Caller,
+    paging: Paging,
+    seen: Where,
+    columns: tuple[str, ...],
+    status: UpliftStatus | None = None,
+    network_id: int | None = None,
+    organisation_id: int | None = None,
+) -> Any:
+    """A page of requests (or every matching one as CSV), the families shown recorded in
+    the access audit (a network reads account holders and numbers too)."""
+    statement = visible_uplifts(
+        caller, status=status, network_id=network_id, organisation_id=organisation_id
+    )
+    found = listing(
+        session,
+        statement,
+        paging,
+        sortable=SORTABLE,
+        default_sort="-created_at",
+        columns=columns,
+        filename="uplift-requests.csv",
+    )
+    if isinstance(found, Page):
+        shown: Any = {row.family_id for row in found.items}
+        action = AuditAction.READ
+    else:
+        exported = statement.subquery()
+        shown = set(session.scalars(select(exported.c.family_id).distinct()))
+        action = AuditAction.EXPORT
+    record_shown(
+        session, caller, seen, action=action, subject_type=SubjectType.FAMILY, subjects=shown
+    )
+    return found
+
+
+def show_uplift(session: Session, *, caller: Caller, uplift_id: int, seen: Where) -> UpliftRequest:
+    uplift = get_uplift(session, caller=caller, uplift_id=uplift_id)
+    record_shown(
+        session, caller, seen, subject_type=SubjectType.FAMILY, subjects=[uplift.family_id]
+    )
+    return uplift
 
 
 def get_uplift(session: Session, *, caller: Caller, uplift_id: int) -> UpliftRequest:

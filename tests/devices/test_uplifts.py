@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role
+from dfc.audit.models import AccessAudit, AuditAction
 from notifications.models import OutboxMessage
 from tests.devices.factories import make_family
 from tests.factories import bearer, make_admin, make_council, make_school, make_user
@@ -82,6 +83,13 @@ def test_an_uplift_goes_to_the_network_and_back_and_the_family_is_texted_in_poli
     assert lines[1].startswith(f"{request['id']},Anna Kowalska,07700900123,pay_as_you_go,20,6,")
     shown = client.get(f"/api/uplift-requests/{request['id']}", headers=staff).json()
     assert shown["status"] == "in-progress"
+    exported = session.exec(
+        select(AccessAudit.family_id).where(
+            AccessAudit.route == "/api/uplift-requests/export",
+            AccessAudit.action == AuditAction.EXPORT,
+        )
+    ).all()
+    assert exported == [family.id]
     assert (
         client.post("/api/uplift-requests/export", headers=vodafone_user).text.count("\n") == 1
     )  # exported once: the next export has only the header
@@ -132,6 +140,18 @@ def test_a_network_user_sees_only_their_networks_requests(
         "id",
         str(ours["id"]),
     ]
+
+    session.expire_all()
+    audited = session.exec(
+        select(AccessAudit.family_id, AccessAudit.action).where(
+            AccessAudit.route == "/api/uplift-requests",
+            AccessAudit.actor_organisation_id == vodafone.id,
+        )
+    ).all()
+    assert set(audited) == {
+        (ours["family_id"], AuditAction.READ),
+        (ours["family_id"], AuditAction.EXPORT),
+    }  # what the network read of a family is in the family's access audit
 
     other_school = make_school(session, council=make_council(session))
     outsider = bearer(
