@@ -31,7 +31,7 @@ from devices.pages import filtering as filtering_pages
 from devices.pages import handovers as handover_pages
 from devices.pages import loan_agreements as loan_agreement_pages
 from devices.pages import loans as loan_pages
-from devices.pages import register
+from devices.pages import register, uplift_new
 from devices.pages import uplifts as uplift_pages
 
 API_ROUTERS: list[APIRouter] = [
@@ -57,6 +57,7 @@ API_ROUTERS: list[APIRouter] = [
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,
     uplift_pages.router,
+    uplift_new.router,
     acceptance_page.router,
     filtering_pages.router,
     loan_pages.router,

@@ -42,7 +42,10 @@ STATUSES = {
     UpliftStatus.UNAVAILABLE.value: "Unavailable on this network",
     UpliftStatus.DUPLICATE.value: "Duplicate",
 }
-DONE = {"statuses": "The network's status file was imported."}
+DONE = {
+    "statuses": "The network's status file was imported.",
+    "asked": "The request was sent to the network's list of new requests.",
+}
 
 
 def _page(

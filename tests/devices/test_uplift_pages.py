@@ -82,3 +82,43 @@ def test_school_staff_see_their_requests_but_exchange_no_files(client, session: 
     assert page.status_code == 200
     assert "Anna Kowalska" in page.text and "Download new requests" not in page.text
     assert client.post("/uplifts/export", data={"csrf_token": csrf}).status_code == 403
+
+
+def test_staff_ask_for_more_data_from_the_familys_page(client, session: Session):
+    school = make_school(session, council=make_council(session))
+    user = make_user(session, organisation=school, role=Role.SCHOOL_STAFF)
+    network = make_network(session, "O2")
+    family = make_family(session, school=school)
+    csrf = sign_in_pages(client, session, user)
+
+    assert f'href="/families/{family.id}/uplifts/new"' in client.get(f"/families/{family.id}").text
+    form = client.get(f"/families/{family.id}/uplifts/new")
+    assert form.status_code == 200 and family.phone_number in form.text
+    answer = {
+        "csrf_token": csrf,
+        "network_id": str(network.id),
+        "account_holder_name": "Grace Okafor",
+        "phone_number": "020 7946 0000",
+        "contract_type": "pay-monthly",
+        "data_gb": "20",
+        "months": "6",
+        "source": "family-text",
+    }
+    refused = client.post(f"/families/{family.id}/uplifts", data=answer)
+    assert refused.status_code == 422
+    assert "is not a UK mobile number" in refused.text
+    assert session.exec(select(UpliftRequest)).all() == []
+
+    sent = client.post(
+        f"/families/{family.id}/uplifts",
+        data=answer | {"phone_number": "07700 900789"},
+        follow_redirects=True,
+    )
+    assert sent.status_code == 200
+    assert "The request was sent" in sent.text and "Grace Okafor" in sent.text
+    [made] = session.exec(select(UpliftRequest)).all()
+    assert (made.phone_number, made.source.value) == ("+447700900789", "family-text")
+    again = client.post(
+        f"/families/{family.id}/uplifts", data=answer | {"phone_number": "07700 900789"}
+    )
+    assert again.status_code == 409 and "already has an open request" in again.text
