@@ -12,8 +12,9 @@ from accounts.deps import SessionDep
 from accounts.staff import SchoolStaff
 from devices.models import Family
 from devices.service import uplifts
-from devices.service.families import get_family
+from devices.service.families import get_family, show_family
 from devices.uplift_schemas import UpliftCreate
+from dfc.audit.seen import Where
 from dfc.caller import Caller
 from dfc.errors import DomainError
 from dfc.web.csrf import CsrfChecked
@@ -67,7 +68,7 @@ def _form(
 def new_uplift_page(
     request: Request, family_id: int, session: SessionDep, caller: SchoolStaff
 ) -> Response:
-    family = get_family(session, caller=caller, family_id=family_id)
+    family = show_family(session, caller=caller, family_id=family_id, seen=Where.of(request))
     values = {"phone_number": family.phone_number or "", "data_gb": "20", "months": "6"}
     return _form(request, session, caller, family, values)
 
