@@ -223,3 +223,27 @@ def test_the_scheme_adds_a_network_and_its_user_who_then_sees_its_requests(
     refused = client.post("/api/users", json=misplaced, headers=admin)
     assert refused.status_code == 422
     assert "network-user belongs to a network" in refused.text
+
+
+def test_the_network_queries_then_completes_a_request_through_the_api(
+    client, session, school, staff, vodafone, vodafone_user
+):
+    family = make_family(session, school=school, language="cy")
+    request = ask(client, staff, family.id, vodafone).json()
+    path = f"/api/uplift-requests/{request['id']}"
+
+    query = {"status": "queried", "network_note": "The account is in another name"}
+    queried = client.patch(path, json=query, headers=vodafone_user)
+    assert queried.status_code == 200, queried.text
+    seen_by_school = client.get(path, headers=staff).json()
+    assert (seen_by_school["status"], seen_by_school["network_note"]) == (
+        "queried",
+        "The account is in another name",
+    )
+    assert texts_to(session, "+447700900123") == []
+
+    assert client.patch(path, json={"status": "complete"}, headers=vodafone_user).status_code == 200
+    [text] = texts_to(session, "+447700900123")
+    assert text.locale == "cy" and "Vodafone" in text.body and "20 GB" in text.body
+    listed = client.get("/api/uplift-requests", params={"status": "complete"}, headers=staff).json()
+    assert [row["id"] for row in listed["items"]] == [request["id"]]
