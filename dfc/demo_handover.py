@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from accounts.models import Organisation, OrganisationKind, Role
-from devices.models import Allocation, Device, DeviceKind, HandoverStep
+from devices.models import Allocation, Device, HandoverStep
 from devices.service import acceptance, handover
 from dfc.caller import Caller
+
+READY, WIPED_ONLY = ("DEMO0003", "DEMO0002"), ("DEMO0001",)
 
 
 def _caller(organisation: Organisation, role: Role) -> Caller:
@@ -33,10 +35,10 @@ def seed_handovers(session: Session, *, school: Organisation, today: date) -> No
         .join(Allocation, Allocation.device_id == Device.id)
         .where(
             Device.holder_id == school.id,
-            Device.kind == DeviceKind.LAPTOP,
+            Device.serial_number.in_(READY + WIPED_ONLY),
             Allocation.returned_on.is_(None),
         )
-        .order_by(Device.id.desc())
+        .order_by(Device.serial_number.desc())
     ).all()
     for position, (device_id, allocated_on) in enumerate(laptops[:3]):
         done_on = max(allocated_on, today - timedelta(days=7))

@@ -14,6 +14,7 @@ from devices.models import (
     Allocation,
     Device,
     DeviceStatus,
+    Family,
     IncidentKind,
     Licence,
     LicenceProduct,
@@ -22,6 +23,7 @@ from devices.models import (
 )
 from devices.service import incident_files, incidents, licences, loaners
 from dfc.caller import Caller
+from dfc.demo_register import INCIDENT_FAMILIES
 from dfc.errors import DomainError
 
 
@@ -88,9 +90,10 @@ def seed_incidents(session: Session, *, school: Organisation, today: date) -> No
     with_families = session.exec(
         select(Device.id)
         .join(Allocation, Allocation.device_id == Device.id)
+        .join(Family, Family.id == Allocation.family_id)
         .where(Device.holder_id == school.id, Allocation.returned_on.is_(None))
-        .where(Device.status == DeviceStatus.WITH_FAMILY)
-        .order_by(Device.id.desc())
+        .where(Family.pupil_reference.in_(INCIDENT_FAMILIES))
+        .order_by(Family.pupil_reference)
     ).all()
     if len(with_families) < 2:
         return

@@ -20,7 +20,11 @@ FAMILIES = (
     ("7B-014", 7, "+447911123401", "pl", False),
     ("9A-203", 9, "+447911123402", "ar", True),
     ("5C-118", 5, "+447911123403", "so", True),
+    # the families of the damaged and the stolen laptop (dfc/demo_incidents.py)
+    ("8D-301", 8, "+447911123404", "ur", True),
+    ("6E-077", 6, "+447911123405", "tr", True),
 )
+INCIDENT_FAMILIES = ("8D-301", "6E-077")
 
 
 def seed_register(session: Session, *, school: Organisation, today: date) -> None:

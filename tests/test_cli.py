@@ -139,7 +139,7 @@ def test_seed_demo_adds_the_demo_once_and_prints_working_logins(client, session)
 
     # 12 at the first school (4 of them managed), 4 more for the demo's moves (dfc/demo_moves)
     assert session.exec(select(func.count()).select_from(Device)).one() == 16
-    assert session.exec(select(func.count()).select_from(Allocation)).one() == 7
+    assert session.exec(select(func.count()).select_from(Allocation)).one() == 9
     assert session.exec(select(Ticket.language)).all() == ["pl"]
     response = client.post(
         "/api/auth/token", data={"username": "officer@demo.example", "password": password}

@@ -120,6 +120,7 @@ def preview(
         "size": "5.0 MB",
         "invitation": "Odpisz „Polski” / Răspundeți „Română”",
         "link": "https://devices.example.org/accept/r4nd0m-0ne-t1me-t0ken",
+        "serial": "SN000123",
         # a check-in's answer words, in the family's language when it is sent
         "yes": "YES",
         "no": "NO",

@@ -16,7 +16,7 @@ from dfc.audit.seen import Where
 from dfc.errors import InvalidInput
 from dfc.listing import Page
 from dfc.paging import PagingDep, listing
-from privacy import audit, erasure, subject_access
+from privacy import audit, erasure, family_search, subject_access
 from privacy.models import (
     AuditAction,
     ErasureReason,
@@ -130,10 +130,10 @@ def search(
     school_id: int | None = None,
 ) -> list[FamilyFound]:
     """Families with this phone number (any format) or pupil reference (at this school)."""
-    results = subject_access.search_families(
+    results = family_search.search_families(
         session,
         caller=caller,
-        search=subject_access.Search(
+        search=family_search.Search(
             phone=phone, pupil_reference=pupil_reference, school_id=school_id
         ),
         seen=Where.of(request),

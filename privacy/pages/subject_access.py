@@ -17,7 +17,7 @@ from dfc.errors import DomainError
 from dfc.web.csrf import CsrfChecked
 from dfc.web.forms import problem_of, values_of
 from dfc.web.templating import render
-from privacy import erasure, subject_access
+from privacy import erasure, family_search, subject_access
 from privacy.models import AuditAction, ErasureReason, ErasureRecord
 
 router = APIRouter(include_in_schema=False)
@@ -77,10 +77,10 @@ def search_page(
 def _search(
     session: Session, caller: Caller, request: Request, values: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    return subject_access.search_families(
+    return family_search.search_families(
         session,
         caller=caller,
-        search=subject_access.Search(
+        search=family_search.Search(
             phone=values["phone"],
             pupil_reference=values["pupil_reference"],
             school_id=values["school"],

@@ -21,13 +21,19 @@ def test_the_demo_has_an_overdue_review_a_return_due_and_a_loan_without_agreemen
         user = session.exec(select(User).where(User.email == email)).one()
         sign_in_pages(client, session, user)
         every = client.get("/loans")
-        assert every.status_code == 200 and "Showing 1 to 3 of 3 loans" in every.text
+        # the three laptops of dfc/demo_register.py and the damaged one's loaner (the
+        # stolen laptop's loan ended with the theft: dfc/demo_incidents.py)
+        shown = re.search(r"Showing 1 to (\d+) of (\d+) loans", every.text)
+        assert every.status_code == 200 and shown is not None
+        # the officer sees the council's other schools' loans too (dfc/demo_moves.py)
+        assert int(shown[2]) == 4 if email.startswith("staff") else int(shown[2]) >= 4
         overdue = client.get("/loans?due=overdue")
         assert "Showing 1 to 1 of 1 loans" in overdue.text and "Accepted" in overdue.text
         soon = client.get("/loans?due=soon")
         assert "Showing 1 to 1 of 1 loans" in soon.text
         missing = client.get("/loans?agreement=none")
-        assert "Showing 1 to 1 of 1 loans" in missing.text
+        without = re.search(r"Showing 1 to \d+ of (\d+) loans", missing.text)
+        assert without is not None and int(without[1]) >= 2
         loan = re.search(r'href="(/loans/\d+)"', missing.text).group(1)
         page = client.get(loan)
         assert page.status_code == 200 and "has not been asked to agree" in page.text

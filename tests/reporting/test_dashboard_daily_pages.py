@@ -146,9 +146,9 @@ def test_the_demo_dashboard_shows_its_figures_from_the_start(client, session, tm
     page = client.get("/dashboard", headers=HTML)
     assert page.status_code == 200
     assert "Figures as of " in page.text
-    # the demo register's 8 devices and the 4 that show device management (dfc/demo_management.py),
-    # less the one stolen in dfc/demo_incidents.py
-    assert headline(page.text, "Devices in service") == "11"
+    # the demo register's 8 devices, the 4 that show device management (dfc/demo_management.py)
+    # and the 3 of Camden's moves (dfc/demo_moves.py), less the one stolen (dfc/demo_incidents.py)
+    assert headline(page.text, "Devices in service") == "14"
 
 
 def test_an_import_is_kept_when_the_broker_cannot_take_the_refresh(
