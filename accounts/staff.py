@@ -17,6 +17,7 @@ ROLE_TITLES = {
     Role.COUNCIL_OFFICER: "council officers",
     Role.SCHOOL_STAFF: "school staff",
     Role.SUPPORT_AGENT: "support agents",
+    Role.NETWORK_USER: "mobile network users",
 }
 
 

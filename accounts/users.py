@@ -21,6 +21,7 @@ ROLE_HOMES: dict[Role, set[OrganisationKind]] = {
     Role.COUNCIL_OFFICER: {OrganisationKind.COUNCIL},
     Role.SCHOOL_STAFF: {OrganisationKind.SCHOOL, OrganisationKind.TRUST},
     Role.SUPPORT_AGENT: {OrganisationKind.SCHEME, OrganisationKind.COUNCIL},
+    Role.NETWORK_USER: {OrganisationKind.NETWORK},
 }
 SORTABLE = {
     "id": User.id,

@@ -37,6 +37,7 @@ from devices.models import (
     SimLoan,
 )
 from devices.models.ownership import OwnerKind
+from devices.service.uplifts import erase_uplifts
 
 if TYPE_CHECKING:
     from dfc.personal_data.cutoff import Cutoff
@@ -112,6 +113,7 @@ def erase_families(session: Session, ids: list[int]) -> int:
     )
     _erase_management_users(session, ids)
     erase_incidents(session, ids)
+    erase_uplifts(session, ids)
     session.execute(
         update(FamilyMove)
         .where(FamilyMove.family_id.in_(ids))

@@ -23,6 +23,7 @@ from devices.api import (
     moves,
     reports,
     sim_loans,
+    uplifts,
 )
 from devices.api import devices as devices_api
 from devices.pages import acceptance as acceptance_page
@@ -31,8 +32,9 @@ from devices.pages import filtering as filtering_pages
 from devices.pages import handovers as handover_pages
 from devices.pages import loan_agreements as loan_agreement_pages
 from devices.pages import loans as loan_pages
-from devices.pages import register, sim_loan_form
+from devices.pages import register, sim_loan_form, uplift_new
 from devices.pages import sim_loans as sim_loan_pages
+from devices.pages import uplifts as uplift_pages
 
 API_ROUTERS: list[APIRouter] = [
     devices_api.router,
@@ -53,11 +55,14 @@ API_ROUTERS: list[APIRouter] = [
     moves.router,
     incidents.router,
     sim_loans.router,
+    uplifts.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
     register.router,
     sim_loan_pages.router,
     sim_loan_form.router,
+    uplift_pages.router,
+    uplift_new.router,
     acceptance_page.router,
     filtering_pages.router,
     loan_pages.router,

@@ -13,6 +13,7 @@ class OrganisationKind(StrEnum):
     COUNCIL = "council"
     TRUST = "trust"
     SCHOOL = "school"
+    NETWORK = "network"  # a mobile network answering data uplift requests
 
 
 class Role(StrEnum):
@@ -20,6 +21,7 @@ class Role(StrEnum):
     COUNCIL_OFFICER = "council-officer"
     SCHOOL_STAFF = "school-staff"
     SUPPORT_AGENT = "support-agent"
+    NETWORK_USER = "network-user"  # sees only its own network's uplift requests
 
 
 class _Organisation(Protocol):

@@ -23,6 +23,7 @@ from dfc.demo_moves import seed_moves
 from dfc.demo_register import seed_register
 from dfc.demo_safeguarding import seed_safeguarding
 from dfc.demo_sim_loans import seed_sim_loans
+from dfc.demo_uplifts import make_networks, seed_uplifts
 from reporting.dashboard.summaries import refresh_summaries
 
 DEMO_COUNCIL_GSS = "E09000007"  # Camden
@@ -79,11 +80,14 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
             session.add(school)
         schools.append(school)
     session.flush()
+    networks = make_networks(session)
+    vodafone = networks["Vodafone (demo)"]
     people = (
         ("admin@demo.example", "Ada Admin", Role.SCHEME_ADMIN, scheme),
         ("officer@demo.example", "Olu Officer", Role.COUNCIL_OFFICER, council),
         ("staff@demo.example", "Sam Staff", Role.SCHOOL_STAFF, schools[0]),
         ("agent@demo.example", "Aisha Agent", Role.SUPPORT_AGENT, scheme),
+        ("network@demo.example", "Nia Network", Role.NETWORK_USER, vodafone),
     )
     logins = []
     for email, name, role, organisation in people:
@@ -111,6 +115,7 @@ def seed_demo(session: Session, *, var_dir: Path) -> list[DemoLogin] | None:
     )
     seed_incidents(session, school=schools[0], today=london_today())
     seed_sim_loans(session, school=schools[0], today=london_today())
+    seed_uplifts(session, school=schools[0], network=vodafone, today=london_today())
     # The dashboard's figures at once, rather than at the first night's run.
     refresh_summaries(session, today=london_today(), now=utcnow())
     path = _logins_file(var_dir)

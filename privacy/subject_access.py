@@ -32,6 +32,7 @@ from devices.models import (
     IncidentFile,
     OwnershipTransfer,
     SimLoan,
+    UpliftRequest,
 )
 from devices.service.families import get_family
 from dfc.audit.models import AuditAction, SubjectType
@@ -100,6 +101,15 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "device_incident": ("id", "device_id", "kind", "status", "happened_on", "loaner_device_id"),
     "device_incident_file": ("id", "incident_id", "content_type", "size", "uploaded_at"),
     "sim_loan": ("id", "sim_id", "plan", "source", "allocated_on", "returned_on"),
+    "uplift_request": (
+        "id",
+        "network_id",
+        "contract_type",
+        "data_gb",
+        "months",
+        "status",
+        "created_at",
+    ),
 }
 TITLES = {
     "family": "The family",
@@ -126,6 +136,7 @@ TITLES = {
     "device_incident": "Damage, loss or theft of a device the family had, and any charge",
     "device_incident_file": "Photos and files of those incidents",
     "sim_loan": "SIMs lent to the family for their own phone",
+    "uplift_request": "Requests to a mobile network for more data on the family's phone",
 }
 MODELS = {
     "family": Family,
@@ -151,6 +162,7 @@ MODELS = {
     "device_incident": Incident,
     "device_incident_file": IncidentFile,
     "sim_loan": SimLoan,
+    "uplift_request": UpliftRequest,
 }
 
 
@@ -219,6 +231,7 @@ class FamilyRecords:
                 select(Incident.id).where(Incident.family_id == f)
             ),
             "sim_loan": SimLoan.family_id == f,
+            "uplift_request": UpliftRequest.family_id == f,
             "ticket": self.tickets(),
             "ticket_message": TicketMessage.ticket_id.in_(self.ticket_ids()),
             "ticket_attachment": TicketAttachment.ticket_id.in_(self.ticket_ids()),

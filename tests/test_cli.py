@@ -133,7 +133,7 @@ def test_seed_demo_adds_the_demo_once_and_prints_working_logins(client, session)
     again = dfc("seed-demo")
     assert "already there" in again.stdout and password in again.stdout
     users = session.exec(select(func.count()).select_from(User)).one()
-    assert users == 4
+    assert users == 5  # admin, officer, staff, agent and a network's user
     from devices.models import Allocation, Device
     from support.models import Ticket
 

@@ -36,6 +36,7 @@ ROLE_LABELS = {
     Role.COUNCIL_OFFICER: "Council officer",
     Role.SCHOOL_STAFF: "School staff",
     Role.SUPPORT_AGENT: "Support agent",
+    Role.NETWORK_USER: "Mobile network user",
 }
 PHASE_LABELS = {
     SchoolPhase.NURSERY: "Nursery",
@@ -52,6 +53,7 @@ KIND_GROUPS = {
     OrganisationKind.COUNCIL: "Councils",
     OrganisationKind.TRUST: "Trusts",
     OrganisationKind.SCHOOL: "Schools",
+    OrganisationKind.NETWORK: "Mobile networks",
 }
 ONCE_COOKIE = "dfc_once"
 ONCE_SECONDS = 300

@@ -31,6 +31,7 @@ ROLE_NAMES = {
     Role.COUNCIL_OFFICER: N_("Council officer"),
     Role.SCHOOL_STAFF: N_("School staff"),
     Role.SUPPORT_AGENT: N_("Support agent"),
+    Role.NETWORK_USER: N_("Mobile network user"),
 }
 
 

@@ -50,6 +50,7 @@ from devices.models.ownership import OwnerKind, OwnershipTransfer
 from devices.models.prices import CouncilPrices
 from devices.models.safeguarding import CouncilSafeguarding, FilteringReview
 from devices.models.sim_loans import SimCodes, SimLoan, SimPlan, SimSource
+from devices.models.uplifts import ContractType, UpliftRequest, UpliftSource, UpliftStatus
 
 __all__ = [
     "ALL_STEPS",
@@ -62,6 +63,7 @@ __all__ = [
     "CheckIn",
     "CheckInAnswer",
     "CheckInDate",
+    "ContractType",
     "ConversionStatus",
     "CouncilPrices",
     "CouncilSafeguarding",
@@ -116,5 +118,8 @@ __all__ = [
     "UnmatchedManagedDevice",
     "UpdatesKind",
     "UpdatesSource",
+    "UpliftRequest",
+    "UpliftSource",
+    "UpliftStatus",
     "WarrantyStatus",
 ]

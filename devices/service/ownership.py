@@ -46,6 +46,8 @@ def transfer_to_organisation(
     if device.owner_organisation_id == owner.id:
         raise InvalidInput(f"{owner.name} already owns the device", field="organisation_id")
     before = events.snapshot(device)
+    if owner.kind not in KIND_OF_ORGANISATION:  # a mobile network owns no devices
+        raise InvalidInput(f"{owner.name} cannot own devices", field="organisation_id")
     kind = KIND_OF_ORGANISATION[owner.kind]
     session.add(
         OwnershipTransfer(

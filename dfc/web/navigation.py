@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from dfc.caller import Caller, Role
 from dfc.i18n import N_
 
-ADMIN, OFFICER, SCHOOL, AGENT = (
+ADMIN, OFFICER, SCHOOL, AGENT, NETWORK = (
     Role.SCHEME_ADMIN,
     Role.COUNCIL_OFFICER,
     Role.SCHOOL_STAFF,
     Role.SUPPORT_AGENT,
+    Role.NETWORK_USER,
 )
 
 
@@ -28,6 +29,7 @@ SECTIONS = (
     Section("/check-ins", N_("Check-ins"), (ADMIN, OFFICER, SCHOOL)),
     Section("/requests", N_("Requests"), (ADMIN, OFFICER, SCHOOL)),
     Section("/imports", N_("Imports"), (ADMIN, OFFICER, SCHOOL)),
+    Section("/uplifts", N_("Data uplifts"), (ADMIN, OFFICER, SCHOOL, NETWORK)),
     Section("/tickets", N_("Tickets"), (ADMIN, OFFICER, SCHOOL, AGENT)),
     Section("/contacts", N_("Contacts for families"), (ADMIN, OFFICER, SCHOOL)),
     Section("/admin", N_("Administration"), (ADMIN, OFFICER)),

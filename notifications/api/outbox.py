@@ -107,6 +107,8 @@ def preview(
         "code": "482913",
         "text": "Your replacement charger is at the school office.",
         "category": "broken device",
+        "network": "Vodafone",
+        "gb": 20,
         "due": "2026-09-02 17:00",
         "language": "Polish",
         "state": "due soon",

@@ -51,6 +51,8 @@ WORST = {
     "yes": "HAA",
     "no": "NAHIN",
     "help": "CAAWIMO",
+    "network": "Virgin Media O2",  # uplift-complete: the longest network name
+    "gb": 100,
 }
 # A laptop and its dongle: the laptop's support or lack of it, the 4G contract, the data.
 MORNINGS = [

@@ -42,9 +42,11 @@ SAMPLE = {
     "yes": "HAA",
     "no": "MAYA",
     "help": "CAAWIMO",
+    "network": "Vodafone",  # uplift-complete: the network's own name
+    "gb": 20,
 }
 # The family types these back or follows them: never reworded.
-SHOWN_AS_GIVEN = ("reference", "code", "link", "yes", "no", "help")
+SHOWN_AS_GIVEN = ("reference", "code", "link", "yes", "no", "help", "network")
 
 
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)

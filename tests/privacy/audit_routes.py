@@ -55,6 +55,9 @@ CASES = {
     "move family form": Case(
         "/families/{family}/move", "/families/{family_id}/move", AuditAction.READ
     ),
+    "uplift form": Case(
+        "/families/{family}/uplifts/new", "/families/{family_id}/uplifts/new", AuditAction.READ
+    ),
     "device page": Case("/devices/{device}", "/devices/{device_id}", AuditAction.READ),
     "allocate form": Case(
         "/devices/{stock}/allocate",

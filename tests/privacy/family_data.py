@@ -8,7 +8,7 @@ from itertools import count
 
 from sqlmodel import Session, select
 
-from accounts.models import Organisation
+from accounts.models import Organisation, OrganisationKind
 from devices.models import (
     AcceptanceAnswer,
     AcceptanceMethod,
@@ -35,6 +35,8 @@ from devices.models import (
     OwnershipTransfer,
     Sim,
     SimLoan,
+    UpliftRequest,
+    UpliftStatus,
 )
 from dfc.file_store import media_store, new_key
 from notifications.models import (
@@ -227,6 +229,24 @@ def make_family_data(
                 after={"status": "with-family", "family_id": family.id},
             ),
         ]
+    )
+    network = Organisation(kind=OrganisationKind.NETWORK, name=f"Network {n}")
+    session.add(network)
+    session.flush()
+    session.add(
+        UpliftRequest(
+            organisation_id=school.id,
+            network_id=network.id,
+            family_id=family.id,
+            account_holder_name=f"Holder {n}",
+            phone_number=phone,
+            contract_type="pay-monthly",
+            data_gb=20,
+            months=6,
+            status=UpliftStatus.QUERIED,
+            network_note=f"account name differs {n}",
+            requested_by="Sam School (user 1)",
+        )
     )
     term = CheckInDate(
         council_id=school.council_id or school.id,
