@@ -71,6 +71,9 @@ def test_the_receiving_council_accepts_an_offer_on_its_page(client, session):
     accepted = client.post(f"/moves/{move_id}/accept", data={"csrf_token": csrf})
 
     assert accepted.status_code == 200 and f"are at {schools.far.name} now" in accepted.text
+    # the pupil is a link to the family's page, not its markup shown as text
+    assert f'<a class="govuk-link" href="/families/{held.family.id}">' in accepted.text
+    assert "&lt;a class" not in accepted.text
     assert client.get(f"/families/{held.family.id}").status_code == 200
 
 
